@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs, on Debian, everything tarsmith's tests and example need, and starts the Docker engine.
+# Idempotent and quick when everything is already there. Run as root (or with sudo available).
+set -euo pipefail
+
+PKGS=(
+  docker.io          # the container engine (BuildKit built in)
+  mmdebstrap         # builds the example's builder rootfs offline-reproducibly
+  linux-source-6.12  # the real kernel tree for the kconfig tests
+  musl-tools         # musl-gcc, to prove the musl audit rules
+  busybox dash       # the fetch stand-ins must work under both shells
+  git gcc make libc6-dev flex bison bc libelf-dev libssl-dev
+  xz-utils zstd bzip2 gzip tar coreutils curl
+)
+
+SUDO=()
+if [ "$(id -u)" != 0 ]; then SUDO=(sudo); fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+bash "$(dirname "$0")/start-dockerd.sh"

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Registers the `normalize` command. (Filled in by the work that implements it.) */
+export function register(_program: Command): void {}

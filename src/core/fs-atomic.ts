@@ -1,0 +1,72 @@
+/** Atomic file writes: write to a temp path in the same folder, fsync, rename into place. */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** A temp path beside `target`, on the same file system so that rename is atomic. */
+export function tempSibling(target: string, tag = 'tmp'): string {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  return path.join(dir, `.${base}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  opts: { mode?: number } = {},
+): Promise<void> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempSibling(target);
+  const fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A fresh temp folder beside `target` (same file system), removed if `fn` throws. Returns fn's value. */
+export async function withTempDirBeside<T>(target: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const dir = tempSibling(target, 'partial');
+  await fs.mkdir(dir, { recursive: false });
+  try {
+    return await fn(dir);
+  } catch (e) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Replace folder `target` by folder `staged` (both on one file system), as close to atomically as POSIX allows. */
+export async function replaceDir(staged: string, target: string): Promise<void> {
+  const old = tempSibling(target, 'old');
+  let moved = false;
+  try {
+    await fs.rename(target, old);
+    moved = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await fs.rename(staged, target);
+  if (moved) await fs.rm(old, { recursive: true, force: true });
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
