@@ -1,4 +1,16 @@
 import type { Command } from 'commander';
+import { register as registerSymbols } from './kconfig-symbols.js';
+import { register as registerFilter } from './kconfig-filter.js';
+import { register as registerCheck } from './kconfig-check.js';
+import { register as registerExplain } from './kconfig-explain.js';
 
-/** Registers the `kconfig` command. (Filled in by the work that implements it.) */
-export function register(_program: Command): void {}
+/** `tarsmith kconfig`: Kconfig tools working on a real kernel tree (folder or tarball). */
+export function register(program: Command): void {
+  const kconfig = program
+    .command('kconfig')
+    .description('read a kernel tree\'s Kconfig: list symbols, filter, check and explain config fragments');
+  registerSymbols(kconfig);
+  registerFilter(kconfig);
+  registerCheck(kconfig);
+  registerExplain(kconfig);
+}

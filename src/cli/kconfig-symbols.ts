@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Registers `kconfig symbols`. (Filled in by the work that implements it.) */
+export function register(_kconfig: Command): void {}
