@@ -1,0 +1,240 @@
+/**
+ * Loading `tarsmith.yaml`: find it, parse the YAML keeping source positions, validate against the JSON Schema,
+ * then check what a schema cannot express. Every problem becomes a Failure with file:line:col; all are reported at once.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ExitCode, fail, ioFailure, type Failure } from '../core/errors.js';
+import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
+import { schemaFailures } from './validate.js';
+import type { Artifact, Build, Builder, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
+
+export const MANIFEST_FILE = 'tarsmith.yaml';
+
+export interface LoadOptions {
+  /** Explicit manifest path (`--manifest`). */
+  path?: string;
+  /** Folder to look in when no path is given (default: process.cwd()). */
+  cwd?: string;
+}
+
+/** Find, read, parse and validate the manifest. Throws a TarsmithError listing every problem. */
+export async function loadManifest(opts: LoadOptions = {}): Promise<Manifest> {
+  const file = path.resolve(opts.cwd ?? process.cwd(), opts.path ?? MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !opts.path) {
+      fail({
+        code: 'manifest.not-found',
+        message: `no ${MANIFEST_FILE} in ${path.dirname(file)}`,
+        exit: ExitCode.usage,
+        hint: `run tarsmith in the folder that holds ${MANIFEST_FILE}, or pass --manifest PATH`,
+      });
+    }
+    fail({ ...ioFailure(e, 'cannot read manifest', file), exit: ExitCode.usage, code: 'manifest.unreadable' });
+  }
+  const { manifest, failures } = parseManifest(text, file);
+  if (!manifest) fail(failures);
+  return manifest;
+}
+
+/** Pure: parse and validate manifest text. Never throws on user input. */
+export function parseManifest(text: string, file: string): { manifest?: Manifest; failures: Failure[] } {
+  const display = path.relative(process.cwd(), file) || file;
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const yamlErrors: Failure[] = doc.errors.map((e) => {
+    const p = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lc.linePos(e.pos[0]) : undefined);
+    return {
+      code: e.code === 'DUPLICATE_KEY' ? 'manifest.duplicate-key' : 'manifest.yaml-syntax',
+      message: e.message.split('\n')[0] ?? e.message,
+      exit: ExitCode.usage,
+      where: p ? { file: display, line: p.line, col: p.col } : { file: display },
+      hint: e.code === 'DUPLICATE_KEY' ? 'remove one of the two entries' : 'fix the YAML syntax at this position',
+    };
+  });
+  if (yamlErrors.length) return { failures: yamlErrors };
+  const data: unknown = doc.toJS();
+  const pos = indexPositions(doc.contents, lc);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      failures: [
+        {
+          code: 'manifest.not-a-mapping',
+          message: 'the manifest must be a YAML mapping (key: value lines)',
+          exit: ExitCode.usage,
+          where: { file: display, line: 1, col: 1 },
+          hint: 'start from the example in the README, or run `tarsmith schema`',
+        },
+      ],
+    };
+  }
+  const failures = schemaFailures(data, display, pos);
+  if (failures.length) return { failures };
+  const semantic = semanticFailures(data as RawManifest, display, pos);
+  if (semantic.length) return { failures: semantic };
+  return { manifest: normalise(data as RawManifest, file, pos), failures: [] };
+}
+
+// ---- raw shapes (already schema-valid) ----
+interface RawSource {
+  name: string;
+  file?: string;
+  url?: string;
+  mirrors?: string[];
+  git?: string;
+  ref?: string;
+  commit?: string;
+  sha256?: string;
+  strip?: number;
+  dropVcs?: boolean;
+  patches?: string[];
+  license?: string;
+  into?: string;
+  private?: boolean;
+  provides?: string[];
+}
+interface RawTarget {
+  steps?: string[];
+  artifacts?: (string | { path: string; rename?: string })[];
+}
+interface RawManifest {
+  version: 1;
+  name: string;
+  sourceDateEpoch: number;
+  platform?: string;
+  sources: RawSource[];
+  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[] };
+  build?: {
+    workdir?: string;
+    env?: Record<string, string>;
+    steps?: string[];
+    version?: { path: string; content: string }[];
+    targets?: Record<string, RawTarget>;
+  };
+  kernel?: KernelSpec;
+}
+
+function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Failure[] {
+  const out: Failure[] = [];
+  const at = (segs: (string | number)[], key = false) => {
+    const p = positionFor(pos, pointerOf(segs), key);
+    return p ? { file, line: p.line, col: p.col } : { file };
+  };
+  const bad = (code: string, segs: (string | number)[], message: string, hint: string, value?: string): void => {
+    out.push({ code: `manifest.${code}`, message, exit: ExitCode.usage, where: at(segs), hint, ...(value !== undefined ? { value } : {}) });
+  };
+  const seen = new Map<string, number>();
+  m.sources.forEach((s, i) => {
+    const origins = (['file', 'url', 'git'] as const).filter((k) => s[k] !== undefined);
+    if (origins.length === 0) {
+      bad('missing-origin', ['sources', i], `source "${s.name}" has no origin`, 'give it exactly one of `file:`, `url:` or `git:` (with `ref:`)');
+    } else if (origins.length > 1) {
+      bad('several-origins', ['sources', i, origins[1]!], `source "${s.name}" has several origins (${origins.join(', ')})`, 'keep exactly one of `file:`, `url:` or `git:`; mirrors go under `mirrors:`');
+    }
+    if (s.git !== undefined && s.ref === undefined) bad('missing-ref', ['sources', i, 'git'], `git source "${s.name}" has no ref`, 'add `ref: TAG` or `ref: BRANCH` (and optionally `commit:` to pin it)');
+    if (s.git === undefined) {
+      for (const k of ['ref', 'commit'] as const) if (s[k] !== undefined) bad('stray-key', ['sources', i, k], `"${k}" only applies to git sources`, `remove "${k}" or make the source a \`git:\` source`);
+    }
+    if (s.url === undefined && s.mirrors !== undefined) bad('stray-key', ['sources', i, 'mirrors'], '"mirrors" only applies to url sources', 'remove "mirrors" or make the source a `url:` source');
+    const prev = seen.get(s.name);
+    if (prev !== undefined) bad('duplicate-name', ['sources', i, 'name'], `source name "${s.name}" is used twice (first at sources[${prev}])`, 'give every source a unique name', s.name);
+    else seen.set(s.name, i);
+    if (s.file !== undefined) checkRelPath(s.file, ['sources', i, 'file'], bad);
+    s.patches?.forEach((p, j) => checkRelPath(p, ['sources', i, 'patches', j], bad));
+    if (s.into !== undefined && s.into.split('/').includes('..')) bad('path-escape', ['sources', i, 'into'], '"into" must not contain ".."', 'use an absolute path such as /src/name', s.into);
+  });
+  const names = new Set(m.sources.map((s) => s.name));
+  const b = m.builder;
+  if (b) {
+    if (b.image !== undefined && b.rootfs !== undefined) bad('several-bases', ['builder', 'rootfs'], 'builder has both "image" and "rootfs"', 'keep one: an image by digest, or a vendored rootfs tarball');
+    if (b.image === undefined && b.rootfs === undefined) bad('missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
+    if (b.rootfs !== undefined) checkRelPath(b.rootfs, ['builder', 'rootfs'], bad);
+    if (b.packages?.length && !b.family) bad('missing-family', ['builder', 'packages'], 'builder packages need a package manager family', 'add `family: apt` or `family: apk`');
+  }
+  const build = m.build;
+  if (build?.workdir !== undefined && !names.has(build.workdir)) bad('unknown-source', ['build', 'workdir'], `build.workdir names no source: "${build.workdir}"`, `use one of: ${[...names].join(', ')}`, build.workdir);
+  build?.version?.forEach((v, i) => checkRelPath(v.path, ['build', 'version', i, 'path'], bad));
+  for (const [t, spec] of Object.entries(build?.targets ?? {})) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t)) bad('invalid-target-name', ['build', 'targets', t], `target name "${t}" is not valid`, 'use letters, digits, ".", "_" and "-"', t);
+    spec.artifacts?.forEach((a, i) => checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i], bad));
+  }
+  if (m.kernel) {
+    if (!names.has(m.kernel.source)) bad('unknown-source', ['kernel', 'source'], `kernel.source names no source: "${m.kernel.source}"`, `use one of: ${[...names].join(', ')}`, m.kernel.source);
+    if (m.kernel.fragment !== undefined) checkRelPath(m.kernel.fragment, ['kernel', 'fragment'], bad);
+  }
+  return out;
+}
+
+function checkRelPath(
+  p: string,
+  segs: (string | number)[],
+  bad: (code: string, segs: (string | number)[], message: string, hint: string, value?: string) => void,
+): void {
+  if (path.posix.isAbsolute(p)) bad('absolute-path', segs, 'path must be relative to the manifest folder', 'write it relative to the folder that holds tarsmith.yaml', p);
+  else if (p.split('/').includes('..')) bad('path-escape', segs, 'path must stay inside the manifest folder', 'move the file into the project and refer to it without ".."', p);
+}
+
+function normaliseSource(s: RawSource): Source {
+  const origin: SourceOrigin = s.file !== undefined
+    ? { kind: 'file', file: s.file }
+    : s.url !== undefined
+      ? { kind: 'url', url: s.url, mirrors: s.mirrors ?? [] }
+      : { kind: 'git', git: s.git!, ref: s.ref!, ...(s.commit ? { commit: s.commit } : {}) };
+  const own = origin.kind === 'url' ? [origin.url] : origin.kind === 'git' ? [origin.git] : [];
+  return {
+    name: s.name,
+    origin,
+    ...(s.sha256 ? { sha256: s.sha256 } : {}),
+    strip: s.strip ?? 0,
+    dropVcs: s.dropVcs ?? true,
+    patches: s.patches ?? [],
+    ...(s.license ? { license: s.license } : {}),
+    ...(s.into ? { into: s.into } : {}),
+    private: s.private ?? false,
+    provides: s.provides ?? own,
+  };
+}
+
+function normaliseBuild(b: NonNullable<RawManifest['build']>): Build {
+  const targets: Target[] = Object.entries(b.targets ?? {}).map(([name, t]) => ({
+    name,
+    steps: t.steps ?? [],
+    artifacts: (t.artifacts ?? []).map((a): Artifact => (typeof a === 'string' ? { path: a } : { ...a })),
+  }));
+  return {
+    ...(b.workdir ? { workdir: b.workdir } : {}),
+    env: b.env ?? {},
+    steps: b.steps ?? [],
+    targets,
+    version: b.version ?? [],
+  };
+}
+
+function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
+  const builder: Builder | undefined = m.builder
+    ? {
+        ...(m.builder.image ? { image: m.builder.image } : {}),
+        ...(m.builder.rootfs ? { rootfs: m.builder.rootfs } : {}),
+        family: m.builder.family ?? 'apt',
+        packages: m.builder.packages ?? [],
+      }
+    : undefined;
+  return {
+    version: 1,
+    name: m.name,
+    sourceDateEpoch: m.sourceDateEpoch,
+    platform: m.platform ?? 'linux/amd64',
+    sources: m.sources.map(normaliseSource),
+    ...(builder ? { builder } : {}),
+    ...(m.build ? { build: normaliseBuild(m.build) } : {}),
+    ...(m.kernel ? { kernel: { ...m.kernel } } : {}),
+    file,
+    dir: path.dirname(file),
+    positions: pos.values,
+  };
+}

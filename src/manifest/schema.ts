@@ -1,0 +1,135 @@
+/**
+ * The JSON Schema of `tarsmith.yaml` version 1. `tarsmith schema` prints it so that editors (e.g. the YAML language
+ * server's `# yaml-language-server: $schema=...`) validate the file while it is written. The loader validates with it
+ * too, then adds the checks a schema cannot express (exactly one origin, unique names, paths inside the project).
+ */
+
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._+-]*$';
+const SHA256_PATTERN = '^[0-9a-f]{64}$';
+
+const stringList = (description: string) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description,
+});
+
+const source = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  description: 'One input. Exactly one origin: file, url or git.',
+  properties: {
+    name: { type: 'string', pattern: NAME_PATTERN, description: 'Unique name of the source.' },
+    file: { type: 'string', minLength: 1, description: 'A tarball the user supplies, relative to the manifest (e.g. packages/ASK.tar.gz).' },
+    url: { type: 'string', pattern: '^https?://', description: 'Download origin (http or https).' },
+    mirrors: stringList('Mirror base URLs, tried before the origin: <mirror>/sha256/<hash>, then <mirror>/<file name>.'),
+    git: { type: 'string', minLength: 1, description: 'Git repository URL; vendored as a deterministic tarball at `ref`.' },
+    ref: { type: 'string', minLength: 1, description: 'Tag or branch of a git source.' },
+    commit: { type: 'string', pattern: '^([0-9a-f]{40}|[0-9a-f]{64})$', description: 'Expected commit of `ref` (full id).' },
+    sha256: { type: 'string', pattern: SHA256_PATTERN, description: 'Expected sha256 of the vendored file.' },
+    strip: { type: 'integer', minimum: 0, maximum: 32, default: 0, description: 'Leading path components removed on extraction.' },
+    dropVcs: { type: 'boolean', default: true, description: 'Remove .git, .hg, .svn, .bzr on extraction.' },
+    patches: stringList('Patch files, relative to the manifest, applied in order after extraction.'),
+    license: { type: 'string', pattern: '^[A-Za-z0-9.+() -]+$', description: 'SPDX license expression.' },
+    into: { type: 'string', pattern: '^/', description: 'Absolute path in the build tree to extract into (default /src/<name>).' },
+    private: { type: 'boolean', default: false, description: 'Never enters the build context or a layer; mounted as a BuildKit secret.' },
+    provides: stringList('URLs this source answers for the fetch stand-ins (default: its own url or git).'),
+  },
+} as const;
+
+const artifact = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'Glob relative to the build tree.' },
+        rename: { type: 'string', minLength: 1, description: 'Name under out/<name>/.' },
+      },
+    },
+  ],
+} as const;
+
+const target = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    steps: stringList('Shell commands run in order.'),
+    artifacts: { type: 'array', items: artifact, description: 'Files to export (globs relative to the build tree).' },
+  },
+} as const;
+
+export const manifestJsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'urn:tarsmith:manifest:v1',
+  title: 'tarsmith manifest (tarsmith.yaml), version 1',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'name', 'sourceDateEpoch', 'sources'],
+  properties: {
+    version: { const: 1, description: 'Manifest format version.' },
+    name: { type: 'string', pattern: NAME_PATTERN, description: 'Project name; artifacts go to out/<name>/.' },
+    sourceDateEpoch: { type: 'integer', minimum: 0, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
+    platform: { type: 'string', pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$', default: 'linux/amd64', description: 'Target platform, e.g. linux/arm64.' },
+    sources: { type: 'array', items: source, description: 'Every input of the build.' },
+    builder: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        image: { type: 'string', minLength: 1, description: 'Base image by digest: name:tag@sha256:...' },
+        rootfs: { type: 'string', minLength: 1, description: 'A vendored root filesystem tarball under packages/.' },
+        family: { enum: ['apk', 'apt'], description: 'Package manager of the base.' },
+        packages: stringList('Toolchain packages installed in the toolchain stage.'),
+      },
+    },
+    build: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        workdir: { type: 'string', pattern: NAME_PATTERN, description: 'Source whose tree is the top of the build.' },
+        env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment of every build step.' },
+        steps: stringList('Steps run before every target.'),
+        version: {
+          type: 'array',
+          description: 'Version stamps written before the build, so tarball builds do not depend on .git.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['path', 'content'],
+            properties: { path: { type: 'string', minLength: 1 }, content: { type: 'string' } },
+          },
+        },
+        targets: { type: 'object', additionalProperties: target, description: 'Named targets (e.g. userspace, modules).' },
+      },
+    },
+    kernel: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'arch'],
+      properties: {
+        source: { type: 'string', pattern: NAME_PATTERN, description: 'Source holding the kernel tree.' },
+        arch: { type: 'string', minLength: 1, description: 'Kernel ARCH, e.g. arm64.' },
+        defconfig: { type: 'string', minLength: 1 },
+        fragment: { type: 'string', minLength: 1, description: 'Kconfig fragment, relative to the manifest.' },
+        crossCompile: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+/** Allowed keys of the object a JSON pointer (as segments) points into, for "did you mean" hints. */
+export function allowedKeysAt(pointer: readonly string[]): string[] {
+  type SchemaNode = { type?: string; items?: SchemaNode; properties?: Record<string, SchemaNode>; additionalProperties?: unknown; oneOf?: SchemaNode[] };
+  let node: SchemaNode | undefined = manifestJsonSchema as unknown as SchemaNode;
+  for (const seg of pointer) {
+    if (!node) return [];
+    if (node.type === 'array') node = node.items;
+    else if (node.properties?.[seg]) node = node.properties[seg];
+    else if (typeof node.additionalProperties === 'object') node = node.additionalProperties as SchemaNode;
+    else return [];
+  }
+  const obj = node?.oneOf ? node.oneOf.find((o) => o.type === 'object') : node;
+  return obj?.properties ? Object.keys(obj.properties) : [];
+}
