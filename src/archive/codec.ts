@@ -1,0 +1,183 @@
+/**
+ * Compression codecs as node Transform streams. Every codec streams: memory does not grow with the archive size.
+ * gzip: node zlib. bzip2: unbzip2-stream (read only). xz: lzma-native (liblzma, prebuilt inside the package).
+ * zstd: fzstd decompresses (pure JS, streaming); @bokuweb/zstd-wasm compresses fixed-size chunks into
+ * independent frames (a concatenation of frames is one valid zstd stream), so memory stays bounded.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { ExitCode, fail, unreachable } from '../core/errors.js';
+import type { ArchiveFormat } from './types.js';
+
+/** Fixed levels: output must not depend on the machine or on defaults that may change. */
+export const GZIP_LEVEL = 6;
+export const XZ_PRESET = 6;
+export const ZSTD_LEVEL = 9;
+/** Uncompressed bytes per zstd frame. */
+const ZSTD_FRAME = 8 * 1024 * 1024;
+/** gzip header byte 9 (OS): 3 = Unix, as `gzip -n` writes it on every Unix. */
+const GZIP_OS_UNIX = 3;
+
+class ZstdDecompressTransform extends Transform {
+  private readonly dec: import('fzstd').Decompress;
+  constructor(Decompress: typeof import('fzstd').Decompress) {
+    super();
+    this.dec = new Decompress((chunk) => {
+      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.dec.push(chunk);
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.dec.push(new Uint8Array(0), true);
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+}
+
+class ZstdCompressTransform extends Transform {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  constructor(private readonly compress: (buf: Uint8Array, level?: number) => Uint8Array) {
+    super();
+  }
+  private emitFrames(final: boolean): void {
+    if (this.pendingBytes === 0) return;
+    let all = Buffer.concat(this.pending, this.pendingBytes);
+    while (all.length >= ZSTD_FRAME || (final && all.length > 0)) {
+      const part = all.subarray(0, Math.min(ZSTD_FRAME, all.length));
+      this.push(Buffer.from(this.compress(part, ZSTD_LEVEL)));
+      all = all.subarray(part.length);
+    }
+    this.pending = all.length > 0 ? [Buffer.from(all)] : [];
+    this.pendingBytes = all.length;
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    try {
+      if (this.pendingBytes >= ZSTD_FRAME) this.emitFrames(false);
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.emitFrames(true);
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+}
+
+/** Adapts unbzip2-stream (a legacy `through` stream) to a Transform with proper error propagation. */
+class Bunzip2Transform extends Transform {
+  private readonly inner: NodeJS.ReadWriteStream;
+  private failed: Error | undefined;
+  private onEnd: (() => void) | undefined;
+  constructor(make: () => NodeJS.ReadWriteStream) {
+    super();
+    this.inner = make();
+    this.inner.on('data', (d: Buffer) => this.push(d));
+    this.inner.on('error', (e: Error) => (this.failed ??= e));
+    this.inner.on('end', () => this.onEnd?.());
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.inner.write(chunk);
+    cb(this.failed);
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.failed) return cb(this.failed);
+    let called = false;
+    const done = (e: Error | undefined) => {
+      if (called) return;
+      called = true;
+      // The decoder reads past the data it was given (a TypeError) only when the input was cut short.
+      cb(e instanceof TypeError ? new Error(`unexpected end of bzip2 data (${e.message})`) : e);
+    };
+    this.onEnd = () => done(this.failed);
+    this.inner.end();
+    if (this.failed) done(this.failed);
+  }
+}
+
+/** A stream that turns the compressed bytes of `format` into tar bytes. */
+export async function createDecompressor(format: ArchiveFormat): Promise<Transform> {
+  switch (format) {
+    case 'tar':
+      return new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+    case 'tar.gz':
+      return zlib.createGunzip();
+    case 'tar.bz2': {
+      const { default: unbzip2 } = await import('unbzip2-stream');
+      return new Bunzip2Transform(() => unbzip2());
+    }
+    case 'tar.xz': {
+      const { default: lzma } = await import('lzma-native');
+      return lzma.createDecompressor();
+    }
+    case 'tar.zst': {
+      const { Decompress } = await import('fzstd');
+      return new ZstdDecompressTransform(Decompress);
+    }
+    default:
+      return unreachable(format, 'archive format');
+  }
+}
+
+/** Rewrites the gzip header's OS byte so that output does not depend on how zlib was built. */
+class GzipHeaderFix extends Transform {
+  private seen = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.seen <= 9 && this.seen + chunk.length > 9) {
+      chunk = Buffer.from(chunk);
+      chunk[9 - this.seen] = GZIP_OS_UNIX;
+    }
+    this.seen += chunk.length;
+    cb(null, chunk);
+  }
+}
+
+/**
+ * Deterministic compressors: fixed level, single-threaded, gzip header with mtime 0, no name, OS byte 3.
+ * Returns the stages to chain (tar bytes in, compressed bytes out).
+ */
+export async function createCompressor(format: ArchiveFormat): Promise<Transform[]> {
+  switch (format) {
+    case 'tar':
+      return [];
+    case 'tar.gz':
+      // node's zlib writes no name and mtime 0 in the gzip header; only the OS byte needs fixing.
+      return [zlib.createGzip({ level: GZIP_LEVEL, memLevel: 8 }), new GzipHeaderFix()];
+    case 'tar.bz2':
+      return fail({
+        code: 'archive.unsupported-output',
+        message: 'bzip2 is read but not written',
+        exit: ExitCode.usage,
+        value: format,
+        hint: 'use --format tar.gz, tar.xz, tar.zst or tar',
+      });
+    case 'tar.xz': {
+      const { default: lzma } = await import('lzma-native');
+      return [lzma.createCompressor({ preset: XZ_PRESET, check: lzma.CHECK_CRC64, threads: 1 })];
+    }
+    case 'tar.zst': {
+      const zstd = await import('@bokuweb/zstd-wasm');
+      await zstd.init();
+      return [new ZstdCompressTransform(zstd.compress)];
+    }
+    default:
+      return unreachable(format, 'archive format');
+  }
+}

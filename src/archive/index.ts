@@ -1,0 +1,13 @@
+/** The archive layer: formats, streaming reads, tree hash, safe extraction, deterministic normalize. */
+export type {
+  ArchiveEntry,
+  ArchiveFormat,
+  EntryType,
+  ExtractOptions,
+  ExtractReport,
+  NormalizeOptions,
+  NormalizeResult,
+} from './types.js';
+export { ARCHIVE_FORMATS } from './types.js';
+export { detectFormat } from './detect.js';
+export { readEntries } from './read.js';
