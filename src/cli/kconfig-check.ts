@@ -1,4 +1,57 @@
 import type { Command } from 'commander';
+import { failureToJson } from '../core/errors.js';
+import { log } from '../core/log.js';
+import { action, printJson } from './common.js';
 
-/** Registers `kconfig check`. (Filled in by the work that implements it.) */
-export function register(_kconfig: Command): void {}
+interface CheckOpts {
+  config: string;
+  kernel?: string;
+  arch?: string;
+  json?: boolean;
+}
+
+/** Registers `kconfig check`. */
+export function register(kconfig: Command): void {
+  kconfig
+    .command('check')
+    .description('check that a resolved .config satisfies every line of a config fragment')
+    .argument('<fragment>', 'config fragment (CONFIG_X=value and "# CONFIG_X is not set" lines)')
+    .requiredOption('--config <path>', 'the resolved .config to check')
+    .option('--kernel <path>', 'kernel tree folder or tarball: explain each mismatch')
+    .option('--arch <arch>', 'ARCH for --kernel (default: from the .config header)')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Every fragment line the .config does not satisfy is printed as
+  kconfig mismatch: CONFIG_X / expected: ... / actual: ... (<missing> when absent)
+followed by "error: resolved kernel config does not satisfy FRAGMENT".
+Exit codes: 0 satisfied, 1 mismatches, 2 malformed fragment lines or bad options, 3 unreadable files.
+
+Example:
+  tarsmith kconfig check --config out/.config kernel-extra.config
+  tarsmith kconfig check --config out/.config --kernel linux-6.12.tar.xz --arch arm64 kernel-extra.config`,
+    )
+    .action(
+      action(async (fragment: string, opts: CheckOpts) => {
+        const { runCheck, renderCheckReport, renderWarning, checkExitCode } = await import('../kconfig/check.js');
+        const report = await runCheck({
+          fragment,
+          config: opts.config,
+          ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
+          ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
+        });
+        if (opts.json) {
+          printJson({
+            ...report,
+            errors: report.errors.map(failureToJson),
+            warnings: report.warnings.map(failureToJson),
+          });
+        } else {
+          for (const w of report.warnings) log.warn(renderWarning(w).replace(/^warning: /, ''));
+          process.stdout.write(renderCheckReport(report));
+        }
+        return checkExitCode(report);
+      }),
+    );
+}
