@@ -11,3 +11,5 @@ export type {
 export { ARCHIVE_FORMATS } from './types.js';
 export { detectFormat } from './detect.js';
 export { readEntries } from './read.js';
+export { treeHash } from './tree-hash.js';
+export { safeExtract } from './safe-extract.js';

@@ -1,0 +1,72 @@
+/** Member-name checks shared by extraction and normalize: no absolute names, no `..`, strip, VCS, depth. */
+import type { ArchiveFailureCode } from './failures.js';
+
+export const VCS_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.bzr']);
+export const DEFAULT_MAX_DEPTH = 128;
+
+export interface PathRules {
+  strip: number;
+  dropVcs: boolean;
+  maxDepth: number;
+}
+
+export type PathVerdict =
+  | { kind: 'ok'; parts: string[]; rel: string }
+  | { kind: 'skip'; reason: 'strip' | 'vcs' | 'root' }
+  | { kind: 'refuse'; code: ArchiveFailureCode; why: string };
+
+/** Components of a member name with empty and `.` components removed (no other interpretation). */
+export function splitName(name: string): string[] {
+  return name.split('/').filter((p) => p !== '' && p !== '.');
+}
+
+/** Decide what to do with the member name `raw` under `rules`. */
+export function checkMemberPath(raw: string, rules: PathRules): PathVerdict {
+  if (raw === '' || raw.includes('\0')) return { kind: 'refuse', code: 'archive.bad-path', why: 'empty or NUL in name' };
+  if (raw.startsWith('/')) return { kind: 'refuse', code: 'archive.absolute-path', why: 'absolute member name' };
+  const all = splitName(raw);
+  if (all.includes('..')) return { kind: 'refuse', code: 'archive.path-traversal', why: 'member name contains ".."' };
+  if (all.length === 0) return { kind: 'skip', reason: 'root' };
+  if (all.length <= rules.strip) return { kind: 'skip', reason: 'strip' };
+  const parts = all.slice(rules.strip);
+  if (rules.dropVcs && parts.some((p) => VCS_DIRS.has(p))) return { kind: 'skip', reason: 'vcs' };
+  if (parts.length > rules.maxDepth) {
+    return { kind: 'refuse', code: 'archive.too-deep', why: `${parts.length} levels deep (limit ${rules.maxDepth})` };
+  }
+  return { kind: 'ok', parts, rel: parts.join('/') };
+}
+
+/** What a resolver needs to know about the tree: is this (relative, `/`-joined) path a symlink, and to what. */
+export type SymlinkLookup = (rel: string) => string | undefined;
+
+/** Symlink hops followed before a chain counts as a loop (Linux's own limit). */
+const MAX_HOPS = 40;
+
+/**
+ * Follow `target`, written in a symlink at `linkParts`, through the tree's own symlinks. Returns
+ * 'escape' when resolution climbs above the root or meets an absolute target, 'loop' on a symlink cycle,
+ * 'inside' otherwise (components that do not exist are taken literally).
+ */
+export function resolveLink(linkParts: readonly string[], target: string, lookup: SymlinkLookup): 'inside' | 'escape' | 'loop' {
+  if (target.startsWith('/')) return 'escape';
+  const stack = linkParts.slice(0, -1);
+  let queue = target.split('/');
+  let hops = 0;
+  while (queue.length > 0) {
+    const c = queue.shift() as string;
+    if (c === '' || c === '.') continue;
+    if (c === '..') {
+      if (stack.length === 0) return 'escape';
+      stack.pop();
+      continue;
+    }
+    stack.push(c);
+    const next = lookup(stack.join('/'));
+    if (next === undefined) continue;
+    if (++hops > MAX_HOPS) return 'loop';
+    if (next.startsWith('/')) return 'escape';
+    stack.pop();
+    queue = [...next.split('/'), ...queue];
+  }
+  return 'inside';
+}

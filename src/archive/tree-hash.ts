@@ -1,0 +1,85 @@
+/**
+ * Tree hash: a sha256 over an archive's contents, independent of compression, member order, mtimes, owners and
+ * permission bits other than "executable". Records are sorted by path (byte order); each holds the kind, the
+ * executable bit and the contents' sha256 (files), the target (symlinks) or the tar type (specials). Hardlinks
+ * count as the file they point to; folders implied by deeper members count as folders.
+ */
+import { createHash } from 'node:crypto';
+import { unreachable } from '../core/errors.js';
+import { detectFormat } from './detect.js';
+import { splitName } from './paths.js';
+import { readEntriesOf } from './read.js';
+import type { ArchiveEntry } from './types.js';
+
+type TreeRecord = { kind: 'd' } | { kind: 'f'; exec: boolean; sha: string } | { kind: 's' | 'o'; detail: string };
+
+const TREE_HASH_VERSION = 'tarsmith-tree-v1';
+
+async function contentHash(body: AsyncIterable<Buffer> | undefined): Promise<string> {
+  const h = createHash('sha256');
+  if (body) for await (const c of body) h.update(c);
+  return h.digest('hex');
+}
+
+async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Promise<TreeRecord> {
+  switch (e.type) {
+    case 'directory':
+      return { kind: 'd' };
+    case 'file':
+      return { kind: 'f', exec: (e.mode & 0o111) !== 0, sha: await contentHash(e.body) };
+    case 'symlink':
+      return { kind: 's', detail: e.linkname ?? '' };
+    case 'link': {
+      const target = records.get(splitName(e.linkname ?? '').join('/'));
+      return target?.kind === 'f' ? target : { kind: 'o', detail: `link:${e.linkname ?? ''}` };
+    }
+    case 'other':
+      return { kind: 'o', detail: e.rawType ?? 'other' };
+    default:
+      return unreachable(e.type, 'entry type');
+  }
+}
+
+function serialize(rel: string, r: TreeRecord): string {
+  switch (r.kind) {
+    case 'd':
+      return `d\0\0${rel}\0`;
+    case 'f':
+      return `f\0${r.exec ? 'x' : '-'}${r.sha}\0${rel}\0`;
+    case 's':
+    case 'o':
+      return `${r.kind}\0${r.detail}\0${rel}\0`;
+    default:
+      return unreachable(r, 'tree record');
+  }
+}
+
+/** Hash the records of a tree (path → record) into the tree hash. */
+function digestRecords(records: Map<string, TreeRecord>): string {
+  for (const rel of [...records.keys()]) {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!records.has(dir)) records.set(dir, { kind: 'd' });
+    }
+  }
+  const keys = [...records.keys()].map((k) => Buffer.from(k, 'utf8')).sort(Buffer.compare);
+  const h = createHash('sha256').update(`${TREE_HASH_VERSION}\0`);
+  for (const k of keys) {
+    const rel = k.toString('utf8');
+    h.update(serialize(rel, records.get(rel) as TreeRecord), 'utf8');
+  }
+  return h.digest('hex');
+}
+
+/** Hex sha256 of the contents of the archive at `path` (see the module comment). Later duplicates win. */
+export async function treeHash(path: string): Promise<string> {
+  const format = await detectFormat(path);
+  const records = new Map<string, TreeRecord>();
+  for await (const e of readEntriesOf(path, format)) {
+    const rel = splitName(e.path).join('/');
+    if (rel === '') continue;
+    records.set(rel, await recordOf(e, records));
+  }
+  return digestRecords(records);
+}

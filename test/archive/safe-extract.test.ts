@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { safeExtract } from '../../src/archive/index.js';
+import { isTarsmithError } from '../../src/core/errors.js';
+import { craftTar, gnuTar, listTree, makeTree, tempDir, type CraftedEntry } from './rig.js';
+
+test('extracts a GNU tar.gz with strip, drops VCS folders, keeps modes and symlinks', async () => {
+  const { dir, cleanup } = await tempDir('extract');
+  try {
+    await makeTree(dir);
+    const archive = gnuTar(dir, 'proj-1.0', 'tar.gz', path.join(dir, 'p.tgz'));
+    const dest = path.join(dir, 'out');
+    const report = await safeExtract(archive, dest, { strip: 1 });
+    assert.deepEqual(await listTree(dest), [
+      'README',
+      'configure',
+      'empty',
+      'src',
+      'src/README.link',
+      'src/deep',
+      'src/deep/main.c',
+    ]);
+    assert.equal(await fs.readFile(path.join(dest, 'README'), 'utf8'), 'hello\n');
+    assert.equal((await fs.stat(path.join(dest, 'configure'))).mode & 0o777, 0o755);
+    assert.equal(await fs.readlink(path.join(dest, 'src/README.link')), '../README');
+    assert.equal(report.format, 'tar.gz');
+    assert.equal(report.files, 3);
+    assert.equal(report.symlinks, 1);
+    assert.equal(report.skippedByStrip, 1);
+    assert.ok(report.skippedVcs >= 3);
+    const withVcs = await safeExtract(archive, path.join(dir, 'vcs'), { strip: 1, dropVcs: false });
+    assert.equal(await fs.readFile(path.join(dir, 'vcs/.git/HEAD'), 'utf8'), 'ref: refs/heads/main\n');
+    assert.equal(withVcs.skippedVcs, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a later file replaces an earlier one; a hardlink to an extracted file is made', async () => {
+  const { dir, cleanup } = await tempDir('extract-ok');
+  try {
+    const archive = await craftTar(path.join(dir, 'ok.tar'), [
+      { name: 'a/f', body: 'old' },
+      { name: 'a/f', body: 'new' },
+      { name: 'a/h', type: 'link', linkname: 'a/f' },
+      { name: 'a/s', type: 'symlink', linkname: 'f' },
+    ]);
+    await safeExtract(archive, path.join(dir, 'out'));
+    assert.equal(await fs.readFile(path.join(dir, 'out/a/f'), 'utf8'), 'new');
+    assert.equal(await fs.readFile(path.join(dir, 'out/a/h'), 'utf8'), 'new');
+    assert.equal(await fs.readFile(path.join(dir, 'out/a/s'), 'utf8'), 'new');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('refuses a destination that exists and is not empty', async () => {
+  const { dir, cleanup } = await tempDir('extract-dest');
+  try {
+    const archive = await craftTar(path.join(dir, 'ok.tar'), [{ name: 'f', body: 'x' }]);
+    await fs.mkdir(path.join(dir, 'out'));
+    await fs.writeFile(path.join(dir, 'out', 'keep'), 'mine');
+    await assert.rejects(safeExtract(archive, path.join(dir, 'out')), (e) => isTarsmithError(e) && e.failures[0]?.code === 'archive.dest-not-empty');
+    assert.equal(await fs.readFile(path.join(dir, 'out', 'keep'), 'utf8'), 'mine');
+  } finally {
+    await cleanup();
+  }
+});
+
+/**
+ * One crafted archive per attack class. Layout: <tmp>/work/hostile.tar extracted to <tmp>/work/dest/x; the
+ * hostile members aim at <tmp>/work, <tmp> and an absolute path. Afterwards nothing may exist but the archive.
+ */
+const ATTACKS: Array<{
+  name: string;
+  code: string;
+  /** How many members must be refused. */
+  refused: number;
+  entries: (outside: string) => CraftedEntry[];
+  maxDepth?: number;
+}> = [
+  {
+    name: 'absolute member name',
+    code: 'archive.absolute-path',
+    refused: 1,
+    entries: (outside) => [{ name: `${outside}/abs-evil.txt`, body: 'pwned' }],
+  },
+  {
+    name: '".." in a member name',
+    code: 'archive.path-traversal',
+    refused: 2,
+    entries: () => [
+      { name: '../../evil.txt', body: 'pwned' },
+      { name: 'ok/../../../evil2.txt', body: 'pwned' },
+    ],
+  },
+  {
+    name: 'symlink leaving the destination (direct, absolute, and through another symlink)',
+    code: 'archive.link-escape',
+    refused: 3,
+    entries: (outside) => [
+      { name: 'up', type: 'symlink', linkname: '../..' },
+      { name: 'abs', type: 'symlink', linkname: outside },
+      { name: 'deep/dir/s', type: 'symlink', linkname: '../..' },
+      { name: 't', type: 'symlink', linkname: 'deep/dir/s/../evil' },
+    ],
+  },
+  {
+    name: 'hardlink to a file outside the destination',
+    code: 'archive.link-escape',
+    refused: 2,
+    entries: (outside) => [
+      { name: 'h1', type: 'link', linkname: '../../../../etc/passwd' },
+      { name: 'h2', type: 'link', linkname: `${outside}/secret` },
+    ],
+  },
+  {
+    name: 'member written through a symlink',
+    code: 'archive.through-symlink',
+    refused: 1,
+    entries: () => [
+      { name: 'sub/', type: 'directory' },
+      { name: 'inner', type: 'symlink', linkname: 'sub' },
+      { name: 'inner/evil.txt', body: 'pwned' },
+    ],
+  },
+  {
+    name: 'device nodes and fifos',
+    code: 'archive.special-file',
+    refused: 3,
+    entries: () => [
+      { name: 'null', type: 'character-device' },
+      { name: 'disk', type: 'block-device' },
+      { name: 'pipe', type: 'fifo' },
+    ],
+  },
+  {
+    name: 'member nested deeper than the limit',
+    code: 'archive.too-deep',
+    refused: 1,
+    entries: () => [{ name: `${'d/'.repeat(200)}f`, body: 'deep' }],
+  },
+  {
+    name: 'member nested deeper than a lowered limit',
+    code: 'archive.too-deep',
+    refused: 1,
+    entries: () => [{ name: 'a/b/c/d', body: 'deep' }],
+    maxDepth: 3,
+  },
+  {
+    name: 'member overwriting a folder or a symlink',
+    code: 'archive.overwrite-non-file',
+    refused: 2,
+    entries: () => [
+      { name: 'x/', type: 'directory' },
+      { name: 'x', body: 'replaces a folder' },
+      { name: 'y', type: 'symlink', linkname: 'x' },
+      { name: 'y', body: 'written over a symlink' },
+    ],
+  },
+];
+
+for (const attack of ATTACKS) {
+  test(`refuses ${attack.name} (${attack.code}) and leaves nothing behind`, async () => {
+    const { dir, cleanup } = await tempDir('attack');
+    try {
+      const work = path.join(dir, 'work');
+      await fs.mkdir(work);
+      const outside = path.join(dir, 'outside');
+      const entries = [{ name: 'good.txt', body: 'fine' }, ...attack.entries(outside)];
+      const archive = await craftTar(path.join(work, 'hostile.tar'), entries);
+      let codes: string[] = [];
+      await assert.rejects(safeExtract(archive, path.join(work, 'dest', 'x'), { ...(attack.maxDepth ? { maxDepth: attack.maxDepth } : {}) }), (e) => {
+        assert.ok(isTarsmithError(e));
+        assert.equal(e.exit, 2);
+        codes = e.failures.map((f) => f.code);
+        for (const f of e.failures) assert.ok(f.value, 'each failure names the member');
+        return true;
+      });
+      assert.deepEqual(codes, Array<string>(attack.refused).fill(attack.code));
+      // Nothing outside the destination, and (all-or-nothing) nothing at the destination either.
+      assert.deepEqual(await listTree(dir), ['work', 'work/dest', 'work/hostile.tar']);
+      assert.deepEqual(await listTree(path.join(work, 'dest')), []);
+    } finally {
+      await cleanup();
+    }
+  });
+}
