@@ -1,0 +1,166 @@
+/**
+ * Where Kconfig files come from: an extracted kernel tree on disk, or the Kconfig files of a kernel tarball held in
+ * memory (read once with the archive layer, never extracted). Both answer `read(path)` and `glob(pattern)` with
+ * paths relative to the tree's top folder.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { readEntries } from '../archive/index.js';
+
+export interface SourceFiles {
+  /** What the files were read from (a folder or a tarball path). */
+  readonly origin: string;
+  /** A folder holding the tree (for shell macros run inside it), when there is one on disk. */
+  readonly dir?: string;
+  read(rel: string): string | undefined;
+  /** Paths matching a glob (`*`, `?`, `[…]` within one path component), sorted. */
+  glob(pattern: string): string[];
+}
+
+/** Does one path component match a glob component? */
+function globComponentRegex(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export function hasGlob(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+export function normalizeRel(p: string): string {
+  return path.posix.normalize(p).replace(/^\.\//, '');
+}
+
+export class DirFiles implements SourceFiles {
+  constructor(readonly dir: string) {}
+
+  get origin(): string {
+    return this.dir;
+  }
+
+  read(rel: string): string | undefined {
+    try {
+      return readFileSync(path.join(this.dir, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  glob(pattern: string): string[] {
+    let found = [''];
+    for (const comp of normalizeRel(pattern).split('/')) {
+      const next: string[] = [];
+      for (const base of found) {
+        if (!hasGlob(comp)) {
+          const p = base ? `${base}/${comp}` : comp;
+          if (this.exists(p)) next.push(p);
+          continue;
+        }
+        const re = globComponentRegex(comp);
+        for (const name of this.list(base)) if (re.test(name)) next.push(base ? `${base}/${name}` : name);
+      }
+      found = next;
+    }
+    return found.filter((p) => this.isFile(p)).sort();
+  }
+
+  private list(rel: string): string[] {
+    try {
+      return readdirSync(path.join(this.dir, rel || '.'));
+    } catch {
+      return [];
+    }
+  }
+
+  private exists(rel: string): boolean {
+    try {
+      statSync(path.join(this.dir, rel));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private isFile(rel: string): boolean {
+    try {
+      return statSync(path.join(this.dir, rel)).isFile();
+    } catch {
+      return false;
+    }
+  }
+}
+
+export class MapFiles implements SourceFiles {
+  constructor(
+    readonly origin: string,
+    readonly files: ReadonlyMap<string, string>,
+  ) {}
+
+  read(rel: string): string | undefined {
+    return this.files.get(normalizeRel(rel));
+  }
+
+  glob(pattern: string): string[] {
+    const comps = normalizeRel(pattern).split('/').map(globComponentRegex);
+    const out: string[] = [];
+    for (const p of this.files.keys()) {
+      const parts = p.split('/');
+      if (parts.length === comps.length && parts.every((c, i) => (comps[i] as RegExp).test(c))) out.push(p);
+    }
+    return out.sort();
+  }
+}
+
+/**
+ * Files of a tarball that Kconfig parsing may need: every `Kconfig*` file (every file the kernel sources is named
+ * so), the top-level Makefile (for the version), and `scripts/*.sh` (the version probes `$(shell,…)` runs).
+ */
+export function wantedInTarball(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  if (base.startsWith('Kconfig') || rel === 'Makefile') return true;
+  return rel.startsWith('scripts/') && rel.indexOf('/', 8) < 0 && rel.endsWith('.sh');
+}
+
+async function readBody(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Read the Kconfig files of a kernel tarball. The tree's top folder is the shallowest folder holding both
+ * `Kconfig` and `Makefile` (usually `linux-x.y/`); paths are returned relative to it.
+ */
+export async function readTarballKconfig(tarball: string): Promise<MapFiles> {
+  const raw = new Map<string, string>();
+  for await (const e of readEntries(tarball)) {
+    if (e.type !== 'file' || !e.body) continue;
+    const p = normalizeRel(e.path);
+    const tail = p.includes('/') ? p.slice(p.indexOf('/') + 1) : p;
+    if (!wantedInTarball(tail) && !wantedInTarball(p)) continue;
+    raw.set(p, await readBody(e.body));
+  }
+  const tops = [...raw.keys()]
+    .filter((p) => p === 'Kconfig' || p.endsWith('/Kconfig'))
+    .map((p) => p.slice(0, p.length - 'Kconfig'.length))
+    .filter((dir) => raw.has(`${dir}Makefile`))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  const top = tops[0] ?? '';
+  const files = new Map<string, string>();
+  for (const [p, text] of raw) if (p.startsWith(top)) files.set(p.slice(top.length), text);
+  return new MapFiles(tarball, files);
+}
