@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Prepares the container engine and the bundled example's builder rootfs.
+#   - installs docker.io (Debian) when no docker client is there, starts dockerd when it is not running;
+#   - makes the example's builder root filesystem with mmdebstrap (Debian bookworm, variant buildd), reproducibly
+#     (SOURCE_DATE_EPOCH), cached by its inputs under ~/.cache/tarsmith/rootfs/, and hard-links (or copies) it
+#     into examples/hello/packages/ (or the folder given with --into).
+# Usage: scripts/setup-engine.sh [--into DIR] [--no-engine]
+# Prints the path of the rootfs tarball on stdout.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+into="$root/examples/hello/packages"
+engine=1
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --into) into="$2"; shift 2 ;;
+    --no-engine) engine=0; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "setup-engine: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=()
+if [ "$(id -u)" != 0 ]; then SUDO=(sudo); fi
+need_pkgs=()
+if [ "$engine" = 1 ] && ! command -v dockerd >/dev/null 2>&1; then need_pkgs+=(docker.io); fi
+if ! command -v mmdebstrap >/dev/null 2>&1; then need_pkgs+=(mmdebstrap); fi
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  echo "setup-engine: installing ${need_pkgs[*]}" >&2
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+fi
+if [ "$engine" = 1 ]; then bash "$here/start-dockerd.sh"; fi
+
+# The rootfs inputs. The mirror is the first Debian one apt is configured with (or TARSMITH_DEBIAN_MIRROR).
+suite=bookworm
+variant=buildd
+epoch="${TARSMITH_ROOTFS_EPOCH:-1700000000}"
+mirror="${TARSMITH_DEBIAN_MIRROR:-}"
+if [ -z "$mirror" ]; then
+  mirror="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | awk '/^URIs:/ && $2 !~ /security/ {print $2; exit} /^deb / && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^http/) {print $i; exit}}' || true)"
+fi
+mirror="${mirror:-http://deb.debian.org/debian}"
+key="$(printf '%s\n' "mmdebstrap-1" "$suite" "$variant" "$epoch" "$mirror" | sha256sum | cut -c1-16)"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/tarsmith/rootfs"
+tarball="$cache/$suite-$variant-$key.tar"
+mkdir -p "$cache"
+if [ ! -s "$tarball" ]; then
+  echo "setup-engine: building the builder rootfs ($suite, $variant, SOURCE_DATE_EPOCH=$epoch, $mirror); about 30 s" >&2
+  tmp="$tarball.partial-$$"
+  trap 'rm -f "$tmp"' EXIT
+  # Serialise concurrent runs (tests in parallel) on one lock; the second waits and then finds the cache.
+  exec 9>"$cache/.lock"
+  flock 9
+  if [ ! -s "$tarball" ]; then
+    SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant="$variant" --format=tar "$suite" "$tmp" "$mirror" >&2
+    mv "$tmp" "$tarball"
+  fi
+  flock -u 9
+fi
+mkdir -p "$into"
+dest="$into/rootfs-$suite-$variant.tar"
+if [ ! "$dest" -ef "$tarball" ]; then
+  rm -f "$dest"
+  ln "$tarball" "$dest" 2>/dev/null || cp "$tarball" "$dest"
+fi
+echo "$dest"

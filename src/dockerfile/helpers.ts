@@ -1,0 +1,76 @@
+/**
+ * The fixed POSIX sh helpers copied into the build context under `tarsmith/bin/`. They take every value as an
+ * argument (the Dockerfile passes them in exec form), so nothing is ever spliced into shell text. They work under
+ * dash, bash and busybox sh, with GNU or busybox tar/find.
+ */
+
+/** Marker lines the engine looks for in BuildKit's progress output. */
+export const MARK_STEP_FAILED = 'tarsmith-step-failed';
+export const MARK_ARTIFACT_MISSING = 'tarsmith-artifact-missing';
+export const MARK_CHECKSUM = 'tarsmith-checksum-mismatch';
+
+/** `step.sh LABEL COMMAND`: runs one build step under `sh -e` with umask 022; names the step when it fails. */
+export const STEP_SH = `#!/bin/sh
+# tarsmith build step runner: step.sh LABEL COMMAND
+label="$1"
+umask 022
+/bin/sh -ec "$2"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  printf '%s label=%s exit=%s\\n' ${MARK_STEP_FAILED} "$label" "$rc" >&2
+  exit "$rc"
+fi
+`;
+
+/** `extract.sh FILE SHA256 INTO STRIP DROPVCS`: checks, extracts (no owners kept), drops VCS folders. */
+export const EXTRACT_SH = `#!/bin/sh
+# tarsmith source extraction: extract.sh FILE SHA256 INTO STRIP DROPVCS(1|0)
+set -eu
+file="$1"; sum="$2"; into="$3"; strip="$4"; dropvcs="$5"
+umask 022
+if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
+  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
+  exit 1
+fi
+mkdir -p "$into"
+tar -x -o -f "$file" -C "$into" --strip-components="$strip"
+if [ "$dropvcs" = 1 ]; then
+  find "$into" \\( -name .git -o -name .hg -o -name .svn -o -name .bzr \\) -prune -exec rm -rf {} +
+fi
+`;
+
+/**
+ * \`collect.sh OUT [GLOB RENAME]...\`: copies each artifact glob's matches (relative to the working directory)
+ * into OUT, keeping their relative path or using RENAME (then the glob must match exactly one path).
+ */
+export const COLLECT_SH = `#!/bin/sh
+# tarsmith artifact collection: collect.sh OUT [GLOB RENAME]...
+set -eu
+umask 022
+out="$1"; shift
+rm -rf "$out"; mkdir -p "$out"
+while [ "$#" -ge 2 ]; do
+  pattern="$1"; rename="$2"; shift 2
+  n=0
+  IFS=
+  for m in $pattern; do
+    if [ -e "$m" ] || [ -L "$m" ]; then n=$((n + 1)); fi
+  done
+  if [ "$n" -eq 0 ]; then
+    printf '%s pattern=%s\\n' ${MARK_ARTIFACT_MISSING} "$pattern" >&2
+    exit 3
+  fi
+  if [ -n "$rename" ] && [ "$n" -ne 1 ]; then
+    printf '%s pattern=%s matches=%s\\n' tarsmith-artifact-ambiguous "$pattern" "$n" >&2
+    exit 3
+  fi
+  for m in $pattern; do
+    [ -e "$m" ] || [ -L "$m" ] || continue
+    rel="\${m#./}"
+    dest="\${rename:-$rel}"
+    mkdir -p "$out/$(dirname "$dest")"
+    cp -R -P "$m" "$out/$dest"
+  done
+  unset IFS
+done
+`;

@@ -1,0 +1,93 @@
+/**
+ * Argv assembly for one BuildKit build: pure, so every option's spelling is unit-tested for both paths
+ * (`docker buildx build` and `DOCKER_BUILDKIT=1 docker build`).
+ */
+import { ExitCode, fail, unreachable } from '../core/errors.js';
+import type { BuildMode } from './probe.js';
+
+export type Progress = 'auto' | 'plain' | 'tty';
+
+export type BuildOutput =
+  /** Export the target stage's files into a folder. */
+  | { kind: 'local'; dest: string }
+  /** Load the target stage into the local image store under a tag. */
+  | { kind: 'image'; tag: string };
+
+export interface BuildRequest {
+  contextDir: string;
+  dockerfile: string;
+  target: string;
+  platform?: string;
+  /** `none` for source builds; `default` only for the toolchain step. */
+  network: 'none' | 'default';
+  output: BuildOutput;
+  secrets: { id: string; src: string }[];
+  progress: Progress;
+  builder?: string;
+  cacheFrom: string[];
+  cacheTo: string[];
+  /** Where the engine writes the image ID. */
+  iidfile?: string;
+}
+
+export interface BuildInvocation {
+  argv: string[];
+  /** Extra environment for the client. */
+  env: Record<string, string>;
+}
+
+/** A value that goes into a comma-separated option (`--secret id=..,src=..`, `--output type=..,dest=..`). */
+function csvSafe(what: string, v: string): string {
+  if (v.includes(',') || v.includes('"') || v.includes('\n')) {
+    fail({
+      code: 'usage.unsafe-path',
+      message: `${what} contains a comma, quote or newline, which the engine's option syntax cannot carry`,
+      value: v,
+      exit: ExitCode.usage,
+      hint: 'use a path without commas or quotes',
+    });
+  }
+  return v;
+}
+
+function needsBuildx(flag: string): never {
+  return fail({
+    code: 'usage.needs-buildx',
+    message: `${flag} needs docker buildx, and this docker client has none`,
+    value: flag,
+    exit: ExitCode.usage,
+    hint: 'install the buildx plugin (Debian: apt-get install docker-buildx), or drop the option',
+  });
+}
+
+function outputArgs(mode: BuildMode, out: BuildOutput): string[] {
+  switch (out.kind) {
+    case 'local':
+      return ['--output', `type=local,dest=${csvSafe('the output folder', out.dest)}`];
+    case 'image':
+      return mode === 'buildx' ? ['--load', '--tag', out.tag] : ['--tag', out.tag];
+    default:
+      return unreachable(out, 'build output');
+  }
+}
+
+export function buildArgv(docker: string, mode: BuildMode, req: BuildRequest): BuildInvocation {
+  const argv = mode === 'buildx' ? [docker, 'buildx', 'build'] : [docker, 'build'];
+  const env: Record<string, string> = mode === 'buildx' ? {} : { DOCKER_BUILDKIT: '1' };
+  if (req.builder !== undefined) {
+    if (mode !== 'buildx') needsBuildx('--builder');
+    argv.push('--builder', req.builder);
+  }
+  argv.push('--progress', req.progress);
+  argv.push('--file', req.dockerfile, '--target', req.target);
+  if (req.platform !== undefined) argv.push('--platform', req.platform);
+  argv.push('--network', req.network);
+  for (const s of req.secrets) argv.push('--secret', `id=${csvSafe('a secret id', s.id)},src=${csvSafe('a secret file', s.src)}`);
+  argv.push(...outputArgs(mode, req.output));
+  for (const c of req.cacheFrom) argv.push('--cache-from', c);
+  if (req.cacheTo.length > 0 && mode !== 'buildx') needsBuildx('--cache-to');
+  for (const c of req.cacheTo) argv.push('--cache-to', c);
+  if (req.iidfile !== undefined) argv.push('--iidfile', req.iidfile);
+  argv.push(req.contextDir);
+  return { argv, env };
+}

@@ -1,0 +1,214 @@
+/**
+ * `tarsmith build`: verify → plan → build (network off) → export into a temp folder → SHA256SUMS and the build
+ * record → rename into out/<name>/ only on success.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { exec } from '../core/exec.js';
+import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
+import { log } from '../core/log.js';
+import { dockerignore } from '../dockerfile/generate.js';
+import type { Manifest } from '../manifest/types.js';
+import { hashFile } from '../vendor/hash.js';
+import { canonicalJson, type Lock } from '../vendor/lock.js';
+import { formatSums } from '../vendor/sha256sums.js';
+import { buildArgv, type BuildOutput, type Progress } from './argv.js';
+import { humanSize, stageContext, stagingParent } from './context.js';
+import { outName, type Plan } from './plan.js';
+import { prepare } from './prepare.js';
+import { probeEngine, type EngineCaps } from './probe.js';
+import { runBuild } from './run.js';
+
+export interface EngineOptions {
+  manifest?: string;
+  cwd?: string;
+  target?: string;
+  platform?: string;
+  progress?: Progress;
+  docker?: string;
+  builder?: string;
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  allowUnpinned?: boolean;
+}
+
+export interface BuildOptions extends EngineOptions {
+  /** Folder holding out/<name>/ (default: <manifest dir>/out). */
+  out?: string;
+  /** tarsmith's version, for the build record. */
+  version: string;
+}
+
+export interface ArtifactHash {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface BuildResult {
+  name: string;
+  target: string;
+  out: string;
+  artifacts: ArtifactHash[];
+  record: string;
+  context: { size: number; files: number };
+  engine: { docker: string; mode: string; server: string };
+}
+
+/** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
+export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
+  if (!plan.needsToolchainImage) return;
+  const t = lock.toolchain;
+  const run = 'run `tarsmith toolchain` (the one step that may use the network), then build again';
+  if (!t || t.inputsHash !== plan.toolchainInputsHash) {
+    fail({
+      code: 'build.toolchain-stale',
+      message: t ? 'the toolchain inputs changed since `tarsmith toolchain` ran' : 'no toolchain image is recorded in tarsmith.lock',
+      exit: ExitCode.usage,
+      where: { file: m.file },
+      hint: run,
+    });
+  }
+  const r = await exec([caps.docker, 'image', 'inspect', '--format', '{{.Id}}', t.tag]);
+  const id = r.stdout.trim();
+  if (r.code !== 0 || id !== t.imageId) {
+    fail({
+      code: 'build.toolchain-missing',
+      message: r.code !== 0 ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} is not the one recorded (${t.imageId})`,
+      value: t.tag,
+      exit: ExitCode.engine,
+      hint: run,
+    });
+  }
+}
+
+/** Stage the context, run one build with the given output; returns the staged context's size. */
+export async function buildWith(
+  caps: EngineCaps,
+  m: Manifest,
+  plan: Plan,
+  opts: EngineOptions & { stage: 'artifacts' | 'runtime'; output: BuildOutput; logFile?: string; iidfile?: string },
+): Promise<{ size: number; files: number }> {
+  const ctx = await stageContext(plan.context, m.sourceDateEpoch, await stagingParent(m.dir));
+  try {
+    await fs.writeFile(path.join(ctx.dir, 'Dockerfile'), plan.dockerfile);
+    await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());
+    log.info(`build context: ${ctx.files} files, ${humanSize(ctx.size)} (staged in ${ctx.dir})`);
+    const progress = opts.progress ?? 'auto';
+    const inv = buildArgv(caps.docker, caps.mode, {
+      contextDir: ctx.dir,
+      dockerfile: path.join(ctx.dir, 'Dockerfile'),
+      target: opts.stage,
+      platform: opts.platform ?? m.platform,
+      network: 'none',
+      output: opts.output,
+      secrets: plan.secrets,
+      progress: progress === 'tty' ? 'tty' : 'plain',
+      ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      cacheFrom: opts.cacheFrom ?? [],
+      cacheTo: opts.cacheTo ?? [],
+      ...(opts.iidfile !== undefined ? { iidfile: opts.iidfile } : {}),
+    });
+    await runBuild(inv, {
+      steps: plan.steps,
+      what: `build of ${m.name} (target ${plan.target.name})`,
+      inherit: progress === 'tty',
+      ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
+    });
+    return { size: ctx.size, files: ctx.files };
+  } finally {
+    await ctx.cleanup();
+  }
+}
+
+async function listTree(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fs.readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listTree(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+export async function hashArtifacts(dir: string): Promise<ArtifactHash[]> {
+  const out: ArtifactHash[] = [];
+  for (const rel of await listTree(dir)) {
+    const h = await hashFile(path.join(dir, ...rel.split('/')));
+    if (!h.ok) fail({ code: 'io.hash', message: `cannot hash ${rel}: ${h.message}`, exit: ExitCode.io });
+    out.push({ path: rel, sha256: h.sha256, size: h.size });
+  }
+  return out;
+}
+
+function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, artifacts: ArtifactHash[]) {
+  const sources: Record<string, unknown> = {};
+  for (const s of m.sources) {
+    const l = lock.sources[s.name];
+    sources[s.name] = { file: l?.file, sha256: l?.sha256, treeHash: l?.treeHash, origin: l?.origin, private: s.private };
+  }
+  return {
+    tarsmith: opts.version,
+    name: m.name,
+    target: plan.target.name,
+    platform: opts.platform ?? m.platform,
+    sourceDateEpoch: m.sourceDateEpoch,
+    inputs: { sources, patches: lock.patches, ...(lock.rootfs ? { rootfs: lock.rootfs } : {}) },
+    builder: {
+      ...(m.builder?.image ? { image: m.builder.image } : {}),
+      ...(m.builder?.rootfs ? { rootfs: m.builder.rootfs } : {}),
+      family: m.builder?.family,
+      packages: m.builder?.packages ?? [],
+      ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
+    },
+    engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
+    args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
+    dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
+    steps: plan.steps,
+    artifacts,
+  };
+}
+
+export const RECORD_FILE = 'tarsmith-build.json';
+export const ARTIFACT_SUMS = 'SHA256SUMS';
+
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const { manifest: m, lock, plan } = await prepare(opts);
+  const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  for (const n of caps.notes) log.info(`note: ${n}`);
+  await ensureToolchain(caps, m, lock, plan);
+  const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
+  const name = outName(m, plan.target);
+  const final = path.join(outRoot, name);
+  const logFile = path.join(outRoot, `${name}.log`);
+  let context = { size: 0, files: 0 };
+  const artifacts = await withTempDirBeside(final, async (tmp) => {
+    context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
+    const hashes = await hashArtifacts(tmp);
+    for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
+      if (hashes.some((h) => h.path === reserved)) {
+        fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
+      }
+    }
+    try {
+      await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), formatSums(hashes.map((h) => ({ file: h.path, sha256: h.sha256 }))));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, plan, caps, opts, hashes)));
+      await replaceDir(tmp, final);
+    } catch (e) {
+      fail(ioFailure(e, 'cannot write the build output', final));
+    }
+    return hashes;
+  });
+  return {
+    name: m.name,
+    target: plan.target.name,
+    out: final,
+    artifacts,
+    record: path.join(final, RECORD_FILE),
+    context,
+    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+  };
+}

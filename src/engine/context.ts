@@ -1,0 +1,87 @@
+/**
+ * Staging the build context: a fresh temporary folder holding only the planned entries, input files hard-linked
+ * (or copied with reflink when possible) from packages/, never the user's folder. mtimes are clamped to
+ * SOURCE_DATE_EPOCH so that what the engine sees does not depend on when the files were written.
+ */
+import { constants, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import type { ContextEntry } from './plan.js';
+
+export interface StagedContext {
+  dir: string;
+  /** Total bytes of the files in it. */
+  size: number;
+  files: number;
+  cleanup(): Promise<void>;
+}
+
+async function linkOrCopy(src: string, dest: string): Promise<void> {
+  try {
+    await fs.link(src, dest);
+  } catch {
+    await fs.copyFile(src, dest, constants.COPYFILE_FICLONE);
+  }
+}
+
+async function placeEntry(dir: string, e: ContextEntry, epoch: number): Promise<number> {
+  const dest = path.join(dir, ...e.contextPath.split('/'));
+  await fs.mkdir(path.dirname(dest), { recursive: true });
+  if (e.content !== undefined) {
+    await fs.writeFile(dest, e.content, { mode: e.mode ?? 0o644 });
+    await fs.chmod(dest, e.mode ?? 0o644);
+    await fs.utimes(dest, epoch, epoch);
+    return Buffer.byteLength(e.content);
+  }
+  if (e.src === undefined) throw new Error(`context entry ${e.contextPath} has neither content nor src`);
+  try {
+    await linkOrCopy(e.src, dest);
+    return (await fs.stat(dest)).size;
+  } catch (err) {
+    return fail({
+      ...ioFailure(err, 'cannot stage build input', e.src),
+      code: 'build.input-missing',
+      exit: ExitCode.checkFailed,
+      hint: 'run `tarsmith vendor` to fetch the inputs again',
+    });
+  }
+}
+
+/** Write `entries` into a new temp folder (under `parent`, default the OS temp dir). */
+export async function stageContext(
+  entries: readonly ContextEntry[],
+  epoch: number,
+  parent = os.tmpdir(),
+): Promise<StagedContext> {
+  const dir = await fs.mkdtemp(path.join(parent, 'tarsmith-context-'));
+  const cleanup = () => fs.rm(dir, { recursive: true, force: true });
+  try {
+    let size = 0;
+    for (const e of entries) size += await placeEntry(dir, e, epoch);
+    return { dir, size, files: entries.length, cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** Stage next to the inputs when possible, so that hard links work (temp dirs are often another file system). */
+export async function stagingParent(manifestDir: string): Promise<string> {
+  const [a, b] = await Promise.all([fs.stat(manifestDir), fs.stat(os.tmpdir())]);
+  if (a.dev === b.dev) return os.tmpdir();
+  const p = path.join(manifestDir, '.tarsmith-tmp');
+  await fs.mkdir(p, { recursive: true });
+  return p;
+}
+
+export function humanSize(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}

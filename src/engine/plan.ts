@@ -1,0 +1,314 @@
+/**
+ * Planning: manifest + lock → the build specification for one target and the list of files its build context
+ * holds (only what that build needs). Pure apart from nothing: it reads no files, so it is unit-tested directly.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { ExitCode, fail, type Failure } from '../core/errors.js';
+import { nearest } from '../core/suggest.js';
+import { emit } from '../dockerfile/emit.js';
+import {
+  generateDockerfile,
+  generateToolchainDockerfile,
+  helperFiles,
+  type BuildSpec,
+  type SourceSpec,
+  type StepSpec,
+  type ToolSet,
+} from '../dockerfile/generate.js';
+import type { Manifest, Source, Target } from '../manifest/types.js';
+import type { Lock } from '../vendor/lock.js';
+
+/** One file of the staged build context: copied/linked from `src`, or written from `content`. */
+export interface ContextEntry {
+  contextPath: string;
+  src?: string;
+  content?: string;
+  mode?: number;
+}
+
+export interface Secret {
+  id: string;
+  /** Absolute host path of the file. */
+  src: string;
+}
+
+/** Programs to place in the build stage (e.g. the fetch stand-ins): files with their in-container path. */
+export interface BuildTools {
+  /** Absolute folder in the build stage the files go under. */
+  root: string;
+  /** Paths relative to `root`. */
+  files: { path: string; content: string; mode: number }[];
+  binDir: string;
+}
+
+export interface PlanOptions {
+  target?: string;
+  allowUnpinned?: boolean;
+  /** The toolchain image tag made by `tarsmith toolchain`; required when the plan needs one. */
+  toolchainTag?: string;
+  tools?: BuildTools[];
+  /** Where the tarballs go in the container (default /opt/tarsmith/packages, where the fetch stand-ins look). */
+  packagesDir?: string;
+}
+
+export interface Plan {
+  target: Target;
+  spec: BuildSpec;
+  dockerfile: string;
+  context: ContextEntry[];
+  secrets: Secret[];
+  steps: StepSpec[];
+  /** True when base + toolchain must come from `tarsmith toolchain` (an image base, or packages to install). */
+  needsToolchainImage: boolean;
+  /** Hash of everything the toolchain image is made from. */
+  toolchainInputsHash: string;
+  /** The Dockerfile of the toolchain step alone, and its context (the rootfs tarball, if any). */
+  toolchainDockerfile: string;
+  toolchainContext: ContextEntry[];
+}
+
+const usage = (f: Omit<Failure, 'exit'>): never => fail({ ...f, exit: ExitCode.usage });
+
+export function selectTarget(m: Manifest, name?: string): Target {
+  const targets = m.build?.targets ?? [];
+  if (targets.length === 0) {
+    return usage({
+      code: 'build.no-targets',
+      message: 'the manifest declares no build targets',
+      where: { file: m.file },
+      hint: 'add build.targets.<name> with steps and artifacts to tarsmith.yaml',
+    });
+  }
+  if (name === undefined) return targets[0] as Target;
+  const t = targets.find((x) => x.name === name);
+  if (t) return t;
+  const near = nearest(name, targets.map((x) => x.name));
+  return usage({
+    code: 'build.unknown-target',
+    message: `no target named ${JSON.stringify(name)}`,
+    value: name,
+    where: { file: m.file },
+    hint: near.length ? `did you mean ${near.join(', ')}?` : `known targets: ${targets.map((x) => x.name).join(', ')}`,
+  });
+}
+
+/** `out/<name>/` for the default (first) target, `out/<name>-<target>/` for the others. */
+export function outName(m: Manifest, target: Target): string {
+  const first = m.build?.targets[0];
+  return first && first.name === target.name ? m.name : `${m.name}-${target.name}`;
+}
+
+export function sourceInto(s: Source): string {
+  return s.into ?? `/src/${s.name}`;
+}
+
+function workdirOf(m: Manifest): string {
+  const wd = m.build?.workdir;
+  if (wd !== undefined) {
+    const s = m.sources.find((x) => x.name === wd);
+    if (!s) {
+      return usage({
+        code: 'build.unknown-workdir',
+        message: `build.workdir names no source: ${JSON.stringify(wd)}`,
+        value: wd,
+        where: { file: m.file, ...(m.positions['/build/workdir'] ?? {}) },
+        hint: `use one of: ${m.sources.map((x) => x.name).join(', ')}`,
+      });
+    }
+    return sourceInto(s);
+  }
+  return m.sources.length === 1 ? sourceInto(m.sources[0] as Source) : '/src';
+}
+
+function checkImageRef(m: Manifest, ref: string, allowUnpinned: boolean): void {
+  const at = ref.lastIndexOf('@');
+  const digest = at >= 0 ? ref.slice(at + 1) : '';
+  const hex = digest.startsWith('sha256:') ? digest.slice(7) : '';
+  if (hex.length === 64 && [...hex].every((c) => '0123456789abcdef'.includes(c))) return;
+  if (allowUnpinned) return;
+  usage({
+    code: 'build.unpinned-base',
+    message: 'builder.image is not pinned by digest',
+    value: ref,
+    where: { file: m.file, ...(m.positions['/builder/image'] ?? {}) },
+    hint: 'write it as name:tag@sha256:<digest> (`docker buildx imagetools inspect NAME:TAG` shows the digest), or pass --allow-unpinned',
+  });
+}
+
+function lockedSource(m: Manifest, lock: Lock, s: Source) {
+  const l = lock.sources[s.name];
+  if (!l) {
+    return fail({
+      code: 'verify.not-vendored',
+      message: `source ${s.name} is not in tarsmith.lock`,
+      value: s.name,
+      exit: ExitCode.checkFailed,
+      where: { file: m.file },
+      hint: 'run `tarsmith vendor` first',
+    });
+  }
+  return l;
+}
+
+function sourcesOf(m: Manifest, lock: Lock): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
+  const specs: SourceSpec[] = [];
+  const context: ContextEntry[] = [];
+  const secrets: Secret[] = [];
+  for (const s of m.sources) {
+    const l = lockedSource(m, lock, s);
+    const inPackages = path.posix.relative('packages', path.posix.normalize(l.file));
+    const packagePath = inPackages.startsWith('..') || path.posix.isAbsolute(inPackages) ? path.posix.basename(l.file) : inPackages;
+    const patches: string[] = [];
+    s.patches.forEach((p, i) => {
+      const lp = lock.patches[p];
+      const cp = `patches/${s.name}/${String(i + 1).padStart(3, '0')}-${path.posix.basename(p)}`;
+      patches.push(cp);
+      context.push({ contextPath: cp, src: path.resolve(m.dir, lp?.file ?? p) });
+    });
+    const base = { name: s.name, packagePath, sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, into: sourceInto(s), patches };
+    if (s.private) {
+      const id = `source-${s.name}`;
+      secrets.push({ id, src: path.resolve(m.dir, l.file) });
+      specs.push({ ...base, secretId: id });
+    } else {
+      const cp = `packages/${packagePath}`;
+      context.push({ contextPath: cp, src: path.resolve(m.dir, l.file) });
+      specs.push({ ...base, contextPath: cp });
+    }
+  }
+  return { specs, context, secrets };
+}
+
+function toolSets(tools: readonly BuildTools[]): { sets: ToolSet[]; context: ContextEntry[] } {
+  const sets: ToolSet[] = [];
+  const context: ContextEntry[] = [];
+  tools.forEach((t, i) => {
+    const files = [...t.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const f of files) {
+      const rel = path.posix.normalize(f.path.replace(/^\/+/, ''));
+      context.push({ contextPath: `tools/${i}/${rel}`, content: f.content, mode: f.mode });
+    }
+    sets.push({ contextDir: `tools/${i}`, dest: t.root, binDir: t.binDir });
+  });
+  return { sets, context };
+}
+
+function stepsOf(m: Manifest, t: Target): StepSpec[] {
+  const common = (m.build?.steps ?? []).map((command, i) => ({ label: `build.steps[${i}]`, command }));
+  const own = t.steps.map((command, i) => ({ label: `build.targets.${t.name}.steps[${i}]`, command }));
+  return [...common, ...own];
+}
+
+function artifactsOf(m: Manifest, t: Target): { glob: string; rename?: string }[] {
+  if (t.artifacts.length === 0) {
+    usage({
+      code: 'build.no-artifacts',
+      message: `target ${t.name} declares no artifacts`,
+      value: t.name,
+      where: { file: m.file },
+      hint: `add build.targets.${t.name}.artifacts: the files (globs relative to the build tree) to export`,
+    });
+  }
+  return t.artifacts.map((a) => {
+    const parts = a.path.split('/');
+    if (a.path.startsWith('/') || parts.includes('..')) {
+      usage({
+        code: 'build.bad-artifact',
+        message: 'an artifact glob must be relative to the build tree and stay inside it',
+        value: a.path,
+        where: { file: m.file },
+        hint: 'write it relative to build.workdir, without leading / or ..',
+      });
+    }
+    return a.rename !== undefined ? { glob: a.path, rename: a.rename } : { glob: a.path };
+  });
+}
+
+export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
+  const target = selectTarget(m, opts.target);
+  const builder = m.builder;
+  if (!builder || (!builder.image && !builder.rootfs)) {
+    return usage({
+      code: 'build.no-builder',
+      message: 'the manifest names no builder (builder.image or builder.rootfs)',
+      where: { file: m.file },
+      hint: 'add builder.image (name:tag@sha256:...) or builder.rootfs (a root filesystem tarball under packages/)',
+    });
+  }
+  const context: ContextEntry[] = [];
+  const toolchainContext: ContextEntry[] = [];
+  let base: BuildSpec['base'];
+  let rootfsSha = '';
+  if (builder.rootfs) {
+    const lr = lock.rootfs;
+    const file = path.resolve(m.dir, lr?.file ?? builder.rootfs);
+    const cp = `rootfs/${path.basename(file)}`;
+    toolchainContext.push({ contextPath: cp, src: file });
+    rootfsSha = lr?.sha256 ?? '';
+    base = { kind: 'rootfs', contextPath: cp };
+  } else {
+    checkImageRef(m, builder.image as string, Boolean(opts.allowUnpinned));
+    base = { kind: 'image', ref: builder.image as string };
+  }
+  const needsToolchainImage = base.kind === 'image' || builder.packages.length > 0;
+  const src = sourcesOf(m, lock);
+  const tools = toolSets(opts.tools ?? []);
+  const version = m.build?.version ?? [];
+  const workdir = workdirOf(m);
+  const stamps = version.map((v, i) => ({ contextPath: `tarsmith/stamps/${i}`, dest: path.posix.resolve(workdir, v.path) }));
+  version.forEach((v, i) => context.push({ contextPath: `tarsmith/stamps/${i}`, content: v.content, mode: 0o644 }));
+  const spec: BuildSpec = {
+    name: m.name,
+    packagesDir: opts.packagesDir ?? '/opt/tarsmith/packages',
+    sourceDateEpoch: m.sourceDateEpoch,
+    base,
+    family: builder.family,
+    packages: builder.packages,
+    sources: src.specs,
+    workdir,
+    env: m.build?.env ?? {},
+    steps: stepsOf(m, target),
+    stamps,
+    tools: tools.sets,
+    artifacts: artifactsOf(m, target),
+    target: target.name,
+  };
+  const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
+  const toolchainInputsHash = createHash('sha256')
+    .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: m.platform }))
+    .digest('hex');
+  let buildSpec = spec;
+  if (needsToolchainImage) {
+    const tag = opts.toolchainTag ?? toolchainTag(m, toolchainInputsHash);
+    buildSpec = { ...spec, base: { kind: 'toolchain-image', ref: tag } };
+  } else {
+    context.push(...toolchainContext);
+  }
+  for (const h of helperFiles(buildSpec)) context.push(h);
+  context.push(...src.context, ...tools.context);
+  return {
+    target,
+    spec: buildSpec,
+    dockerfile: emit(generateDockerfile(buildSpec)),
+    context: dedupe(context),
+    secrets: src.secrets,
+    steps: buildSpec.steps,
+    needsToolchainImage,
+    toolchainInputsHash,
+    toolchainDockerfile,
+    toolchainContext,
+  };
+}
+
+/** The image tag of a toolchain: named by the hash of its inputs. */
+export function toolchainTag(m: Manifest, inputsHash: string): string {
+  const repo = m.name.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+  return `tarsmith-toolchain/${repo}:${inputsHash.slice(0, 16)}`;
+}
+
+function dedupe(entries: ContextEntry[]): ContextEntry[] {
+  const seen = new Map<string, ContextEntry>();
+  for (const e of entries) seen.set(e.contextPath, e);
+  return [...seen.values()].sort((a, b) => (a.contextPath < b.contextPath ? -1 : a.contextPath > b.contextPath ? 1 : 0));
+}

@@ -1,0 +1,68 @@
+/**
+ * What every engine command does first: load the manifest and the lock, verify the inputs (refusing before the
+ * engine is called), and plan the target with the fetch stand-ins as build tools.
+ */
+import { ExitCode, fail } from '../core/errors.js';
+import { log } from '../core/log.js';
+import { loadManifest } from '../manifest/load.js';
+import type { Manifest } from '../manifest/types.js';
+import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims/index.js';
+import { readLock, type Lock } from '../vendor/lock.js';
+import { verifyInputs } from '../vendor/verify.js';
+import { plan, type Plan } from './plan.js';
+
+export interface PrepareOptions {
+  manifest?: string;
+  cwd?: string;
+  target?: string;
+  allowUnpinned?: boolean;
+  /** Skip hashing the inputs (`generate` only: it builds nothing). */
+  skipVerify?: boolean;
+}
+
+export interface Prepared {
+  manifest: Manifest;
+  lock: Lock;
+  plan: Plan;
+}
+
+export async function readLockOrFail(m: Manifest): Promise<Lock> {
+  const lock = await readLock(m.dir);
+  if (!lock) {
+    return fail({
+      code: 'verify.no-lock',
+      message: `no tarsmith.lock beside ${m.file}`,
+      exit: ExitCode.checkFailed,
+      where: { file: m.file },
+      hint: 'run `tarsmith vendor` first: it fetches the inputs into packages/ and writes the lock',
+    });
+  }
+  return lock;
+}
+
+/** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
+export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
+  const report = await verifyInputs(m, lock);
+  for (const w of report.warnings) log.warn(w.message);
+  if (!report.ok) fail(report.problems);
+}
+
+export function planWithTools(m: Manifest, lock: Lock, opts: { target?: string; allowUnpinned?: boolean }): Plan {
+  const shims = fetchShims(m, lock);
+  return plan(m, lock, {
+    ...(opts.target !== undefined ? { target: opts.target } : {}),
+    allowUnpinned: Boolean(opts.allowUnpinned),
+    packagesDir: SHIMS_PACKAGES,
+    tools: [{ root: SHIMS_ROOT, files: shims.files, binDir: shims.binDir }],
+  });
+}
+
+export async function prepare(opts: PrepareOptions): Promise<Prepared> {
+  const manifest = await loadManifest({
+    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const lock = await readLockOrFail(manifest);
+  if (!opts.skipVerify) await verifyOrFail(manifest, lock);
+  return { manifest, lock, plan: planWithTools(manifest, lock, opts) };
+}

@@ -1,0 +1,127 @@
+/**
+ * Running one build: BuildKit's progress streamed to stderr (and into a log file), the exit mapped to a failure
+ * that names what broke — the manifest step and its command, a missing artifact, a checksum — with the last lines
+ * of the log and where the full log is.
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode, fail, type Failure } from '../core/errors.js';
+import { exec } from '../core/exec.js';
+import { log } from '../core/log.js';
+import type { StepSpec } from '../dockerfile/generate.js';
+import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
+import type { BuildInvocation } from './argv.js';
+
+export interface RunOptions {
+  /** Where to keep the full log; none for `tty` progress (the terminal shows it). */
+  logFile?: string;
+  /** Inherit the terminal (tty progress): no capture, no log file. */
+  inherit?: boolean;
+  steps: readonly StepSpec[];
+  /** What is being built, for messages: "build of hello", "toolchain of hello". */
+  what: string;
+}
+
+const TAIL = 20;
+
+function parseMarker(line: string, mark: string): Record<string, string> | undefined {
+  const i = line.indexOf(`${mark} `);
+  if (i < 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const kv of line.slice(i + mark.length + 1).split(' ')) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  // the last key's value may contain spaces (a glob, a path): keep the rest of the line for it
+  const rest = line.slice(i + mark.length + 1);
+  const last = rest.lastIndexOf('pattern=');
+  if (last >= 0) out.pattern = rest.slice(last + 'pattern='.length).replace(/ matches=\d+$/, '');
+  return out;
+}
+
+/** Map a failed build's log lines to the most precise failure. Pure; unit-tested. */
+export function failureFromLog(lines: readonly string[], opts: { steps: readonly StepSpec[]; what: string; logFile?: string }): Failure {
+  const tail = lines.slice(-TAIL).map((l) => `| ${l}`);
+  const where = opts.logFile ? `the full log is in ${opts.logFile}` : 'the full log is above';
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as string;
+    const step = parseMarker(line, MARK_STEP_FAILED);
+    if (step?.label !== undefined) {
+      const s = opts.steps.find((x) => x.label === step.label);
+      return {
+        code: 'build.step-failed',
+        message: `build step ${step.label} failed (exit ${step.exit ?? '?'}): ${s?.command ?? '(unknown command)'}`,
+        value: s?.command ?? step.label,
+        exit: ExitCode.engine,
+        details: ['last lines of the log:', ...tail],
+        hint: `fix the step in tarsmith.yaml (${step.label}); steps run with the network off, so anything they download must be a source in the manifest; ${where}`,
+      };
+    }
+    const art = parseMarker(line, MARK_ARTIFACT_MISSING);
+    if (art?.pattern !== undefined) {
+      return {
+        code: 'build.artifact-missing',
+        message: `the artifact glob ${JSON.stringify(art.pattern)} matches nothing in the build tree`,
+        value: art.pattern,
+        exit: ExitCode.engine,
+        details: ['last lines of the log:', ...tail],
+        hint: `check the path under build.targets.*.artifacts (relative to the build tree) against what the steps produce; ${where}`,
+      };
+    }
+    const sum = parseMarker(line, MARK_CHECKSUM);
+    if (sum?.file !== undefined) {
+      return {
+        code: 'verify.checksum-mismatch',
+        message: `an input did not match its locked sha256 inside the build: ${sum.file}`,
+        value: sum.file,
+        exit: ExitCode.checkFailed,
+        hint: 'run `tarsmith verify`, then `tarsmith vendor` to fetch the input again',
+      };
+    }
+  }
+  return {
+    code: 'engine.build-failed',
+    message: `the ${opts.what} failed`,
+    exit: ExitCode.engine,
+    details: ['last lines of the log:', ...tail],
+    hint: `read the log for the cause; ${where}`,
+  };
+}
+
+/** Run the build; stream progress to stderr; throw the mapped failure when it fails. */
+export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<void> {
+  const env = { ...process.env, ...inv.env };
+  log.verbose(`$ ${inv.argv.join(' ')}`);
+  if (opts.inherit) {
+    const r = await exec(inv.argv, { env, inherit: true });
+    if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what }));
+    return;
+  }
+  let stream: ReturnType<typeof createWriteStream> | undefined;
+  if (opts.logFile) {
+    await fs.mkdir(path.dirname(opts.logFile), { recursive: true });
+    stream = createWriteStream(opts.logFile);
+  }
+  const lines: string[] = [];
+  const onLine = (l: string) => {
+    process.stderr.write(`${l}\n`);
+    stream?.write(`${l}\n`);
+    lines.push(l);
+    if (lines.length > 2000) lines.splice(0, 1000);
+  };
+  let code: number;
+  try {
+    const r = await exec(inv.argv, { env, capture: false, onStdoutLine: onLine, onStderrLine: onLine });
+    code = r.code;
+  } catch (e) {
+    return fail({
+      code: 'engine.docker-missing',
+      message: `cannot run ${inv.argv[0]}: ${(e as Error).message}`,
+      exit: ExitCode.engine,
+      hint: 'install Docker (scripts/setup-engine.sh), or pass --docker PATH',
+    });
+  } finally {
+    await new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve()));
+  }
+  if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}) }));
+}
