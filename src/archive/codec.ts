@@ -112,6 +112,18 @@ class Bunzip2Transform extends Transform {
   }
 }
 
+let zstdReady: Promise<(buf: Uint8Array, level?: number) => Uint8Array> | undefined;
+
+/** The wasm zstd compressor, initialised once per process (initialising it again corrupts its output). */
+function zstdCompress(): Promise<(buf: Uint8Array, level?: number) => Uint8Array> {
+  zstdReady ??= (async () => {
+    const zstd = await import('@bokuweb/zstd-wasm');
+    await zstd.init();
+    return zstd.compress;
+  })();
+  return zstdReady;
+}
+
 /** A stream that turns the compressed bytes of `format` into tar bytes. */
 export async function createDecompressor(format: ArchiveFormat): Promise<Transform> {
   switch (format) {
@@ -136,6 +148,18 @@ export async function createDecompressor(format: ArchiveFormat): Promise<Transfo
   }
 }
 
+/** Output formats: every read format but bzip2. Fails with `archive.unsupported-output`. */
+export function checkWritable(format: ArchiveFormat): void {
+  if (format !== 'tar.bz2') return;
+  fail({
+    code: 'archive.unsupported-output',
+    message: 'bzip2 is read but not written',
+    exit: ExitCode.usage,
+    value: format,
+    hint: 'use --format tar.gz, tar.xz, tar.zst or tar',
+  });
+}
+
 /** Rewrites the gzip header's OS byte so that output does not depend on how zlib was built. */
 class GzipHeaderFix extends Transform {
   private seen = 0;
@@ -154,6 +178,7 @@ class GzipHeaderFix extends Transform {
  * Returns the stages to chain (tar bytes in, compressed bytes out).
  */
 export async function createCompressor(format: ArchiveFormat): Promise<Transform[]> {
+  checkWritable(format);
   switch (format) {
     case 'tar':
       return [];
@@ -161,22 +186,13 @@ export async function createCompressor(format: ArchiveFormat): Promise<Transform
       // node's zlib writes no name and mtime 0 in the gzip header; only the OS byte needs fixing.
       return [zlib.createGzip({ level: GZIP_LEVEL, memLevel: 8 }), new GzipHeaderFix()];
     case 'tar.bz2':
-      return fail({
-        code: 'archive.unsupported-output',
-        message: 'bzip2 is read but not written',
-        exit: ExitCode.usage,
-        value: format,
-        hint: 'use --format tar.gz, tar.xz, tar.zst or tar',
-      });
+      return [];
     case 'tar.xz': {
       const { default: lzma } = await import('lzma-native');
       return [lzma.createCompressor({ preset: XZ_PRESET, check: lzma.CHECK_CRC64, threads: 1 })];
     }
-    case 'tar.zst': {
-      const zstd = await import('@bokuweb/zstd-wasm');
-      await zstd.init();
-      return [new ZstdCompressTransform(zstd.compress)];
-    }
+    case 'tar.zst':
+      return [new ZstdCompressTransform(await zstdCompress())];
     default:
       return unreachable(format, 'archive format');
   }

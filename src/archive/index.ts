@@ -13,3 +13,4 @@ export { detectFormat } from './detect.js';
 export { readEntries } from './read.js';
 export { treeHash } from './tree-hash.js';
 export { safeExtract } from './safe-extract.js';
+export { normalize } from './normalize.js';
