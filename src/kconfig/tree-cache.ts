@@ -1,0 +1,99 @@
+/**
+ * Cache of parsed Kconfig trees (v8-serialised `KconfigTree`), keyed by the tarball's sha256 — or, for a folder,
+ * by its absolute path — plus the arch and macro environment. A folder's entry also records the mtime and size
+ * of every Kconfig file read, the result of every `source` glob and the optional files found absent; any change
+ * to those makes the entry stale.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { writeFileAtomic } from '../core/fs-atomic.js';
+import type { KconfigTree } from './ast.js';
+import type { ParseDeps } from './parse-tree.js';
+import type { SourceFiles } from './source-files.js';
+
+/** Bump when the AST or parser output changes shape. */
+const FORMAT = 'tarsmith-kconfig-1';
+
+export interface CacheOptions {
+  dir?: string;
+}
+
+interface Entry {
+  format: string;
+  tree: KconfigTree;
+  stats: { path: string; mtimeMs: number; size: number }[];
+  globs: ParseDeps['globs'];
+  absent: string[];
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'tarsmith', 'kconfig');
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<string, string>): Promise<string> {
+  const what = isDir ? `dir:${path.resolve(kernel)}` : `sha256:${await sha256File(kernel)}`;
+  const envText = JSON.stringify([...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256').update(`${FORMAT}\n${what}\n${envText}`).digest('hex');
+}
+
+function entryPath(opts: CacheOptions, key: string): string {
+  return path.join(opts.dir ?? defaultCacheDir(), `${key}.v8`);
+}
+
+async function statsOf(dir: string, paths: readonly string[]): Promise<Entry['stats']> {
+  return Promise.all(
+    paths.map(async (p) => {
+      const st = await fs.stat(path.join(dir, p));
+      return { path: p, mtimeMs: st.mtimeMs, size: st.size };
+    }),
+  );
+}
+
+async function fresh(entry: Entry, files: SourceFiles | undefined): Promise<boolean> {
+  if (entry.format !== FORMAT) return false;
+  if (!files?.dir) return true;
+  try {
+    const now = await statsOf(files.dir, entry.stats.map((s) => s.path));
+    if (now.some((s, i) => s.mtimeMs !== entry.stats[i]?.mtimeMs || s.size !== entry.stats[i]?.size)) return false;
+  } catch {
+    return false;
+  }
+  if (entry.globs.some((g) => files.glob(g.pattern).join('\n') !== g.result.join('\n'))) return false;
+  return entry.absent.every((p) => files.read(p) === undefined);
+}
+
+export async function readCache(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<KconfigTree | undefined> {
+  let entry: Entry;
+  try {
+    entry = v8.deserialize(await fs.readFile(entryPath(opts, key))) as Entry;
+  } catch {
+    return undefined;
+  }
+  return (await fresh(entry, files)) ? entry.tree : undefined;
+}
+
+export async function writeCache(
+  opts: CacheOptions,
+  key: string,
+  tree: KconfigTree,
+  deps: ParseDeps,
+  files: SourceFiles | undefined,
+): Promise<void> {
+  try {
+    const stats = files?.dir ? await statsOf(files.dir, tree.files) : [];
+    const entry: Entry = { format: FORMAT, tree, stats, globs: deps.globs, absent: deps.absent };
+    await writeFileAtomic(entryPath(opts, key), v8.serialize(entry));
+  } catch {
+    /* a cache that cannot be written is only slower */
+  }
+}
