@@ -1,0 +1,215 @@
+/**
+ * A C/C++ tokenizer for audits: comments, string/char literals (with L/u/U/u8 prefixes and C++ raw strings),
+ * line continuations and header names. It never throws on user input: an unterminated literal or comment ends
+ * at the end of its line (or of the file). Positions are offsets into the spliced text; `SourceMap` turns
+ * them back into 1-based line:col of the original file.
+ */
+
+export type TokKind = 'ident' | 'number' | 'string' | 'char' | 'header' | 'punct';
+
+export interface Token {
+  kind: TokKind;
+  text: string;
+  /** Offset in the spliced text (see `SourceMap.locate`). */
+  pos: number;
+  /** First token of a logical line (a `#` with `bol` starts a directive). */
+  bol: boolean;
+}
+
+export interface Tokenized {
+  tokens: Token[];
+  map: SourceMap;
+  /** The spliced text the token offsets point into. */
+  text: string;
+}
+
+/** Maps offsets of the spliced text (backslash-newlines removed) to 1-based line:col of the original. */
+export class SourceMap {
+  private lineStarts: number[] | undefined;
+  constructor(
+    private readonly original: string,
+    /** Offsets, in spliced text, where a splice was removed, and the removed length. */
+    private readonly splices: ReadonlyArray<readonly [number, number]>,
+  ) {}
+
+  originalOffset(pos: number): number {
+    let off = pos;
+    for (const [at, len] of this.splices) {
+      if (at > pos) break;
+      off += len;
+    }
+    return off;
+  }
+
+  locate(pos: number): { line: number; col: number } {
+    const off = this.originalOffset(pos);
+    const starts = (this.lineStarts ??= computeLineStarts(this.original));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: off - (starts[lo] ?? 0) + 1 };
+  }
+}
+
+function computeLineStarts(s: string): number[] {
+  const starts = [0];
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Remove backslash-newline sequences, remembering where they were. */
+export function splice(text: string): { text: string; splices: Array<[number, number]> } {
+  if (text.indexOf('\\\n') < 0 && text.indexOf('\\\r\n') < 0) return { text, splices: [] };
+  const splices: Array<[number, number]> = [];
+  let out = '';
+  let last = 0;
+  let removed = 0;
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 1)) {
+    const len = text.charCodeAt(i + 1) === 10 ? 2 : text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 0;
+    if (len === 0) continue;
+    out += text.slice(last, i);
+    splices.push([i - removed, len]);
+    removed += len;
+    last = i + len;
+    i += len - 1;
+  }
+  out += text.slice(last);
+  return { text: out, splices };
+}
+
+const PUNCT3 = new Set(['<<=', '>>=', '...', '->*', '<=>']);
+const PUNCT2 = new Set([
+  '##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=',
+  '|=', '^=', '::', '.*',
+]);
+const STRING_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
+const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function tokenize(source: string): Tokenized {
+  const { text, splices } = splice(source);
+  const lexer = new Lexer(text);
+  return { tokens: lexer.run(), map: new SourceMap(source, splices), text };
+}
+
+class Lexer {
+  private i = 0;
+  private bol = true;
+  /** 0 outside directives; 1 after `#` at bol; 2 after `# include`. */
+  private directive = 0;
+  private readonly tokens: Token[] = [];
+  constructor(private readonly s: string) {}
+
+  run(): Token[] {
+    const s = this.s;
+    const n = s.length;
+    while (this.i < n) {
+      const c = s.charCodeAt(this.i);
+      if (c === 10) {
+        this.bol = true;
+        this.directive = 0;
+        this.i++;
+      } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+        this.i++;
+      } else if (c === 47 && s.charCodeAt(this.i + 1) === 47) {
+        const nl = s.indexOf('\n', this.i);
+        this.i = nl < 0 ? n : nl;
+      } else if (c === 47 && s.charCodeAt(this.i + 1) === 42) {
+        const end = s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? n : end + 2;
+      } else {
+        this.token(c);
+      }
+    }
+    return this.tokens;
+  }
+
+  private push(kind: TokKind, start: number, end: number): void {
+    this.tokens.push({ kind, text: this.s.slice(start, end), pos: start, bol: this.bol });
+    if (this.directive === 1) this.directive = kind === 'ident' && /^(include|include_next|import)$/.test(this.s.slice(start, end)) ? 2 : 3;
+    else if (this.bol && kind === 'punct' && this.s.charCodeAt(start) === 35 && end - start === 1) this.directive = 1;
+    this.bol = false;
+    this.i = end;
+  }
+
+  private token(c: number): void {
+    const start = this.i;
+    const s = this.s;
+    if (isIdentStart(c)) {
+      let j = start + 1;
+      while (j < s.length && isIdentPart(s.charCodeAt(j))) j++;
+      const word = s.slice(start, j);
+      const next = s.charCodeAt(j);
+      if (next === 34 && RAW_PREFIXES.has(word)) return this.push('string', start, this.rawEnd(j));
+      if ((next === 34 || next === 39) && STRING_PREFIXES.has(word)) {
+        return this.push(next === 34 ? 'string' : 'char', start, this.quotedEnd(j, next));
+      }
+      return this.push('ident', start, j);
+    }
+    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(start + 1)))) return this.push('number', start, this.numberEnd(start));
+    if (c === 34) return this.push('string', start, this.quotedEnd(start, 34));
+    if (c === 39) return this.push('char', start, this.quotedEnd(start, 39));
+    if (c === 60 && this.directive === 2) {
+      const close = s.indexOf('>', start);
+      const nl = s.indexOf('\n', start);
+      if (close >= 0 && (nl < 0 || close < nl)) return this.push('header', start, close + 1);
+    }
+    const three = s.slice(start, start + 3);
+    if (PUNCT3.has(three)) return this.push('punct', start, start + 3);
+    const two = s.slice(start, start + 2);
+    if (PUNCT2.has(two)) return this.push('punct', start, start + 2);
+    return this.push('punct', start, start + 1);
+  }
+
+  private numberEnd(start: number): number {
+    const s = this.s;
+    let j = start + 1;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      const prev = s.charCodeAt(j - 1) | 0x20;
+      if (isIdentPart(c) || c === 46) j++;
+      else if ((c === 43 || c === 45) && (prev === 101 || prev === 112)) j++;
+      else if (c === 39 && isIdentPart(s.charCodeAt(j + 1))) j += 2;
+      else break;
+    }
+    return j;
+  }
+
+  /** End (exclusive) of a quoted literal opened at `open`; an unterminated one ends before the newline. */
+  private quotedEnd(open: number, quote: number): number {
+    const s = this.s;
+    let j = open + 1;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      if (c === 92) j += 2;
+      else if (c === quote) return j + 1;
+      else if (c === 10) return j;
+      else j++;
+    }
+    return s.length;
+  }
+
+  /** C++ raw string: R"delim( ... )delim". */
+  private rawEnd(quote: number): number {
+    const s = this.s;
+    const paren = s.indexOf('(', quote);
+    const nl = s.indexOf('\n', quote);
+    if (paren < 0 || paren - quote > 17 || (nl >= 0 && nl < paren)) return this.quotedEnd(quote, 34);
+    const closing = `)${s.slice(quote + 1, paren)}"`;
+    const end = s.indexOf(closing, paren + 1);
+    return end < 0 ? s.length : end + closing.length;
+  }
+}

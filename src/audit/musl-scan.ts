@@ -1,0 +1,226 @@
+/**
+ * One file of the musl audit: tokenize, follow the preprocessor conditions, and match the rules. A construct in a
+ * branch that musl never compiles (but glibc may) is `guarded`; one that musl may compile is a finding.
+ * Branches compiled by neither (`#if 0`, `#ifdef _WIN32`) are skipped.
+ */
+import { ConditionTracker, type BranchCondition, type Region } from './cpp-conditions.js';
+import { tokenize, type Token, type Tokenized } from './cpp-tokenizer.js';
+import { GLIBC_PREREQ_MACROS, glibcEnv, muslEnv } from './musl-env.js';
+import { HEADER_RULES, ruleById, type MuslRuleId } from './musl-rules.js';
+import { structuralChecks } from './musl-structural.js';
+
+export interface MuslHit {
+  file: string;
+  line: number;
+  col: number;
+  rule: MuslRuleId;
+  /** The construct as written. */
+  construct: string;
+  why: string;
+  fix: string;
+  /** Findings: the enclosing conditions that musl may take, e.g. an `#ifdef __linux__` that assumes glibc. */
+  note?: string;
+  /** Guarded: the directive that keeps musl away from it. */
+  guard?: { line: number; text: string };
+}
+
+export interface FileResult {
+  findings: MuslHit[];
+  guarded: MuslHit[];
+}
+
+/** A token of code (not a directive) and where it sits. */
+export interface CodeToken {
+  tok: Token;
+  region: Region;
+}
+
+/** Identifier rules: the name, its rule, and whether only a call (`name(`) counts. */
+interface IdentRule {
+  rule: MuslRuleId;
+  call: boolean;
+}
+const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
+  ...['backtrace', 'backtrace_symbols', 'backtrace_symbols_fd'].map((n) => [n, { rule: 'backtrace', call: true }] as const),
+  ...['mallinfo', 'mallinfo2'].map((n) => [n, { rule: 'mallinfo', call: true }] as const),
+  ...['__malloc_hook', '__free_hook', '__realloc_hook', '__memalign_hook', '__after_morecore_hook', '__malloc_initialize_hook'].map(
+    (n) => [n, { rule: 'malloc-hooks', call: false }] as const,
+  ),
+  ...['register_printf_function', 'register_printf_specifier', 'register_printf_modifier', 'register_printf_type'].map(
+    (n) => [n, { rule: 'register-printf-function', call: true }] as const,
+  ),
+  ['qsort_r', { rule: 'qsort-r', call: true }],
+  ['RTLD_DEEPBIND', { rule: 'rtld-deepbind', call: false }],
+  ['gnu_get_libc_version', { rule: 'gnu-get-libc-version', call: true }],
+  ['gnu_get_libc_release', { rule: 'gnu-get-libc-version', call: true }],
+  ['dlvsym', { rule: 'symver', call: true }],
+  ['__BEGIN_DECLS', { rule: 'begin-decls', call: false }],
+  ['__END_DECLS', { rule: 'begin-decls', call: false }],
+  ['__THROW', { rule: 'begin-decls', call: false }],
+]);
+
+/** Cheap test: can this text hold anything a rule looks for? Files without a hit are not tokenized. */
+export const MUSL_TRIGGERS =
+  /execinfo\.h|error\.h|fts\.h|obstack\.h|argp\.h|printf\.h|libc-version\.h|fpu_control\.h|cdefs\.h|backtrace|mallinfo|_hook|register_printf|qsort_r|strerror_r|optreset|RTLD_DEEPBIND|dlclose|symver|dlvsym|_PREREQ|gnu_get_libc|pthread_create|__BEGIN_DECLS|__END_DECLS|__THROW/;
+
+const LINUX_MACROS = new Set(['__linux__', '__linux', 'linux', '__gnu_linux__']);
+
+export class FileScan {
+  readonly result: FileResult = { findings: [], guarded: [] };
+  readonly code: CodeToken[] = [];
+  /** Tokens inside `#define` bodies (only identifier rules look at them). */
+  private readonly defineBodies: CodeToken[][] = [];
+  /** Macros the file defines itself. */
+  readonly defines = new Set<string>();
+  readonly tracker = new ConditionTracker(muslEnv, glibcEnv);
+  private readonly src: Tokenized;
+
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
+    this.src = tokenize(text);
+  }
+
+  run(): FileResult {
+    this.walk();
+    for (let k = 0; k < this.code.length; k++) this.identRule(this.code, k, true);
+    for (const body of this.defineBodies) for (let k = 0; k < body.length; k++) this.identRule(body, k, false);
+    structuralChecks(this);
+    const byPos = (a: MuslHit, b: MuslHit): number => a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule);
+    this.result.findings.sort(byPos);
+    this.result.guarded.sort(byPos);
+    return this.result;
+  }
+
+  private walk(): void {
+    const toks = this.src.tokens;
+    for (let i = 0; i < toks.length; ) {
+      const t = toks[i];
+      if (!t) break;
+      if (t.bol && t.text === '#') {
+        let j = i + 1;
+        while (j < toks.length && !toks[j]?.bol) j++;
+        this.directive(toks.slice(i, j));
+        i = j;
+        continue;
+      }
+      const region = this.tracker.region;
+      if (region.target !== 'false' || region.reference !== 'false') this.code.push({ tok: t, region });
+      i++;
+    }
+  }
+
+  private directive(d: Token[]): void {
+    const hash = d[0];
+    const name = d[1];
+    if (!hash || !name || name.kind !== 'ident') return;
+    const last = d[d.length - 1] ?? name;
+    const text = this.src.text.slice(hash.pos, last.pos + last.text.length).replace(/\s+/g, ' ');
+    const line = this.src.map.locate(hash.pos).line;
+    const region = this.tracker.region;
+    const live = region.target !== 'false' || region.reference !== 'false';
+    if (live && (name.text === 'include' || name.text === 'include_next')) this.include(d[2], region);
+    if (live && (name.text === 'if' || name.text === 'elif')) this.prereq(d.slice(2), text, region);
+    if (live && name.text === 'define' && d[2]) {
+      this.defines.add(d[2].text);
+      this.defineBodies.push(d.slice(3).map((tok) => ({ tok, region })));
+    }
+    this.tracker.directive(name.text, d.slice(2), line, text);
+  }
+
+  private include(h: Token | undefined, region: Region): void {
+    if (h?.kind !== 'header') return;
+    const rule = HEADER_RULES.get(h.text.slice(1, -1));
+    if (rule) this.report(rule.id, h, `#include ${h.text}`, region);
+  }
+
+  /** `#if __GLIBC_PREREQ(2,17)` where musl may reach it and nothing defined the macro. */
+  private prereq(args: Token[], text: string, region: Region): void {
+    for (let k = 0; k < args.length; k++) {
+      const t = args[k];
+      if (!t || !GLIBC_PREREQ_MACROS.has(t.text) || args[k + 1]?.text !== '(' || args[k - 1]?.text === 'defined') continue;
+      const fact = this.tracker.fact('target', t.text);
+      if (fact === undefined || fact.defined) continue;
+      this.report('glibc-prereq-unguarded', t, text, region);
+    }
+  }
+
+  private identRule(list: readonly CodeToken[], k: number, isCode: boolean): void {
+    const ct = list[k];
+    const t = ct?.tok;
+    if (!ct || !t || t.kind !== 'ident') return;
+    const r = IDENT_RULES.get(t.text);
+    if (!r) return;
+    const prev = list[k - 1]?.tok.text;
+    if (prev === '.' || prev === '->') return;
+    if (r.call && list[k + 1]?.tok.text !== '(') return;
+    if (r.rule === 'begin-decls' && this.defines.has(t.text)) return;
+    if (r.call && isCode && this.isDefinitionName(k)) return;
+    this.report(r.rule, t, r.call ? `${t.text}()` : t.text, ct.region);
+  }
+
+  private definitionNames: Set<number> | undefined;
+  /** Is code token `k` the name of a function the file defines itself (its own fallback implementation)? */
+  isDefinitionName(k: number): boolean {
+    if (!this.definitionNames) {
+      this.definitionNames = new Set();
+      const toks = this.code.map((c) => c.tok);
+      for (let j = 0; j < toks.length; j++) {
+        if (toks[j]?.text !== '{' || toks[j - 1]?.text !== ')') continue;
+        let depth = 0;
+        let m = j - 1;
+        for (; m >= 0; m--) {
+          const x = toks[m]?.text;
+          if (x === ')') depth++;
+          else if (x === '(' && --depth === 0) break;
+        }
+        this.definitionNames.add(m - 1);
+      }
+    }
+    return this.definitionNames.has(k);
+  }
+
+  locate(tok: Token): { line: number; col: number } {
+    return this.src.map.locate(tok.pos);
+  }
+
+  /** Record a hit for `tok`, as a finding or as guarded depending on `region`. */
+  report(rule: MuslRuleId, tok: Token, construct: string, region: Region, guardOverride?: { line: number; text: string }): void {
+    if (region.target === 'false' && region.reference === 'false') return;
+    const { line, col } = this.src.map.locate(tok.pos);
+    const r = ruleById(rule);
+    const hit: MuslHit = { file: this.file, line, col, rule, construct, why: r.why, fix: r.fix };
+    if (region.target === 'false') {
+      const g = [...region.conditions].reverse().find((c) => c.target === 'false');
+      if (g) hit.guard = { line: g.line, text: g.text };
+      this.result.guarded.push(hit);
+      return;
+    }
+    if (guardOverride) {
+      hit.guard = guardOverride;
+      this.result.guarded.push(hit);
+      return;
+    }
+    const note = noteFor(region.conditions);
+    if (note) hit.note = note;
+    this.result.findings.push(hit);
+  }
+}
+
+function noteFor(conditions: readonly BranchCondition[]): string | undefined {
+  const notes: string[] = [];
+  for (const c of conditions) {
+    if (c.target === 'true' && [...c.mentions].some((m) => LINUX_MACROS.has(m))) {
+      notes.push(`\`${c.text}\` (line ${c.line}) holds on musl too (musl is Linux): guard with __GLIBC__ instead`);
+    } else if (c.target === 'unknown') {
+      notes.push(`depends on \`${c.text}\` (line ${c.line}): make sure it is off for musl, or guard with __GLIBC__`);
+    }
+  }
+  return notes.length ? notes.join('; ') : undefined;
+}
+
+export function scanText(file: string, text: string): FileResult {
+  if (!MUSL_TRIGGERS.test(text)) return { findings: [], guarded: [] };
+  return new FileScan(file, text).run();
+}
