@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isTarsmithError } from '../../src/core/errors.js';
+import { parseManifest } from '../../src/manifest/load.js';
+import type { Manifest } from '../../src/manifest/types.js';
+import { plan } from '../../src/engine/plan.js';
+import type { Lock } from '../../src/vendor/lock.js';
+
+const SHA = (c: string) => c.repeat(64);
+
+function manifest(yaml: string): Manifest {
+  const { manifest: m, failures } = parseManifest(yaml, '/proj/tarsmith.yaml');
+  assert.ok(m, failures.map((f) => f.message).join('\n'));
+  return m;
+}
+
+const base = `version: 1
+name: app
+sourceDateEpoch: 1700000000
+sources:
+  - name: app
+    file: packages/app-1.0.tar.gz
+    strip: 1
+    patches: [patches/fix.patch]
+  - name: sdk
+    file: packages/sdk.tar.gz
+    private: true
+    into: /opt/sdk
+build:
+  workdir: app
+  targets:
+    app:
+      steps: [make]
+      artifacts: [app]
+    docs:
+      steps: [make doc]
+      artifacts: [doc/*.html]
+`;
+
+const lock: Lock = {
+  lockVersion: 1,
+  sources: {
+    app: { file: 'packages/app-1.0.tar.gz', size: 10, sha256: SHA('a'), origin: 'file', treeHash: SHA('1') },
+    sdk: { file: 'packages/sdk.tar.gz', size: 10, sha256: SHA('b'), origin: 'file', treeHash: SHA('2') },
+  },
+  patches: { 'patches/fix.patch': { file: 'patches/fix.patch', size: 5, sha256: SHA('c') } },
+  rootfs: { file: 'packages/rootfs.tar', size: 100, sha256: SHA('d') },
+};
+
+const withRootfs = `${base}builder:\n  rootfs: packages/rootfs.tar\n  family: apt\n`;
+
+test('rootfs without packages: no toolchain image, the context holds only what the build needs', () => {
+  const p = plan(manifest(withRootfs), lock);
+  assert.equal(p.needsToolchainImage, false);
+  assert.deepEqual(p.context.map((c) => c.contextPath), [
+    'packages/app-1.0.tar.gz',
+    'patches/app/001-fix.patch',
+    'rootfs/rootfs.tar',
+    'tarsmith/SHA256SUMS',
+    'tarsmith/bin/collect.sh',
+    'tarsmith/bin/extract.sh',
+    'tarsmith/bin/step.sh',
+  ]);
+  assert.equal(p.context.find((c) => c.contextPath === 'packages/app-1.0.tar.gz')?.src, '/proj/packages/app-1.0.tar.gz');
+});
+
+test('a private source never enters the context: it is a secret for its one extraction step', () => {
+  const p = plan(manifest(withRootfs), lock);
+  assert.ok(!p.context.some((c) => c.src?.includes('sdk') || c.contextPath.includes('sdk')));
+  assert.deepEqual(p.secrets, [{ id: 'source-sdk', src: '/proj/packages/sdk.tar.gz' }]);
+  assert.equal(p.dockerfile.split('\n').filter((l) => l.includes('--mount=type=secret')).length, 1);
+});
+
+test('packages to install need the toolchain image; the build then starts FROM it and has no networked step', () => {
+  const p = plan(manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]')), lock);
+  assert.equal(p.needsToolchainImage, true);
+  assert.match(p.dockerfile, /^FROM tarsmith-toolchain\/app:[0-9a-f]{16} AS toolchain$/m);
+  assert.doesNotMatch(p.dockerfile, /apt-get/);
+  assert.match(p.toolchainDockerfile, /apt-get", "install"/);
+  assert.deepEqual(p.toolchainContext.map((c) => c.contextPath), ['rootfs/rootfs.tar']);
+  assert.ok(!p.context.some((c) => c.contextPath.startsWith('rootfs/')));
+});
+
+test('the toolchain inputs hash follows the packages and the rootfs, not the sources', () => {
+  const m1 = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]'));
+  const m2 = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc, make]'));
+  const h1 = plan(m1, lock).toolchainInputsHash;
+  assert.notEqual(h1, plan(m2, lock).toolchainInputsHash);
+  assert.notEqual(h1, plan(m1, { ...lock, rootfs: { ...lock.rootfs!, sha256: SHA('e') } }).toolchainInputsHash);
+  assert.equal(h1, plan(m1, { ...lock, sources: { ...lock.sources, app: { ...lock.sources.app!, sha256: SHA('f') } } }).toolchainInputsHash);
+});
+
+test('an image base must be pinned by digest unless --allow-unpinned', () => {
+  const m = manifest(`${base}builder:\n  image: alpine:3.20\n  family: apk\n`);
+  assert.throws(() => plan(m, lock), (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'build.unpinned-base' && e.exit === 2 && /@sha256/.test(e.failures[0]?.hint ?? ''));
+  assert.equal(plan(m, lock, { allowUnpinned: true }).needsToolchainImage, true);
+  const pinned = manifest(`${base}builder:\n  image: alpine:3.20@sha256:${SHA('0')}\n  family: apk\n`);
+  assert.equal(plan(pinned, lock).needsToolchainImage, true);
+});
+
+test('targets: the first by default, others by name, an unknown one with a suggestion', () => {
+  const m = manifest(withRootfs);
+  assert.equal(plan(m, lock).target.name, 'app');
+  assert.match(plan(m, lock, { target: 'docs' }).dockerfile, /"doc\/\*\.html"/);
+  assert.throws(() => plan(m, lock, { target: 'doc' }), (e: unknown) => isTarsmithError(e) && /did you mean docs/.test(e.failures[0]?.hint ?? ''));
+});
+
+test('a source missing from the lock is refused before anything runs', () => {
+  const { sdk: _sdk, ...rest } = lock.sources;
+  assert.throws(() => plan(manifest(withRootfs), { ...lock, sources: rest }), (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'verify.not-vendored');
+});
+
+test('fetch stand-ins are copied in as a build tool and put first on PATH', () => {
+  const p = plan(manifest(withRootfs), lock, {
+    tools: [{ root: '/opt/tarsmith/shims', binDir: '/opt/tarsmith/shims/bin', files: [{ path: 'bin/wget', content: '#!/bin/sh\n', mode: 0o755 }] }],
+  });
+  assert.deepEqual(p.context.find((c) => c.contextPath === 'tools/0/bin/wget')?.mode, 0o755);
+  assert.match(p.dockerfile, /^COPY \["tools\/0\/", "\/opt\/tarsmith\/shims\/"\]$/m);
+  assert.match(p.dockerfile, /^ENV PATH="\/opt\/tarsmith\/shims\/bin:\$\{PATH\}"$/m);
+});
