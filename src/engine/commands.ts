@@ -1,0 +1,133 @@
+/**
+ * `tarsmith toolchain`, `tarsmith image` and `tarsmith generate`: the engine commands besides `build`.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
+import { log } from '../core/log.js';
+import { dockerignore } from '../dockerfile/generate.js';
+import { writeLock } from '../vendor/lock.js';
+import { buildArgv } from './argv.js';
+import { buildWith, ensureToolchain, type EngineOptions } from './build.js';
+import { humanSize, stageContext, stagingParent } from './context.js';
+import { toolchainTag } from './plan.js';
+import { prepare } from './prepare.js';
+import { probeEngine, type EngineCaps } from './probe.js';
+import { runBuild } from './run.js';
+
+async function probe(opts: EngineOptions): Promise<EngineCaps> {
+  const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  for (const n of caps.notes) log.info(`note: ${n}`);
+  return caps;
+}
+
+async function readIid(file: string): Promise<string> {
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch (e) {
+    return fail({ ...ioFailure(e, 'the engine wrote no image ID', file), exit: ExitCode.engine });
+  }
+}
+
+export interface ToolchainResult {
+  needed: boolean;
+  tag?: string;
+  imageId?: string;
+  inputsHash: string;
+}
+
+/** Build base + toolchain (the one networked step) into an image named by its inputs; record it in the lock. */
+export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
+  const { manifest: m, lock, plan } = await prepare(opts);
+  if (!plan.needsToolchainImage) {
+    log.info('no toolchain step needed: the builder rootfs holds the toolchain, `tarsmith build` runs offline as is');
+    return { needed: false, inputsHash: plan.toolchainInputsHash };
+  }
+  const caps = await probe(opts);
+  const tag = toolchainTag(m, plan.toolchainInputsHash);
+  const ctx = await stageContext(plan.toolchainContext, m.sourceDateEpoch, await stagingParent(m.dir));
+  let imageId: string;
+  try {
+    const dockerfile = path.join(ctx.dir, 'Dockerfile');
+    await fs.writeFile(dockerfile, plan.toolchainDockerfile);
+    const iid = path.join(ctx.dir, '.iid');
+    log.info(`toolchain context: ${ctx.files} files, ${humanSize(ctx.size)}`);
+    const progress = opts.progress ?? 'auto';
+    const inv = buildArgv(caps.docker, caps.mode, {
+      contextDir: ctx.dir,
+      dockerfile,
+      target: 'toolchain',
+      platform: opts.platform ?? m.platform,
+      network: 'default',
+      output: { kind: 'image', tag },
+      secrets: [],
+      progress: progress === 'tty' ? 'tty' : 'plain',
+      ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      cacheFrom: opts.cacheFrom ?? [],
+      cacheTo: opts.cacheTo ?? [],
+      iidfile: iid,
+    });
+    await runBuild(inv, { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty' });
+    imageId = await readIid(iid);
+  } finally {
+    await ctx.cleanup();
+  }
+  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, imageId, tag } });
+  return { needed: true, tag, imageId, inputsHash: plan.toolchainInputsHash };
+}
+
+export interface ImageResult {
+  tag: string;
+  imageId: string;
+  target: string;
+}
+
+/** Build the runtime stage (artifacts under /opt/<name>/) into the local image store. */
+export async function image(opts: EngineOptions & { tag?: string }): Promise<ImageResult> {
+  const { manifest: m, lock, plan } = await prepare(opts);
+  const caps = await probe(opts);
+  await ensureToolchain(caps, m, lock, plan);
+  const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
+  const iidDir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-iid-'));
+  try {
+    const iidfile = path.join(iidDir, 'iid');
+    await buildWith(caps, m, plan, { ...opts, stage: 'runtime', output: { kind: 'image', tag }, iidfile });
+    return { tag, imageId: await readIid(iidfile), target: plan.target.name };
+  } finally {
+    await fs.rm(iidDir, { recursive: true, force: true });
+  }
+}
+
+export interface GenerateResult {
+  out: string;
+  files: string[];
+  inputs: { contextPath: string; src: string }[];
+}
+
+/** Write the Dockerfile, .dockerignore and helper files for review, and list the inputs a build would stage. */
+export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean }): Promise<GenerateResult> {
+  const { manifest: m, plan } = await prepare({ ...opts, skipVerify: true });
+  const out = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out', 'generated'));
+  const files: [string, string, number][] = [
+    ['Dockerfile', plan.dockerfile, 0o644],
+    ['.dockerignore', dockerignore(), 0o644],
+  ];
+  if (plan.needsToolchainImage) files.push(['Dockerfile.toolchain', plan.toolchainDockerfile, 0o644]);
+  for (const c of plan.context) if (c.content !== undefined) files.push([c.contextPath, c.content, c.mode ?? 0o644]);
+  const inputs = [...plan.context, ...(plan.needsToolchainImage ? plan.toolchainContext : [])]
+    .filter((c) => c.src !== undefined)
+    .map((c) => ({ contextPath: c.contextPath, src: c.src as string }));
+  const listing = inputs.map((i) => `${i.contextPath}\t${path.relative(m.dir, i.src)}\n`).join('');
+  files.push(['inputs.tsv', `# context path\tfile (relative to the manifest); staged by \`tarsmith build\`\n${listing}`, 0o644]);
+  await withTempDirBeside(out, async (tmp) => {
+    for (const [rel, content, mode] of files) {
+      const p = path.join(tmp, ...rel.split('/'));
+      await fs.mkdir(path.dirname(p), { recursive: true });
+      await fs.writeFile(p, content, { mode });
+      await fs.chmod(p, mode);
+    }
+    await replaceDir(tmp, out);
+  });
+  return { out, files: files.map((f) => f[0]).sort(), inputs };
+}
