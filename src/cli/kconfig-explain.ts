@@ -1,4 +1,48 @@
 import type { Command } from 'commander';
+import { action, printJson } from './common.js';
 
-/** Registers `kconfig explain`. (Filled in by the work that implements it.) */
-export function register(_kconfig: Command): void {}
+interface ExplainOpts {
+  kernel: string;
+  arch?: string;
+  config?: string;
+  want?: string;
+  json?: boolean;
+}
+
+/** Registers `kconfig explain`. */
+export function register(kconfig: Command): void {
+  kconfig
+    .command('explain')
+    .description('say where a Kconfig symbol is defined, what governs it, and why it has its value in a .config')
+    .argument('<symbol>', 'symbol name, with or without the CONFIG_ prefix')
+    .requiredOption('--kernel <path>', 'kernel tree folder or tarball')
+    .option('--arch <arch>', 'ARCH to read the tree for (default: from the --config header)')
+    .option('--config <path>', 'a resolved .config: explain the value the symbol has there')
+    .option('--want <value>', 'with --config: explain why the symbol cannot have this value (y, m, n, 64, "text")')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Without --config: definitions (file:line), type, prompts and conditions, depends on, visible if, selected/implied by,
+choice, ranges and defaults. With --config: also the value there and why (unmet or capping dependency with the
+values of its symbols, no prompt, forced by select, invalid value, range clamp, or nearest names when undefined).
+
+Example:
+  tarsmith kconfig explain CONFIG_IP6_NF_IPTABLES_LEGACY --kernel linux-6.12.tar.xz --arch arm64 --config out/.config
+  tarsmith kconfig explain NF_TABLES_IPV6 --kernel linux-6.12 --config out/.config --want y`,
+    )
+    .action(
+      action(async (symbol: string, opts: ExplainOpts) => {
+        const { runExplain, renderExplain } = await import('../kconfig/explain.js');
+        const r = await runExplain({
+          symbol,
+          kernel: opts.kernel,
+          ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
+          ...(opts.config !== undefined ? { config: opts.config } : {}),
+          ...(opts.want !== undefined ? { want: opts.want } : {}),
+        });
+        if (opts.json) printJson(r);
+        else process.stdout.write(renderExplain(r));
+      }),
+    );
+}

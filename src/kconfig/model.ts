@@ -83,7 +83,29 @@ function dependsExpr(d: DependsOn): Expr {
 export function entryDep(e: ConfigEntry | ChoiceEntry, modules: string | undefined): Expr | undefined {
   let dep = e.inherited;
   for (const d of e.dependsOn) dep = and(dep, dependsExpr(d));
-  return rewriteM(dep, modules);
+  return dedupAnd(rewriteM(dep, modules));
+}
+
+function conjuncts(e: Expr, out: Expr[]): Expr[] {
+  if (e.kind === 'and') {
+    conjuncts(e.left, out);
+    conjuncts(e.right, out);
+  } else out.push(e);
+  return out;
+}
+
+/** `A && B && A` → `A && B` (as the kernel's `expr_eliminate_dups`); the value is unchanged. */
+export function dedupAnd(e: Expr | undefined): Expr | undefined {
+  if (e === undefined) return e;
+  const seen = new Set<string>();
+  let out: Expr | undefined;
+  for (const c of conjuncts(e, [])) {
+    const key = JSON.stringify(c);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out = and(out, c);
+  }
+  return out;
 }
 
 function buildSymbol(tree: KconfigTree, name: string, modules: string | undefined): SymbolModel | undefined {
@@ -107,7 +129,7 @@ function buildSymbol(tree: KconfigTree, name: string, modules: string | undefine
     if (def.choice === undefined) m.dirDep = or(m.dirDep, dep);
     else m.choice = def.choice;
     for (const p of def.prompts) {
-      const visible = and(dep, rewriteM(and(p.cond, def.visibleIf), modules));
+      const visible = dedupAnd(and(dep, rewriteM(and(p.cond, def.visibleIf), modules)));
       m.prompts.push({ text: p.text, visible, ...(p.cond ? { cond: p.cond } : {}), loc: p.loc });
     }
     for (const d of def.defaults) {
@@ -119,7 +141,7 @@ function buildSymbol(tree: KconfigTree, name: string, modules: string | undefine
   const reverse = (list: typeof ks.selectedBy): EffReverse[] =>
     list.map(({ from, dep, entry }) => ({
       from,
-      cond: and(entryDep(entry, modules), rewriteM(dep.cond, modules)),
+      cond: dedupAnd(and(entryDep(entry, modules), rewriteM(dep.cond, modules))),
       ...(dep.cond ? { own: dep.cond } : {}),
       loc: dep.loc,
     }));

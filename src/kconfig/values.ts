@@ -248,6 +248,7 @@ export class Calculator implements ValueSource {
       const s = this.model.symbols.get(name);
       let v: Tristate = N;
       for (const p of s?.prompts ?? []) v = triOr(v, this.eval(p.visible));
+      if (this.probes.has(name)) v = this.config.byName.has(name) ? Y : N;
       vis.set(name, v);
     }
     const visible = (n: string): boolean => (vis.get(n) ?? N) !== N;
