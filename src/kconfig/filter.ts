@@ -1,0 +1,75 @@
+/**
+ * `kconfig filter`: drop the lines of a config fragment that name symbols the kernel tree does not define for the
+ * chosen arch. Comments, blank lines and the order of everything kept are left as they are; every removal comes
+ * with its line number and the nearest existing names.
+ */
+import { ExitCode, type Failure } from '../core/errors.js';
+import type { KconfigTree } from './ast.js';
+import { parseConfigText } from './fragment.js';
+import { nearestNames } from './suggest.js';
+
+export interface Removal {
+  /** 1-based line number in the fragment. */
+  line: number;
+  /** Symbol name without `CONFIG_`. */
+  name: string;
+  /** The line as written. */
+  text: string;
+  /** Nearest defined names, best first. */
+  suggestions: string[];
+}
+
+export interface FilterResult {
+  file: string;
+  arch: string;
+  /** The fragment with the removed lines left out. */
+  text: string;
+  removed: Removal[];
+  /** Assignment lines kept. */
+  kept: number;
+  /** Fragment lines that are not valid assignments (kept as written). */
+  diagnostics: (Failure & { severity: 'error' | 'warning' })[];
+}
+
+export interface FilterOptions {
+  /** How many suggestions per removed symbol (default 5). */
+  suggestions?: number;
+}
+
+export function filterFragment(text: string, file: string, tree: KconfigTree, opts: FilterOptions = {}): FilterResult {
+  const parsed = parseConfigText(text, file);
+  const names = [...tree.symbols.keys()];
+  const drop = new Map<number, Removal>();
+  let kept = 0;
+  for (const l of parsed.lines) {
+    if (tree.symbols.has(l.name)) {
+      kept++;
+      continue;
+    }
+    const suggestions = nearestNames(l.name, names, opts.suggestions ?? 5).map((s) => s.name);
+    drop.set(l.line, { line: l.line, name: l.name, text: l.text, suggestions });
+  }
+  const rows = text.split('\n');
+  const out = rows.filter((_, i) => !drop.has(i + 1));
+  return {
+    file,
+    arch: tree.arch,
+    text: out.join('\n'),
+    removed: [...drop.values()],
+    kept,
+    diagnostics: parsed.diagnostics,
+  };
+}
+
+/** One stderr line per removal: `FILE:LINE: removed CONFIG_X: not a symbol of this tree (arch); nearest: A, B`. */
+export function renderRemoval(file: string, arch: string, r: Removal): string {
+  const near = r.suggestions.length ? `; nearest: ${r.suggestions.join(', ')}` : '';
+  return `${file}:${r.line}: removed CONFIG_${r.name}: no such symbol in this kernel for ${arch}${near}`;
+}
+
+/** A Kconfig tree with syntax errors cannot say which symbols exist: refuse rather than drop real ones. */
+export function treeErrors(tree: KconfigTree): Failure[] {
+  return tree.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({ ...d, exit: ExitCode.usage }));
+}
