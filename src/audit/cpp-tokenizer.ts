@@ -86,6 +86,17 @@ const PUNCT2 = new Set([
   '##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=',
   '|=', '^=', '::', '.*',
 ]);
+/** Characters that can start a punctuator of two or more characters. */
+const MULTI_START = new Set([...PUNCT2].map((p) => p.charCodeAt(0)));
+const MULTI_SECOND = new Set([...PUNCT2, ...PUNCT3].map((p) => p.charCodeAt(1)));
+
+function punctLength(s: string, at: number, c: number): number {
+  if (!MULTI_START.has(c)) return 1;
+  const next = s.charCodeAt(at + 1);
+  if (!MULTI_SECOND.has(next)) return 1;
+  if (PUNCT3.has(s.slice(at, at + 3))) return 3;
+  return PUNCT2.has(s.slice(at, at + 2)) ? 2 : 1;
+}
 const STRING_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
 const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
 
@@ -167,11 +178,7 @@ class Lexer {
       const nl = s.indexOf('\n', start);
       if (close >= 0 && (nl < 0 || close < nl)) return this.push('header', start, close + 1);
     }
-    const three = s.slice(start, start + 3);
-    if (PUNCT3.has(three)) return this.push('punct', start, start + 3);
-    const two = s.slice(start, start + 2);
-    if (PUNCT2.has(two)) return this.push('punct', start, start + 2);
-    return this.push('punct', start, start + 1);
+    return this.push('punct', start, start + punctLength(s, start, c));
   }
 
   private numberEnd(start: number): number {

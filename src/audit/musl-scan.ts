@@ -29,10 +29,10 @@ export interface FileResult {
   guarded: MuslHit[];
 }
 
-/** A token of code (not a directive) and where it sits. */
-export interface CodeToken {
-  tok: Token;
-  region: Region;
+/** Tokens (of code, or of one `#define` body) and, index for index, where each sits. */
+export interface TokenRun {
+  toks: Token[];
+  regions: Region[];
 }
 
 /** Identifier rules: the name, its rule, and whether only a call (`name(`) counts. */
@@ -61,15 +61,16 @@ const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
 
 /** Cheap test: can this text hold anything a rule looks for? Files without a hit are not tokenized. */
 export const MUSL_TRIGGERS =
-  /execinfo\.h|error\.h|fts\.h|obstack\.h|argp\.h|printf\.h|libc-version\.h|fpu_control\.h|cdefs\.h|backtrace|mallinfo|_hook|register_printf|qsort_r|strerror_r|optreset|RTLD_DEEPBIND|dlclose|symver|dlvsym|_PREREQ|gnu_get_libc|pthread_create|__BEGIN_DECLS|__END_DECLS|__THROW/;
+  /<(?:execinfo|error|fts|obstack|argp|printf|gnu\/libc-version|fpu_control|sys\/cdefs)\.h>|backtrace|mallinfo|_(?:malloc|free|realloc|memalign|after_morecore|malloc_initialize)_hook|register_printf|qsort_r|strerror_r|optreset|RTLD_DEEPBIND|dlclose|symver|dlvsym|_PREREQ|gnu_get_libc|pthread_create|__BEGIN_DECLS|__END_DECLS|__THROW/;
 
 const LINUX_MACROS = new Set(['__linux__', '__linux', 'linux', '__gnu_linux__']);
 
 export class FileScan {
   readonly result: FileResult = { findings: [], guarded: [] };
-  readonly code: CodeToken[] = [];
+  /** Code tokens (directives removed, branches no environment compiles dropped). */
+  readonly code: TokenRun = { toks: [], regions: [] };
   /** Tokens inside `#define` bodies (only identifier rules look at them). */
-  private readonly defineBodies: CodeToken[][] = [];
+  private readonly defineBodies: TokenRun[] = [];
   /** Macros the file defines itself. */
   readonly defines = new Set<string>();
   readonly tracker = new ConditionTracker(muslEnv, glibcEnv);
@@ -84,8 +85,8 @@ export class FileScan {
 
   run(): FileResult {
     this.walk();
-    for (let k = 0; k < this.code.length; k++) this.identRule(this.code, k, true);
-    for (const body of this.defineBodies) for (let k = 0; k < body.length; k++) this.identRule(body, k, false);
+    for (let k = 0; k < this.code.toks.length; k++) this.identRule(this.code, k, true);
+    for (const body of this.defineBodies) for (let k = 0; k < body.toks.length; k++) this.identRule(body, k, false);
     structuralChecks(this);
     const byPos = (a: MuslHit, b: MuslHit): number => a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule);
     this.result.findings.sort(byPos);
@@ -106,7 +107,10 @@ export class FileScan {
         continue;
       }
       const region = this.tracker.region;
-      if (region.target !== 'false' || region.reference !== 'false') this.code.push({ tok: t, region });
+      if (region.target !== 'false' || region.reference !== 'false') {
+        this.code.toks.push(t);
+        this.code.regions.push(region);
+      }
       i++;
     }
   }
@@ -124,7 +128,8 @@ export class FileScan {
     if (live && (name.text === 'if' || name.text === 'elif')) this.prereq(d.slice(2), text, region);
     if (live && name.text === 'define' && d[2]) {
       this.defines.add(d[2].text);
-      this.defineBodies.push(d.slice(3).map((tok) => ({ tok, region })));
+      const toks = d.slice(3);
+      this.defineBodies.push({ toks, regions: toks.map(() => region) });
     }
     this.tracker.directive(name.text, d.slice(2), line, text);
   }
@@ -146,18 +151,18 @@ export class FileScan {
     }
   }
 
-  private identRule(list: readonly CodeToken[], k: number, isCode: boolean): void {
-    const ct = list[k];
-    const t = ct?.tok;
-    if (!ct || !t || t.kind !== 'ident') return;
+  private identRule(list: TokenRun, k: number, isCode: boolean): void {
+    const t = list.toks[k];
+    const region = list.regions[k];
+    if (!t || !region || t.kind !== 'ident') return;
     const r = IDENT_RULES.get(t.text);
     if (!r) return;
-    const prev = list[k - 1]?.tok.text;
+    const prev = list.toks[k - 1]?.text;
     if (prev === '.' || prev === '->') return;
-    if (r.call && list[k + 1]?.tok.text !== '(') return;
+    if (r.call && list.toks[k + 1]?.text !== '(') return;
     if (r.rule === 'begin-decls' && this.defines.has(t.text)) return;
     if (r.call && isCode && this.isDefinitionName(k)) return;
-    this.report(r.rule, t, r.call ? `${t.text}()` : t.text, ct.region);
+    this.report(r.rule, t, r.call ? `${t.text}()` : t.text, region);
   }
 
   private definitionNames: Set<number> | undefined;
@@ -165,7 +170,7 @@ export class FileScan {
   isDefinitionName(k: number): boolean {
     if (!this.definitionNames) {
       this.definitionNames = new Set();
-      const toks = this.code.map((c) => c.tok);
+      const toks = this.code.toks;
       for (let j = 0; j < toks.length; j++) {
         if (toks[j]?.text !== '{' || toks[j - 1]?.text !== ')') continue;
         let depth = 0;

@@ -14,14 +14,14 @@ const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const CONDITION_KEYWORDS = new Set(['if', 'while', 'switch', 'for']);
 
 export function structuralChecks(scan: FileScan): void {
-  const toks = scan.code.map((c) => c.tok);
+  const toks = scan.code.toks;
   let defs: FunctionDef[] | undefined;
   const functions = (): FunctionDef[] => (defs ??= functionDefs(toks));
   const lastDlopen = lastReopen(toks, functions);
   const charPtrs = charPointerNames(toks);
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
-    const region = scan.code[k]?.region;
+    const region = scan.code.regions[k];
     if (!t || !region) continue;
     if (t.kind === 'string' && t.text.includes('.symver') && t.text.includes('GLIBC_')) {
       scan.report('symver', t, t.text, region);
@@ -131,7 +131,7 @@ function threadStacks(scan: FileScan, toks: readonly Token[], functions: () => F
       const bytes = arraySize(scan, toks, arr.dims, arr.elementSize);
       if (bytes === null || bytes <= MUSL_THREAD_STACK) continue;
       const nameTok = toks[arr.nameIdx];
-      const region = scan.code[arr.nameIdx]?.region;
+      const region = scan.code.regions[arr.nameIdx];
       if (!nameTok || !region) continue;
       const construct = `${arr.text} (${formatBytes(bytes)} on the stack of thread routine ${def.name})`;
       scan.report('thread-stack', nameTok, construct, region, guard);
