@@ -15,6 +15,8 @@ export interface Explanation {
   reason: string;
   details: string[];
   fix?: string;
+  /** Config lines that, added to the fragment, should make the requested value stick (when the fix is that simple). */
+  set?: string[];
 }
 
 export interface Mismatch {

@@ -59,6 +59,17 @@ export function blockers(e: Expr | undefined, target: Tristate, calc: Calculator
   }
 }
 
+/** Blocker suggestions as config lines, when every one of them is a plain `CONFIG_X=y|m|n`. */
+function asLines(fixes: string[]): { set: string[] } | Record<string, never> {
+  const out: string[] = [];
+  for (const f of fixes) {
+    const m = /^CONFIG_([A-Za-z0-9_]+)=([ymn])$/.exec(f);
+    if (!m) return {};
+    out.push(m[2] === 'n' ? `# CONFIG_${m[1]} is not set` : f);
+  }
+  return out.length ? { set: out } : {};
+}
+
 function reverseLines(list: EffReverse[], calc: Calculator, verb: string): string[] {
   return list.map((r) => {
     const v = calc.calc(r.from).value.tri;
@@ -94,11 +105,12 @@ function noPrompt(s: SymbolModel, calc: Calculator): Explanation {
   const details = capList([...reverseLines(s.selectedBy, calc, 'selected by'), ...reverseLines(s.impliedBy, calc, 'implied by')]);
   details.push(...defaultLines(s, calc));
   if (details.length === 0) details.push('nothing selects or implies it and it has no default');
-  const selectors = s.selectedBy.map((r) => `CONFIG_${r.from}=y`);
+  const selectors = [...new Set(s.selectedBy.map((r) => `CONFIG_${r.from}=y`))];
   return {
     reason: `CONFIG_${s.name} has no prompt in this tree: a value given by the user is ignored; only select, imply and defaults set it`,
     details,
-    ...(selectors.length ? { fix: `enable a symbol that selects it: ${[...new Set(selectors)].join(' or ')}` } : {}),
+    ...(selectors.length ? { fix: `enable a symbol that selects it: ${selectors.join(' or ')}` } : {}),
+    ...(selectors.length === 1 ? asLines(selectors) : {}),
   };
 }
 
@@ -108,6 +120,7 @@ function invisible(s: SymbolModel, calc: Calculator): Explanation {
     reason: `CONFIG_${s.name} is not visible: its dependencies are unmet, so a value given for it is ignored`,
     details: [...depDetail(s, calc), ...capList(reverseLines(s.selectedBy, calc, 'selected by'))],
     ...(fixes.length ? { fix: `set ${fixes.join(', ')}` } : {}),
+    ...asLines(fixes),
   };
 }
 
@@ -139,6 +152,7 @@ function capped(s: SymbolModel, calc: Calculator, want: Tristate): Explanation {
       reason: `modules are disabled (CONFIG_${calc.model.modules ?? 'MODULES'} is not set): tristate symbols take n or y, so m becomes y`,
       details: [],
       fix: `set CONFIG_${calc.model.modules ?? 'MODULES'}=y`,
+      set: [`CONFIG_${calc.model.modules ?? 'MODULES'}=y`],
     };
   }
   const fixes = [...new Set(s.prompts.flatMap((p) => blockers(p.visible, want, calc)))];
@@ -146,6 +160,7 @@ function capped(s: SymbolModel, calc: Calculator, want: Tristate): Explanation {
     reason: `CONFIG_${s.name} is capped at ${triName(st.visible)} by its dependencies`,
     details: depDetail(s, calc),
     ...(fixes.length ? { fix: `set ${fixes.join(', ')}` } : {}),
+    ...asLines(fixes),
   };
 }
 

@@ -1,0 +1,95 @@
+/**
+ * The evaluator against the kernel's own `conf` on the real 6.12 tree: for every symbol, the value and whether it is
+ * written must equal what `conf` wrote — on a defconfig (a fixed point) and when predicting the result of
+ * `conf --olddefconfig` from a merged, unresolved config.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exec } from '../../src/core/exec.js';
+import { dotConfigFromText } from '../../src/kconfig/dotconfig.js';
+import { loadTree } from '../../src/kconfig/explain.js';
+import { parseConfigText, renderLine, type ParsedConfig } from '../../src/kconfig/fragment.js';
+import { buildModel } from '../../src/kconfig/model.js';
+import { Calculator } from '../../src/kconfig/values.js';
+import { kernelTree, type KernelTree } from './kernel-tree.js';
+
+async function conf(k: KernelTree, arch: string, args: string[], config: string): Promise<string> {
+  const r = await exec([k.conf, ...args, 'Kconfig'], { cwd: k.dir, env: { ...k.confEnv(arch), KCONFIG_CONFIG: config } });
+  assert.equal(r.code, 0, r.stderr);
+  return readFile(config, 'utf8');
+}
+
+/** The `.config` line the evaluator would write for each symbol (undefined: not written). */
+function predicted(calc: Calculator): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const [name, s] of calc.model.symbols) {
+    if (!s.type) continue;
+    const st = calc.calc(name);
+    if (!st.written) out.set(name, undefined);
+    else if (s.type === 'bool' || s.type === 'tristate') {
+      out.set(name, renderLine(name, st.value.tri === 0 ? undefined : { kind: 'tristate', value: st.value.tri === 2 ? 'y' : 'm' }));
+    } else if (s.type === 'string') out.set(name, renderLine(name, { kind: 'string', value: st.value.val }));
+    else out.set(name, `CONFIG_${name}=${st.value.val}`);
+  }
+  return out;
+}
+
+function differences(calc: Calculator, written: ParsedConfig): string[] {
+  const diffs: string[] = [];
+  for (const [name, line] of predicted(calc)) {
+    const actual = written.byName.get(name)?.text;
+    if (line !== actual) diffs.push(`${name}: predicted ${line ?? '(not written)'}, conf wrote ${actual ?? '(nothing)'}`);
+  }
+  return diffs;
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'tarsmith-eval-kernel-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (const [arch, defconfig] of [
+  ['arm64', 'defconfig'],
+  ['x86_64', 'x86_64_defconfig'],
+] as const) {
+  test(`every symbol of the ${arch} ${defconfig} evaluates to what conf wrote`, () =>
+    withDir(async (dir) => {
+      const k = await kernelTree();
+      const srcarch = arch === 'x86_64' ? 'x86' : arch;
+      const text = await conf(k, arch, [`--defconfig=arch/${srcarch}/configs/${defconfig}`], join(dir, '.config'));
+      const cfg = dotConfigFromText(text, '.config');
+      const calc = new Calculator(buildModel(await loadTree(k.dir, arch, cfg)), cfg.parsed);
+      assert.ok(calc.model.symbols.size > 10000);
+      assert.deepEqual(differences(calc, cfg.parsed), []);
+    }));
+}
+
+test('the evaluator predicts conf --olddefconfig from a merged config, symbol by symbol', () =>
+  withDir(async (dir) => {
+    const k = await kernelTree();
+    const base = await conf(k, 'arm64', ['--defconfig=arch/arm64/configs/defconfig'], join(dir, 'base.config'));
+    const extra = [
+      '# CONFIG_IPV6 is not set',
+      'CONFIG_NF_TABLES=m',
+      'CONFIG_NFT_LOG=y',
+      'CONFIG_LOG_BUF_SHIFT=99',
+      '# CONFIG_CRC32 is not set',
+      'CONFIG_PREEMPT_NONE=y',
+      '# CONFIG_MODULES is not set',
+    ].join('\n');
+    const merged = `${base}\n${extra}\n`;
+    await writeFile(join(dir, 'merged.config'), merged);
+    const resolved = await conf(k, 'arm64', ['--olddefconfig'], join(dir, 'merged.config'));
+    const input = parseConfigText(merged, 'merged.config');
+    const calc = new Calculator(buildModel(await loadTree(k.dir, 'arm64', dotConfigFromText(merged, 'm'))), input);
+    assert.deepEqual(differences(calc, parseConfigText(resolved, 'resolved')), []);
+    assert.match(resolved, /^# CONFIG_MODULES is not set$/m);
+    assert.match(resolved, /^CONFIG_NFT_LOG=y$/m);
+  }));
