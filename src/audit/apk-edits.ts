@@ -131,6 +131,8 @@ function lineAwareDeletion(text: string, s: SyntaxNode): Edit {
   const atLineStart = ls === 0 || text[ls - 1] === '\n';
   const atLineEnd = le === text.length || text[le] === '\n';
   if (atLineStart && atLineEnd) return { start: ls, end: le < text.length ? le + 1 : le, text: '' };
+  // `    cmd; \` on a line of its own inside a continued text: the line goes with its continuation.
+  if (atLineStart && text[le] === '\\' && text[le + 1] === '\n') return { start: ls, end: le + 2, text: '' };
   if (atLineEnd) start = ls;
   else end = le;
   return { start, end, text: '' };

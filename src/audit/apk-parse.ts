@@ -48,9 +48,28 @@ function firstError(n: SyntaxNode): number {
   return n.startIndex;
 }
 
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<object>;
+}
+type StrictParse = (text: string, options?: { keepComments?: boolean }) => Promise<unknown>;
+let strictPromise: Promise<StrictParse> | undefined;
+
+/** sh-syntax instantiates its WebAssembly on every call; compile it once and instantiate from the module. */
+async function loadStrict(): Promise<StrictParse> {
+  const { getProcessor } = await import('sh-syntax');
+  const { readFile } = await import('node:fs/promises');
+  const require = createRequire(import.meta.url);
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const module = await wasm.compile(await readFile(require.resolve('sh-syntax/main.wasm')));
+  const processor = getProcessor(((imports: object) => wasm.instantiate(module, imports)) as Parameters<typeof getProcessor>[0]);
+  return (text, options) => processor(text, options);
+}
+
 /** Strict parse with mvdan/sh (bash dialect). Returns the error text, or undefined when the text parses. */
 export async function strictShellError(text: string): Promise<string | undefined> {
-  const { parse } = await import('sh-syntax');
+  strictPromise ??= loadStrict();
+  const parse = await strictPromise;
   try {
     await parse(text, { keepComments: true });
     return undefined;
