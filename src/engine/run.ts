@@ -39,14 +39,24 @@ function parseMarker(line: string, mark: string): Record<string, string> | undef
   return out;
 }
 
+/** The output of the BuildKit vertex that printed line `i` (plain progress prefixes each with `#N `), up to it. */
+function vertexTail(lines: readonly string[], i: number): string[] {
+  const line = lines[i] as string;
+  const sp = line.indexOf(' ');
+  const prefix = line.startsWith('#') && sp > 1 ? line.slice(0, sp + 1) : '';
+  const own = lines.slice(0, i + 1).filter((l) => prefix !== '' && l.startsWith(prefix) && !/^#\d+ sha256:/.test(l));
+  return (own.length > 0 ? own : lines.slice(0, i + 1)).slice(-TAIL).map((l) => `| ${l}`);
+}
+
 /** Map a failed build's log lines to the most precise failure. Pure; unit-tested. */
 export function failureFromLog(lines: readonly string[], opts: { steps: readonly StepSpec[]; what: string; logFile?: string }): Failure {
-  const tail = lines.slice(-TAIL).map((l) => `| ${l}`);
+  let tail = lines.slice(-TAIL).map((l) => `| ${l}`);
   const where = opts.logFile ? `the full log is in ${opts.logFile}` : 'the full log is above';
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i] as string;
     const step = parseMarker(line, MARK_STEP_FAILED);
     if (step?.label !== undefined) {
+      tail = vertexTail(lines, i);
       const s = opts.steps.find((x) => x.label === step.label);
       return {
         code: 'build.step-failed',

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, dockerClient, exampleCopy, run, tarsmith } from './build-rig.js';
+
+test('build exports the artifacts; the binary runs on the host; a second build gives identical SHA256SUMS', async () => {
+  const ex = await exampleCopy();
+  try {
+    const r1 = await tarsmith(['build', '--json'], ex.dir);
+    assert.equal(r1.code, 0, r1.stderr);
+    const res = JSON.parse(r1.stdout) as { ok: boolean; out: string; artifacts: { path: string }[]; context: { size: number } };
+    assert.equal(res.out, path.join(ex.dir, 'out', 'hello'));
+    assert.deepEqual(res.artifacts.map((a) => a.path), ['hello', 'include/greet.h', 'lib/libgreet.a']);
+    assert.match(r1.stderr, /build context: \d+ files, [\d.]+ MiB/);
+    const out = path.join(ex.dir, 'out', 'hello');
+    assert.deepEqual((await fs.readdir(out)).sort(), ['SHA256SUMS', 'hello', 'include', 'lib', 'tarsmith-build.json']);
+    const hello = await run([path.join(out, 'hello'), 'e2e']);
+    assert.equal(hello.stdout, 'hello, e2e (hello 1.0.0)\n', 'the stamped version, not one from the tarball\'s .git');
+    assert.equal(await fs.readFile(path.join(out, 'include', 'greet.h'), 'utf8'), await fs.readFile(path.join(ROOT, 'examples', 'hello', 'upstream', 'greet.h'), 'utf8'));
+    const record = JSON.parse(await fs.readFile(path.join(out, 'tarsmith-build.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(record.target, 'hello');
+    assert.equal(record.sourceDateEpoch, 1700000000);
+    assert.match(String(record.tarsmith), /^\d+\.\d+\.\d+/);
+    assert.match(JSON.stringify(record.inputs), /17735aa0c0b5e15feabe9e44658a5406288a2e9c8331fc91a947f0a32e31a848/);
+    const sums1 = await fs.readFile(path.join(out, 'SHA256SUMS'), 'utf8');
+    assert.equal(sums1.trim().split('\n').length, 3);
+
+    const r2 = await tarsmith(['build'], ex.dir);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal(await fs.readFile(path.join(out, 'SHA256SUMS'), 'utf8'), sums1);
+    assert.deepEqual((await fs.readdir(path.join(ex.dir, 'out'))).filter((n) => n.startsWith('.')), [], 'no temp folders left');
+  } finally {
+    await ex.cleanup();
+  }
+});
+
+test('a tampered input is refused before the engine is called', async () => {
+  const ex = await exampleCopy();
+  try {
+    const tgz = path.join(ex.dir, 'packages', 'hello-1.0.tar.gz');
+    const bytes = await fs.readFile(tgz);
+    bytes[bytes.length - 9] = (bytes[bytes.length - 9]! + 1) % 256;
+    await fs.writeFile(tgz, bytes);
+    // A docker client that does not exist: reaching the engine would be exit 4 (engine.docker-missing).
+    const r = await tarsmith(['build'], ex.dir, { ...process.env, TARSMITH_DOCKER: path.join(ex.dir, 'no-docker-here') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /packages\/hello-1\.0\.tar\.gz/);
+    assert.doesNotMatch(r.stderr, /engine\./);
+    assert.equal(await fs.stat(path.join(ex.dir, 'out')).catch(() => undefined), undefined, 'nothing built, no log');
+  } finally {
+    await ex.cleanup();
+  }
+});
+
+test('image loads the runtime stage: FROM scratch, only the artifacts under /opt/hello/', async () => {
+  const ex = await exampleCopy();
+  const docker = await dockerClient();
+  const tag = `tarsmith-e2e/hello:${path.basename(ex.dir).toLowerCase()}`;
+  try {
+    const r = await tarsmith(['image', '--tag', tag, '--json'], ex.dir);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { tag: string; imageId: string };
+    assert.equal(res.tag, tag);
+    const inspect = await run([docker, 'image', 'inspect', '--format', '{{.Id}}', tag]);
+    assert.equal(inspect.stdout.trim(), res.imageId);
+    const created = await run([docker, 'create', tag, '/opt/hello/hello']);
+    assert.equal(created.code, 0, created.stderr);
+    const id = created.stdout.trim();
+    try {
+      const list = await run(['sh', '-c', `"$0" export "$1" | tar -tf -`, docker, id]);
+      const files = list.stdout.split('\n').filter((l) => l.startsWith('opt/') && !l.endsWith('/'));
+      assert.deepEqual(files.sort(), ['opt/hello/hello', 'opt/hello/include/greet.h', 'opt/hello/lib/libgreet.a']);
+      assert.ok(!list.stdout.split('\n').some((l) => l.startsWith('bin/') || l.startsWith('usr/')), 'no builder files');
+    } finally {
+      await run([docker, 'rm', id]);
+    }
+  } finally {
+    await run([docker, 'image', 'rm', tag]);
+    await ex.cleanup();
+  }
+});
