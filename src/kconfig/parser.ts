@@ -85,7 +85,7 @@ export class Parser {
     } catch (e) {
       if (!(e instanceof SyntaxError)) throw e;
       this.error(e.tok.file, e.tok.line, e.message, tokText(e.tok));
-      this.skipLine();
+      if (e.tok.t !== 'eol' && e.tok.t !== 'eof') this.skipLine();
     }
   }
 
@@ -428,7 +428,10 @@ export class Parser {
     this.expectEol();
     const want = kw.slice(3);
     const top = this.blocks[this.blocks.length - 1];
-    if (!top) throw new SyntaxError(tok, `unexpected '${kw}' statement`);
+    if (!top) {
+      this.error(tok.file, tok.line, `unexpected '${kw}' statement`, kw);
+      return;
+    }
     if (top.kind !== want) {
       this.error(tok.file, tok.line, `unexpected '${kw}' within ${top.kind} block`, kw);
       return;
