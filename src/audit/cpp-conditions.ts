@@ -215,7 +215,10 @@ export class ConditionTracker {
 
   private setLocal(env: EnvName, name: string, fact: MacroFact): void {
     const where = this.current[env];
-    if (where === 'true') this.envs[env].local.set(name, fact);
-    else if (where === 'unknown') this.envs[env].local.set(name, 'unknown');
+    const local = this.envs[env].local;
+    if (where === 'true') local.set(name, fact);
+    else if (where === 'unknown') local.set(name, 'unknown');
+    // Defined only where this environment never goes (e.g. under #ifdef __GLIBC__): undefined here.
+    else if (!local.has(name) && fact.defined) local.set(name, { defined: false });
   }
 }
