@@ -91,7 +91,8 @@ export async function buildWith(
   plan: Plan,
   opts: EngineOptions & { stage: 'artifacts' | 'runtime'; output: BuildOutput; logFile?: string; iidfile?: string },
 ): Promise<{ size: number; files: number }> {
-  const ctx = await stageContext(plan.context, m.sourceDateEpoch, await stagingParent(m.dir));
+  const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
+  const ctx = await stageContext(plan.context, m.sourceDateEpoch, await stagingParent(m.dir), key);
   try {
     await fs.writeFile(path.join(ctx.dir, 'Dockerfile'), plan.dockerfile);
     await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());

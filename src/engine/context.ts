@@ -48,14 +48,51 @@ async function placeEntry(dir: string, e: ContextEntry, epoch: number): Promise<
   }
 }
 
-/** Write `entries` into a new temp folder (under `parent`, default the OS temp dir). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The staging folder. With a `key` it is a stable path (`tarsmith-context-<key>`), so that the engine, which
+ * keys its incremental context transfer on the folder's path, re-sends only what changed (a 450 MB rootfs is
+ * not copied again); a lock file with our pid keeps two runs apart, the second falls back to a fresh folder.
+ */
+async function stagingDir(parent: string, key: string | undefined): Promise<{ dir: string; release(): Promise<void> }> {
+  if (key !== undefined) {
+    const dir = path.join(parent, `tarsmith-context-${key}`);
+    const lock = `${dir}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
+        await fs.rm(dir, { recursive: true, force: true });
+        await fs.mkdir(dir);
+        return { dir, release: async () => { await fs.rm(dir, { recursive: true, force: true }); await fs.rm(lock, { force: true }); } };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const pid = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
+        if (Number.isFinite(pid) && alive(pid)) break;
+        await fs.rm(lock, { force: true });
+      }
+    }
+  }
+  const dir = await fs.mkdtemp(path.join(parent, 'tarsmith-context-'));
+  return { dir, release: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/** Write `entries` into a staging folder (under `parent`, default the OS temp dir); see stagingDir for `key`. */
 export async function stageContext(
   entries: readonly ContextEntry[],
   epoch: number,
   parent = os.tmpdir(),
+  key?: string,
 ): Promise<StagedContext> {
-  const dir = await fs.mkdtemp(path.join(parent, 'tarsmith-context-'));
-  const cleanup = () => fs.rm(dir, { recursive: true, force: true });
+  const { dir, release } = await stagingDir(parent, key);
+  const cleanup = release;
   try {
     let size = 0;
     for (const e of entries) size += await placeEntry(dir, e, epoch);
