@@ -11,6 +11,7 @@ PKGS=(
   busybox dash       # the fetch stand-ins must work under both shells
   git gcc make libc6-dev flex bison bc libelf-dev libssl-dev
   xz-utils zstd bzip2 gzip tar coreutils curl
+  patch              # convert apk: its unified diff must apply with patch(1)
 )
 
 SUDO=()
