@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DockerfileParser } from 'dockerfile-ast';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'tarsmith');
+const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4);
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await promisify(execFile)(BIN, args, { cwd });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+async function project(image: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-generate-'));
+  await fs.mkdir(path.join(dir, 'packages'));
+  await fs.copyFile(path.join(ROOT, 'examples/hello/packages/hello-1.0.tar.gz'), path.join(dir, 'packages/hello-1.0.tar.gz'));
+  await fs.writeFile(
+    path.join(dir, 'tarsmith.yaml'),
+    `version: 1
+name: hello
+sourceDateEpoch: 1700000000
+sources:
+  - name: hello
+    file: packages/hello-1.0.tar.gz
+    strip: 1
+builder:
+  image: ${image}
+  family: apk
+  packages: [build-base]
+build:
+  targets:
+    hello:
+      steps: [make]
+      artifacts: [hello]
+`,
+  );
+  const v = await cli(['vendor'], dir);
+  assert.equal(v.code, 0, v.stderr);
+  return dir;
+}
+
+test('generate writes the Dockerfile, the toolchain Dockerfile, helpers and the input list for review', async () => {
+  const dir = await project(`alpine:3.20@${DIGEST}`);
+  try {
+    const r = await cli(['generate', '--out', 'review', '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { out: string; files: string[] };
+    assert.equal(res.out, path.join(dir, 'review'));
+    for (const f of ['Dockerfile', 'Dockerfile.toolchain', '.dockerignore', 'inputs.tsv', 'tarsmith/bin/step.sh', 'tarsmith/SHA256SUMS']) {
+      assert.ok(res.files.includes(f), f);
+    }
+    const toolchain = await fs.readFile(path.join(dir, 'review', 'Dockerfile.toolchain'), 'utf8');
+    assert.match(toolchain, new RegExp(`^FROM alpine:3\\.20@${DIGEST} AS base$`, 'm'));
+    assert.match(toolchain, /^RUN \["apk", "add", "--no-cache", "build-base"\]$/m);
+    const df = DockerfileParser.parse(await fs.readFile(path.join(dir, 'review', 'Dockerfile'), 'utf8'));
+    assert.match(df.getFROMs()[0]!.getImage() ?? '', /^tarsmith-toolchain\/hello:[0-9a-f]{16}$/);
+    assert.equal((await fs.stat(path.join(dir, 'review', 'tarsmith/bin/step.sh'))).mode & 0o777, 0o755);
+    assert.match(await fs.readFile(path.join(dir, 'review', 'inputs.tsv'), 'utf8'), /^packages\/hello-1\.0\.tar\.gz\tpackages\/hello-1\.0\.tar\.gz$/m);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an unpinned builder image is a usage error naming the fix', async () => {
+  const dir = await project('alpine:3.20');
+  try {
+    const r = await cli(['generate'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /error\[build\.unpinned-base\]: builder\.image is not pinned by digest/);
+    assert.match(r.stderr, /fix: .*@sha256:.*--allow-unpinned/);
+    const ok = await cli(['generate', '--allow-unpinned'], dir);
+    assert.equal(ok.code, 0, ok.stderr);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
