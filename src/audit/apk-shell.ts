@@ -97,7 +97,40 @@ export async function convertShellText(text: string, ctx: ShellContext): Promise
   }
   result.edits.push(...innerRewrites.values(), ...removalEdits(text, removed));
   result.emptied = removed.length > 0 && isEmptied(root, removed);
+  for (const body of shellHeredocs(root)) await mergeHeredoc(body, ctx, result);
   return result;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
+
+/** Bodies of heredocs fed to a shell (`bash <<EOF … EOF`): scripts in their own right. */
+function shellHeredocs(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  walk(root, (n) => {
+    if (n.type !== 'heredoc_body' || n.parent?.type !== 'heredoc_redirect') return;
+    const stmt = n.parent.parent;
+    const body = stmt?.type === 'redirected_statement' ? stmt.childForFieldName('body') : null;
+    const inv = body?.type === 'command' ? invocation(body) : undefined;
+    const tool = inv?.tool?.split('/').pop();
+    if (!inv || !tool || !SHELLS.has(tool)) return;
+    if (inv.args.some((a) => literalValue(a) === '-c')) return;
+    out.push(n);
+  });
+  return out;
+}
+
+async function mergeHeredoc(body: SyntaxNode, ctx: ShellContext, result: ShellConversion): Promise<void> {
+  const base = body.startIndex;
+  const inner = await convertShellText(body.text, {
+    locate: (o) => ctx.locate(base + o),
+    ...(ctx.outer ? { outer: ctx.outer } : {}),
+  });
+  result.decisions.push(...inner.decisions);
+  result.findings.push(...inner.findings);
+  for (const p of inner.packages) if (!result.packages.includes(p)) result.packages.push(p);
+  for (const e of inner.edits) result.edits.push({ start: base + e.start, end: base + e.end, text: e.text });
+  if (inner.appendAt !== undefined && result.appendAt === undefined) result.appendAt = base + inner.appendAt;
+  for (const r of inner.outerRewrites) if (!result.outerRewrites.some((o) => o.outerId === r.outerId)) result.outerRewrites.push(r);
 }
 
 /** Every top-level statement is (or contains only) removed commands. */

@@ -165,3 +165,21 @@ test('chains keep their other commands and operators intact', async () => {
   assert.equal(r.output, 'apk add --no-cache gcc || echo failed; make -j2 && echo ok\n');
   await assertParses('shell', r.output);
 });
+
+test('heredocs fed to a shell are converted as scripts; ENV lists resolve, defaults-with-operators do not', async () => {
+  const src = [
+    'FROM debian:bookworm',
+    'ENV TOOLS="git curl"',
+    "RUN bash -e <<'EOF' > /tmp/log",
+    'apt-get update',
+    'apt-get install -y $TOOLS ${OPT:-libpcap-dev}',
+    'EOF',
+    '',
+  ].join('\n');
+  const r = await convertApk(src, { file: 'Dockerfile' });
+  await assertParses('dockerfile', r.output);
+  assert.match(r.output, /^apk add --no-cache \$TOOLS \$\{OPT:-libpcap-dev\} bash$/m);
+  assert.match(r.output, /^ENV TOOLS="git curl"$/m);
+  assert.ok(r.findings.some((f) => f.code === 'convert.unresolved-variable' && f.value === '${OPT:-libpcap-dev}' && f.where?.line === 5));
+  assert.deepEqual(r.packages, ['git', 'curl', 'bash']);
+});
