@@ -230,10 +230,10 @@ class Evaluator {
     return { targets: words(expand(targets, st)), prereqs: words(expand(prereqs, st)) };
   }
 
-  recipes(): MakeRecipe[] {
+  recipes(mark?: ExpandState['mark']): MakeRecipe[] {
     return this.pending.map((p) => {
       const raw = p.text.replace(/^[@+\-\s]+/, '');
-      const st: ExpandState = newState(this.vars);
+      const st: ExpandState = { ...newState(this.vars), ...(mark ? { mark } : {}) };
       const first = p.rule.prereqs[0] ?? '';
       st.locals.push(
         new Map([
@@ -251,14 +251,19 @@ class Evaluator {
 }
 
 /** Reads `file` (relative to the tree's top) and everything it includes. */
-export function evaluateMakefile(tree: TextTree, file: string, commandLine: Record<string, string> = {}): MakeResult {
+export function evaluateMakefile(
+  tree: TextTree,
+  file: string,
+  commandLine: Record<string, string> = {},
+  mark?: ExpandState['mark'],
+): MakeResult {
   const ev = new Evaluator(tree, commandLine);
   if (!ev.readFile(file)) {
     ev.diagnostics.push({ loc: { file, line: 1 }, code: 'make.missing', message: `${file} is not in the tree`, value: file });
   }
   return {
     vars: ev.vars,
-    recipes: ev.recipes(),
+    recipes: ev.recipes(mark),
     diagnostics: ev.diagnostics,
     files: ev.files,
     expand(text: string) {

@@ -18,6 +18,11 @@ export interface ExpandState {
   unresolved: string[];
   /** Recursive variables being expanded (self-reference guard). */
   expanding: Set<string>;
+  /**
+   * When set, an unresolved reference is replaced by what this returns (instead of its text as written), so that
+   * a later reader (the shell parser) can tell exactly which parts of the text are not final.
+   */
+  mark?: (orig: string, reasons: readonly string[]) => string;
 }
 
 /** Variables make defines itself, as a plain `make` with a clean environment sees them. */
@@ -82,14 +87,22 @@ export function expand(text: string, st: ExpandState): string {
         note(st, [`unterminated variable reference ${text.slice(i)}`]);
         return out + text.slice(i);
       }
-      out += reference(text.slice(i + 2, end), text.slice(i, end + 1), st);
+      out += markedReference(text.slice(i + 2, end), text.slice(i, end + 1), st);
       i = end + 1;
     } else {
-      out += reference(n, `$${n}`, st);
+      out += markedReference(n, `$${n}`, st);
       i += 2;
     }
   }
   return out;
+}
+
+function markedReference(inner: string, orig: string, st: ExpandState): string {
+  if (!st.mark) return reference(inner, orig, st);
+  const sub = child(st);
+  const r = reference(inner, orig, sub);
+  note(st, sub.unresolved);
+  return r === orig && sub.unresolved.length > 0 ? st.mark(orig, sub.unresolved) : r;
 }
 
 function reference(inner: string, orig: string, st: ExpandState): string {
