@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode } from '../core/errors.js';
 import { action, printJson } from './common.js';
 
 interface ExplainOpts {
@@ -27,6 +28,8 @@ Without --config: definitions (file:line), type, prompts and conditions, depends
 choice, ranges and defaults. With --config: also the value there and why (unmet or capping dependency with the
 values of its symbols, no prompt, forced by select, invalid value, range clamp, or nearest names when undefined).
 
+Exit codes: 0 explained, 1 the symbol is not defined in this tree (nearest names are printed), 2 bad options.
+
 Example:
   tarsmith kconfig explain CONFIG_IP6_NF_IPTABLES_LEGACY --kernel linux-6.12.tar.xz --arch arm64 --config out/.config
   tarsmith kconfig explain NF_TABLES_IPV6 --kernel linux-6.12 --config out/.config --want y`,
@@ -43,6 +46,7 @@ Example:
         });
         if (opts.json) printJson(r);
         else process.stdout.write(renderExplain(r));
+        return r.defined ? ExitCode.ok : ExitCode.checkFailed;
       }),
     );
 }

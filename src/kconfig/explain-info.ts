@@ -5,7 +5,7 @@
  */
 import type { ConfigEntry, Loc, SymbolType } from './ast.js';
 import { exprToString } from './eval.js';
-import type { KconfigModel } from './model.js';
+import { dedupAnd, type KconfigModel } from './model.js';
 
 export interface DefinitionInfo {
   at: string;
@@ -50,7 +50,7 @@ function definitionInfo(d: ConfigEntry): DefinitionInfo {
     ...(d.type ? { type: d.type } : {}),
     ...(prompt ? { prompt: { text: prompt.text, ...(prompt.cond ? { if: exprToString(prompt.cond) } : {}) } } : {}),
     ...(own !== undefined ? { dependsOn: own } : {}),
-    ...(d.inherited ? { inherited: exprToString(d.inherited) } : {}),
+    ...(d.inherited ? { inherited: exprToString(dedupAnd(d.inherited)) } : {}),
     ...(d.visibleIf ? { visibleIf: exprToString(d.visibleIf) } : {}),
   };
 }
