@@ -57,6 +57,11 @@ export interface UrlMapRow {
   sha256: string;
   name: string;
   url: string;
+  /**
+   * How a git clone unpacks the file: `tree` (a vendored git tarball: the repository's files at the top) or
+   * `auto` (a release tarball: a single top folder is removed).
+   */
+  layout: 'tree' | 'auto';
 }
 
 /** The URL map rows of all non-private vendored sources, sorted for deterministic output. */
@@ -78,6 +83,7 @@ export function urlMapRows(manifest: Manifest, lock: ShimLock): UrlMapRow[] {
         sha256: entry.sha256,
         name: source.name,
         url,
+        layout: entry.origin === 'git' ? 'tree' : 'auto',
       });
     }
   }
@@ -106,9 +112,9 @@ function field(v: string | undefined): string {
 /** The URL map file's text. */
 export function renderUrlMap(rows: readonly UrlMapRow[], sourceDateEpoch: number): string {
   const lines = [
-    '# tarsmith URL map: KEY REF COMMIT FILE SHA256 NAME URL (tab-separated, "-" when empty)',
+    '# tarsmith URL map: KEY REF COMMIT FILE SHA256 NAME LAYOUT URL (tab-separated, "-" when empty)',
     `#epoch ${Math.trunc(sourceDateEpoch)}`,
-    ...rows.map((r) => [r.key, r.ref, r.commit, r.file, r.sha256, r.name, r.url].map(field).join('\t')),
+    ...rows.map((r) => [r.key, r.ref, r.commit, r.file, r.sha256, r.name, r.layout, r.url].map(field).join('\t')),
   ];
   return `${lines.join('\n')}\n`;
 }

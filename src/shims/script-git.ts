@@ -39,7 +39,7 @@ ts_repo() {
 # ts_checkout URL DIR REF: the vendored tree found by ts_lookup, as a repository in DIR.
 ts_checkout() {
   _f=$(ts_vendored "$m_file" "$m_sha") || exit 128
-  ts_extract "$_f" "$2"
+  ts_extract "$_f" "$2" "$m_layout"
   ts_repo "$2" "$1" "$\{3:-$m_ref}"
 }
 

@@ -6,7 +6,8 @@ import { sh } from './sh.js';
 
 export const LIB_SCRIPT = sh`# tarsmith fetch stand-ins: shared helpers. POSIX sh (BusyBox ash, dash).
 # The URL map (urlmap) has one row per URL a vendored source answers, tab-separated:
-#   KEY REF COMMIT FILE SHA256 NAME URL   ("-" for an empty field)
+#   KEY REF COMMIT FILE SHA256 NAME LAYOUT URL   ("-" for an empty field)
+# LAYOUT: tree (files at the top, as a vendored git tarball) or auto (a single top folder is removed).
 # KEY is the normalised URL: http and https are one, trailing "/" and ".git" dropped.
 
 ts_root=$\{TARSMITH_SHIMS_ROOT:-$(CDPATH= cd -P -- "$(dirname -- "$0")/.." && pwd)}
@@ -47,7 +48,7 @@ ts_epoch() {
 }
 
 # ts_lookup URL [REF]: finds the vendored source for URL (at REF when given).
-# Sets m_ref m_commit m_file m_sha m_name m_url; m_refs lists the refs vendored for URL.
+# Sets m_ref m_commit m_file m_sha m_name m_layout m_url; m_refs lists the refs vendored for URL.
 # Returns 0 found, 1 URL not vendored, 2 URL vendored at other refs only, 3 several refs and no REF given.
 ts_lookup() {
   _want=$(ts_norm "$1")
@@ -55,7 +56,7 @@ ts_lookup() {
   [ -n "$\{2:-}" ] && _wref=$(ts_ref "$2")
   _n=0 _exact=0 m_refs=
   [ -r "$ts_map" ] || ts_die "the URL map $ts_map is missing (TARSMITH_SHIMS_ROOT=$ts_root)"
-  while IFS=$ts_tab read -r _k _r _c _f _s _nm _url; do
+  while IFS=$ts_tab read -r _k _r _c _f _s _nm _lay _url; do
     case $_k in '#'* | '') continue ;; esac
     [ "$_k" = "$_want" ] || continue
     [ "$_r" = - ] || _r=$(ts_ref "$_r")
@@ -64,7 +65,7 @@ ts_lookup() {
       if [ "$_r" = "$_wref" ]; then _exact=1; elif [ "$_r" = - ] && [ "$_exact" = 0 ]; then :; else continue; fi
     fi
     _n=$((_n + 1))
-    m_ref=$_r m_commit=$_c m_file=$_f m_sha=$_s m_name=$_nm m_url=$_url
+    m_ref=$_r m_commit=$_c m_file=$_f m_sha=$_s m_name=$_nm m_layout=$_lay m_url=$_url
     [ "$_exact" = 1 ] && return 0
   done <"$ts_map"
   [ "$_n" = 1 ] && return 0
@@ -123,9 +124,10 @@ ts_vendored() {
   printf '%s\n' "$_p"
 }
 
-# ts_extract FILE DIR: unpacks a vendored tarball into DIR (absent or empty). A single top folder is removed.
+# ts_extract FILE DIR LAYOUT: unpacks a vendored tarball into DIR (absent or empty). With LAYOUT auto, a single
+# top folder is removed; with tree, the tarball holds the files at the top already.
 ts_extract() {
-  _src=$1 _dst=$2
+  _src=$1 _dst=$2 _layout=$\{3:-auto}
   if [ -d "$_dst" ]; then
     rmdir -- "$_dst" 2>/dev/null || ts_die "destination path '$_dst' already exists and is not an empty directory."
   fi
@@ -147,7 +149,7 @@ ts_extract() {
   for _e in "$_tmp"/* "$_tmp"/.[!.]* "$_tmp"/..?*; do
     if [ -e "$_e" ] || [ -L "$_e" ]; then _cnt=$((_cnt + 1)) _top=$_e; fi
   done
-  if [ "$_cnt" = 1 ] && [ -d "$_top" ] && [ ! -L "$_top" ]; then
+  if [ "$_layout" != tree ] && [ "$_cnt" = 1 ] && [ -d "$_top" ] && [ ! -L "$_top" ]; then
     mv -- "$_top" "$_dst" && rmdir -- "$_tmp"
   else
     mv -- "$_tmp" "$_dst"

@@ -17,7 +17,9 @@ before(async () => {
       'src/fm.c': 'int fm(void) { return 1; }\n',
       'tools/gen.sh': '#!/bin/sh\necho gen\n',
       '.gitignore': '*.c\n',
-    }, 'fmlib-lf-6.1');
+    });
+    // a vendored git tarball holds the repository's files at its top, even when that is a single folder
+    const onedir = await makeTarball(packages, 'onedir-v1.tar.gz', { 'include/one.h': '#define ONE 1\n' });
     const fmc61 = await makeTarball(packages, 'fmc-lf-6.1.tar.gz', {
       'fmc.c': 'int main(void) { return 0; }\n',
       '.gitmodules': '[submodule "sub"]\n\tpath = deps/sub\n\turl = ../libsub.git\n',
@@ -30,6 +32,7 @@ before(async () => {
       source('fmlib', { kind: 'git', git: FMLIB, ref: 'lf-6.1' }),
       source('fmc-61', { kind: 'git', git: FMC, ref: 'lf-6.1', commit: 'a'.repeat(40) }),
       source('fmc-62', { kind: 'git', git: FMC, ref: 'refs/tags/lf-6.2' }),
+      source('onedir', { kind: 'git', git: 'https://example.org/onedir.git', ref: 'v1' }),
       source('libsub', { kind: 'url', url: 'https://example.org/libsub-1.0.tar.gz', mirrors: [] }, [SUB]),
     ]);
     return {
@@ -39,6 +42,7 @@ before(async () => {
           fmlib: lockEntry('fmlib-lf-6.1.tar.gz', fm, 'git', { git: FMLIB, ref: 'lf-6.1' }),
           'fmc-61': lockEntry('packages/fmc-lf-6.1.tar.gz', fmc61, 'git', { git: FMC, ref: 'lf-6.1', commit: 'a'.repeat(40) }),
           'fmc-62': lockEntry('fmc-lf-6.2.tar.gz', fmc62, 'git', { git: FMC, ref: 'lf-6.2' }),
+          onedir: lockEntry('onedir-v1.tar.gz', onedir, 'git', { ref: 'v1' }),
           libsub: lockEntry('libsub.tar.gz', sub, 'url'),
         },
       },
@@ -102,6 +106,9 @@ for (const shell of SHELLS) {
       assert.equal(am.code, 0, am.stderr);
       assert.equal(await git(['log', '-1', '--format=%s'], dir), 'fm returns 3');
       assert.equal(await git(['rev-list', '--count', 'HEAD'], dir), '2');
+      const one = await rig.run(shell, 'git', ['clone', '-q', '-b', 'v1', 'https://example.org/onedir', 'onedir'], ws);
+      assert.equal(one.code, 0, one.stderr);
+      assert.equal(await fs.readFile(path.join(ws, 'onedir/include/one.h'), 'utf8'), '#define ONE 1\n');
       const version = await rig.run(shell, 'git', ['--version']);
       assert.match(version.stdout, /^git version /);
     });

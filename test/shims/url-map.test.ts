@@ -35,16 +35,16 @@ test('the URL map has one sorted row per provided URL, skips private sources, an
   } as const;
   const rows = urlMapRows(m, lock);
   assert.deepEqual(
-    rows.map((r) => [r.key, r.ref, r.commit, r.file, r.name]),
+    rows.map((r) => [r.key, r.ref, r.commit, r.file, r.name, r.layout]),
     [
-      ['https://mirror.x.org/a', 'v1-mirror', 'c'.repeat(40), 'a-v1.tar.gz', 'a'],
-      ['https://x.org/a', 'v1', 'c'.repeat(40), 'a-v1.tar.gz', 'a'],
-      ['https://x.org/b-1.tar.gz', undefined, undefined, 'b-1.tar.gz', 'b'],
+      ['https://mirror.x.org/a', 'v1-mirror', 'c'.repeat(40), 'a-v1.tar.gz', 'a', 'tree'],
+      ['https://x.org/a', 'v1', 'c'.repeat(40), 'a-v1.tar.gz', 'a', 'tree'],
+      ['https://x.org/b-1.tar.gz', undefined, undefined, 'b-1.tar.gz', 'b', 'auto'],
     ],
   );
   const text = renderUrlMap(rows, 1700000000);
   assert.equal(text.split('\n')[1], '#epoch 1700000000');
-  assert.equal(text.split('\n')[4], `https://x.org/b-1.tar.gz\t-\t-\tb-1.tar.gz\t${'2'.repeat(64)}\tb\thttps://x.org/b-1.tar.gz`);
+  assert.equal(text.split('\n')[4], `https://x.org/b-1.tar.gz\t-\t-\tb-1.tar.gz\t${'2'.repeat(64)}\tb\tauto\thttps://x.org/b-1.tar.gz`);
   const shims = fetchShims(m, lock);
   assert.equal(shims.binDir, SHIMS_BIN);
   assert.equal(PACKAGES_DIR, '/opt/tarsmith/packages');
