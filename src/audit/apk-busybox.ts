@@ -44,7 +44,10 @@ const RULES: Record<string, { pkg: string; rule: OptionRule; why: string }[]> = 
   find: [{ pkg: 'findutils', rule: (_o, a) => a.find((x) => FIND_GNU.includes(x) || /^-newer[a-zA-Z]{2}$/.test(x)), why: 'BusyBox find lacks' }],
   xargs: [{ pkg: 'findutils', rule: (o) => has(o, '-d', '--delimiter', '-a', '--arg-file', '--process-slot-var'), why: 'BusyBox xargs lacks' }],
   sed: [{ pkg: 'sed', rule: (o) => has(o, ...SED_GNU), why: 'BusyBox sed lacks' }],
-  cp: [{ pkg: 'coreutils', rule: (o) => has(o, ...CP_GNU), why: 'BusyBox cp lacks (or treats differently)' }],
+  cp: [
+    { pkg: 'coreutils', rule: (o) => has(o, ...CP_GNU), why: 'BusyBox cp lacks (or treats differently)' },
+    { pkg: 'coreutils', rule: (o) => has(o, '-a'), why: 'BusyBox cp -a is -dpR only: no xattrs/ACLs/capabilities, unlike GNU' },
+  ],
   readlink: [
     { pkg: 'coreutils', rule: (o) => has(o, '-m', '-e', '--canonicalize-missing', '--canonicalize-existing', '-z'), why: 'BusyBox readlink lacks' },
     { pkg: 'coreutils', rule: (o) => has(o, '-f', '--canonicalize'), why: 'BusyBox readlink -f fails when the last component is missing (GNU accepts it):' },
