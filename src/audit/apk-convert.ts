@@ -3,7 +3,7 @@
  * with every decision and finding, and the output checked by parsing it again with the same parsers.
  */
 import { basename } from 'node:path';
-import { ExitCode, fail } from '../core/errors.js';
+import { ExitCode, fail, unreachable } from '../core/errors.js';
 import { busyboxNeeds, shebangNeeds, type Need } from './apk-busybox.js';
 import { DocText, convertDockerfile, runShellView, type DockerfileConversion } from './apk-dockerfile.js';
 import { applyEdits, type Edit } from './apk-edits.js';
@@ -33,9 +33,8 @@ export async function detectKind(file: string, text: string): Promise<ConvertKin
   if (/\.(sh|bash)$/.test(name) || text.startsWith('#!')) return 'shell';
   const { DockerfileParser } = await import('dockerfile-ast');
   const ins = DockerfileParser.parse(text).getInstructions();
-  if (ins.length > 0 && ins[0]?.getKeyword() !== undefined && ins.some((i) => i.getKeyword() === 'FROM') && ['FROM', 'ARG'].includes(ins[0]?.getKeyword() ?? '')) {
-    return 'dockerfile';
-  }
+  const first = ins[0]?.getKeyword() ?? '';
+  if ((first === 'FROM' || first === 'ARG') && ins.some((i) => i.getKeyword() === 'FROM')) return 'dockerfile';
   if (listTokens(text).every((t) => PACKAGE_TOKEN.test(t))) return 'list';
   return 'shell';
 }
@@ -62,6 +61,8 @@ export async function convertApk(input: string, opts: ConvertOptions): Promise<C
     case 'dockerfile':
       output = await convertDockerfileFile(input, opts, base);
       break;
+    default:
+      return unreachable(kind, 'convert kind');
   }
   if (kind !== 'list') await verifyOutput(kind, input, output, opts.file);
   return { ...base, output, changed: output !== input };

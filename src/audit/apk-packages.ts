@@ -2,7 +2,7 @@
  * Debian package names → the builder family's names, through the curated table. Used by the converter for
  * every `apt-get install` word and by the manifest (`builder.family: apk|apt` with one list of Debian names).
  */
-import type { SourceLocation } from '../core/errors.js';
+import { unreachable, type SourceLocation } from '../core/errors.js';
 import type { BuilderFamily } from '../manifest/types.js';
 import { isKnownAlpineName, lookup } from './apk-table.js';
 import { pushUnique, type Decision, type Finding } from './apk-types.js';
@@ -114,6 +114,8 @@ export function mapToAlpine(spec: string, where?: SourceLocation): PackageMappin
         ...at,
       });
       return { alpine: [], findings, decision: { action: 'drop-package', from: spec, to: '', reason: `no equivalent (${entry.source})`, ...at } };
+    default:
+      return unreachable(entry, 'table entry');
   }
 }
 
