@@ -119,7 +119,7 @@ export const APK_TABLE: readonly TableEntry[] = [
   m('libelf-dev', 'main/elfutils', 'elfutils-dev'),
   m('libdw-dev', 'main/elfutils', 'elfutils-dev'),
   m('libelf1', 'main/elfutils', 'libelf'),
-  m('u-boot-tools', 'main/uboot-tools', 'uboot-tools'),
+  m('u-boot-tools', 'main/u-boot', 'u-boot-tools'),
   m('device-tree-compiler', 'main/dtc', 'dtc'),
   m('dwarves', 'community/pahole', 'pahole', 'pahole landed in community recently; confirm it exists in your Alpine release'),
   m('libxml2-dev', 'main/libxml2', 'libxml2-dev'),

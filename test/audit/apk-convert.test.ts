@@ -54,7 +54,7 @@ RUN apk add --no-cache \\
       # ASK userspace
       libxml2-dev libpcap-dev libmnl-dev libnfnetlink-dev libnetfilter_conntrack-dev \\
       tclap-dev \\
-      python3 perl rsync xz uboot-tools dtc tar
+      python3 perl rsync xz u-boot-tools dtc tar
 WORKDIR /src
 RUN set -eux; \\
     apk add --no-cache git ca-certificates; \\
@@ -76,7 +76,7 @@ test('an NXP-ASK-like Debian builder becomes Alpine; output parses again with th
   assert.ok(r.output.includes('# ASK userspace'), 'comments inside the RUN are kept');
   assert.ok(runs[0]?.startsWith('apk add --no-cache'), runs[0]);
   const words = runs[0]!.split(/[\s\\]+/).filter(Boolean);
-  for (const p of ['build-base', '${KERNEL_DEPS}', 'libnetfilter_conntrack-dev', 'tclap-dev', 'xz', 'uboot-tools', 'dtc', 'tar']) {
+  for (const p of ['build-base', '${KERNEL_DEPS}', 'libnetfilter_conntrack-dev', 'tclap-dev', 'xz', 'u-boot-tools', 'dtc', 'tar']) {
     assert.ok(words.includes(p), `${p} missing from ${runs[0]}`);
   }
   assert.ok(!words.includes('libcli-dev') && !words.includes('crossbuild-essential-arm64'));

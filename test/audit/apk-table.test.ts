@@ -58,7 +58,7 @@ test('the required mappings', () => {
     perl: ['perl'],
     rsync: ['rsync'],
     'xz-utils': ['xz'],
-    'u-boot-tools': ['uboot-tools'],
+    'u-boot-tools': ['u-boot-tools'],
     'device-tree-compiler': ['dtc'],
   };
   for (const [deb, alp] of Object.entries(expect)) {
