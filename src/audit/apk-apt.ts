@@ -53,6 +53,18 @@ export function convertAptCommand(inv: Invocation, env: AptEnv): AptOutcome | un
   if (APT_TOOLS.has(tool)) return aptCommand(inv, env);
   if (tool === 'rm') return rmCommand(inv, env);
   if (tool === 'dpkg') return dpkgCommand(inv, env);
+  if (tool === 'xargs' && inv.args.some((a) => APT_TOOLS.has(argValue(a) ?? ''))) {
+    const out = empty();
+    out.findings.push({
+      code: 'convert.unsupported-apt-command',
+      severity: 'error',
+      message: 'apt run through xargs reads its package list at build time; left as is',
+      where: env.ctx.locate(inv.cmd.startIndex),
+      value: oneLine(inv.cmd.text),
+      hint: 'convert the list file with `tarsmith convert apk --kind list FILE` and use `xargs apk add --no-cache`',
+    });
+    return out;
+  }
   if (DEBIAN_ONLY.has(tool)) {
     const out = empty();
     out.findings.push({

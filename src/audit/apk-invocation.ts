@@ -2,7 +2,7 @@
  * What a shell `command` node runs, seen through `sudo`, `env` and `VAR=value` prefixes: the tool, its
  * argument nodes, and the prefix that must survive a rewrite (sudo, non-Debian assignments).
  */
-import { kids, literalValue, type SyntaxNode } from './apk-parse.js';
+import { kids, literalValue, plainVariable, type SyntaxNode } from './apk-parse.js';
 
 export interface Invocation {
   cmd: SyntaxNode;
@@ -17,6 +17,9 @@ export interface Invocation {
 
 /** Assignments that only steer Debian's tools and mean nothing to apk. */
 const DEBIAN_ONLY_ENV = /^(DEBIAN_FRONTEND|DEBCONF_[A-Z_]+|APT_[A-Z_]+|NEEDRESTART_[A-Z_]+|UCF_FORCE_CONFF[A-Z]+)=/;
+
+/** Tools a variable prefix (`$SUDO`) may stand in front of. */
+const APT_LIKE = new Set(['apt-get', 'apt', 'aptitude', 'dpkg']);
 
 const SUDO_VALUED = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 
@@ -41,6 +44,10 @@ export function invocation(cmd: SyntaxNode): Invocation | undefined {
     }
     const node = w.type === 'command_name' ? (kids(w)[0] ?? w) : w;
     const v = literalValue(node);
+    if (v === undefined && plainVariable(node) && APT_LIKE.has(literalValue(words[i + 1] ?? node) ?? '')) {
+      kept.push(node.text); // `$SUDO apt-get install …`
+      continue;
+    }
     if (v === 'sudo') {
       kept.push(node.text);
       while (i + 1 < words.length && (literalValue(words[i + 1]!) ?? '').startsWith('-')) {

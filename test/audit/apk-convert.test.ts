@@ -206,3 +206,13 @@ test('heredocs fed to a shell are converted as scripts; ENV lists resolve, defau
   assert.ok(r.findings.some((f) => f.code === 'convert.unresolved-variable' && f.value === '${OPT:-libpcap-dev}' && f.where?.line === 5));
   assert.deepEqual(r.packages, ['git', 'curl', 'bash']);
 });
+
+test('`$SUDO apt-get` keeps the variable prefix; apt behind xargs is reported, not guessed', async () => {
+  const src = 'SUDO=\n[ "$(id -u)" = 0 ] || SUDO=sudo\n$SUDO apt-get install -y libssl-dev\nxargs -a deps.txt apt-get install -y\n';
+  const r = await convertApk(src, { file: 'deps.sh' });
+  await assertParses('shell', r.output);
+  assert.equal(r.output.split('\n')[2], '$SUDO apk add --no-cache openssl-dev findutils', 'xargs -a is GNU-only');
+  assert.equal(r.output.split('\n')[3], 'xargs -a deps.txt apt-get install -y');
+  const f = r.findings.find((x) => x.code === 'convert.unsupported-apt-command');
+  assert.equal(f?.where?.line, 4);
+});
