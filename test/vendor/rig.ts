@@ -2,7 +2,7 @@
  * Test rig for vendoring: a temp project folder with its own cache, a real HTTP server on 127.0.0.1 with slow,
  * truncating, redirecting, failing and mirror routes, real GNU tar archives and real git repositories.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -72,7 +72,7 @@ export interface Server {
 
 /**
  * Routes: /files/N (200), /slow/N (1 KiB every 50 ms), /trunc/N (half the body, then the socket is cut),
- * /redirect/K/N (K redirects then /files/N), /status/C (that status), /flaky/N (500 once, then 200),
+ * /slowonce/N (slow the first time only), /redirect/K/N (K redirects then /files/N), /status/C (that status), /flaky/N (500 once, then 200),
  * /mirror/<path> (from the mirror map, else 404).
  */
 export async function startServer(): Promise<Server> {
@@ -91,6 +91,13 @@ export async function startServer(): Promise<Server> {
         return body ? res.writeHead(200, { 'content-length': body.length }).end(body) : notFound();
       case 'slow':
         return body ? slow(res, body) : notFound();
+      case 'slowonce':
+        if (!body) return notFound();
+        if (!flaky.has(`slow:${a}`)) {
+          flaky.add(`slow:${a}`);
+          return slow(res, body);
+        }
+        return res.writeHead(200, { 'content-length': body.length }).end(body);
       case 'trunc':
         if (!body) return notFound();
         res.writeHead(200, { 'content-length': body.length });
@@ -145,10 +152,17 @@ function slow(res: http.ServerResponse, body: Buffer): void {
   tick();
 }
 
-/** Run the real CLI. */
-export function cli(p: Project, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(BIN, args, { cwd: p.dir, env: p.env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Run the real CLI (asynchronously: the test's own HTTP server must keep answering meanwhile). */
+export function cli(p: Project, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { cwd: p.dir, env: p.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 export function readJson<T>(file: string): T {
