@@ -15,7 +15,8 @@ export function engineOptions(cmd: Command): Command {
     .option('--builder <name>', 'buildx builder instance (passed to docker buildx build)')
     .option('--cache-from <spec>', 'BuildKit cache source, e.g. type=local,src=DIR (repeatable)', collect, [])
     .option('--cache-to <spec>', 'BuildKit cache export, e.g. type=local,dest=DIR (buildx only; repeatable)', collect, [])
-    .option('--allow-unpinned', 'accept a builder image without @sha256: digest');
+    .option('--allow-unpinned', 'accept a builder image without @sha256: digest')
+    .option('--no-cache', 'ignore the BuildKit cache (a cold build)');
 }
 
 export interface EngineCliOptions {
@@ -26,6 +27,8 @@ export interface EngineCliOptions {
   cacheFrom: string[];
   cacheTo: string[];
   allowUnpinned?: boolean;
+  /** commander's negatable option: false with --no-cache. */
+  cache?: boolean;
   json?: boolean;
 }
 
@@ -41,6 +44,7 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     cacheFrom: o.cacheFrom,
     cacheTo: o.cacheTo,
     allowUnpinned: Boolean(o.allowUnpinned),
+    noCache: o.cache === false,
   };
 }
 

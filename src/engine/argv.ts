@@ -28,6 +28,8 @@ export interface BuildRequest {
   cacheTo: string[];
   /** Where the engine writes the image ID. */
   iidfile?: string;
+  /** Ignore the BuildKit cache (a cold build). */
+  noCache?: boolean;
 }
 
 export interface BuildInvocation {
@@ -84,6 +86,7 @@ export function buildArgv(docker: string, mode: BuildMode, req: BuildRequest): B
   argv.push('--network', req.network);
   for (const s of req.secrets) argv.push('--secret', `id=${csvSafe('a secret id', s.id)},src=${csvSafe('a secret file', s.src)}`);
   argv.push(...outputArgs(mode, req.output));
+  if (req.noCache) argv.push('--no-cache');
   for (const c of req.cacheFrom) argv.push('--cache-from', c);
   if (req.cacheTo.length > 0 && mode !== 'buildx') needsBuildx('--cache-to');
   for (const c of req.cacheTo) argv.push('--cache-to', c);

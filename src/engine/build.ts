@@ -32,6 +32,7 @@ export interface EngineOptions {
   cacheFrom?: string[];
   cacheTo?: string[];
   allowUnpinned?: boolean;
+  noCache?: boolean;
 }
 
 export interface BuildOptions extends EngineOptions {
@@ -92,7 +93,7 @@ export async function buildWith(
   opts: EngineOptions & { stage: 'artifacts' | 'runtime'; output: BuildOutput; logFile?: string; iidfile?: string },
 ): Promise<{ size: number; files: number }> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
-  const ctx = await stageContext(plan.context, m.sourceDateEpoch, await stagingParent(m.dir), key);
+  const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
   try {
     await fs.writeFile(path.join(ctx.dir, 'Dockerfile'), plan.dockerfile);
     await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());
@@ -111,6 +112,7 @@ export async function buildWith(
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       ...(opts.iidfile !== undefined ? { iidfile: opts.iidfile } : {}),
+      ...(opts.noCache ? { noCache: true } : {}),
     });
     await runBuild(inv, {
       steps: plan.steps,

@@ -46,7 +46,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   }
   const caps = await probe(opts);
   const tag = toolchainTag(m, plan.toolchainInputsHash);
-  const ctx = await stageContext(plan.toolchainContext, m.sourceDateEpoch, await stagingParent(m.dir));
+  const ctx = await stageContext(plan.toolchainContext, await stagingParent(m.dir));
   let imageId: string;
   try {
     const dockerfile = path.join(ctx.dir, 'Dockerfile');
@@ -67,6 +67,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       iidfile: iid,
+      ...(opts.noCache ? { noCache: true } : {}),
     });
     await runBuild(inv, { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty' });
     imageId = await readIid(iid);

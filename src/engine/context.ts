@@ -1,7 +1,9 @@
 /**
- * Staging the build context: a fresh temporary folder holding only the planned entries, input files hard-linked
- * (or copied with reflink when possible) from packages/, never the user's folder. mtimes are clamped to
- * SOURCE_DATE_EPOCH so that what the engine sees does not depend on when the files were written.
+ * Staging the build context: a temporary folder holding only the planned entries, input files hard-linked (or
+ * copied with reflink when possible) from packages/, never the user's folder. Generated files are written afresh
+ * each time with the current mtime: the engine's incremental context transfer compares size and mtime, so a
+ * clamped mtime would let it keep a stale copy of a same-sized file (a SHA256SUMS line with a new hash). Their
+ * mtimes never reach the artifacts' hashes; BuildKit's layer cache keys on content.
  */
 import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -25,13 +27,12 @@ async function linkOrCopy(src: string, dest: string): Promise<void> {
   }
 }
 
-async function placeEntry(dir: string, e: ContextEntry, epoch: number): Promise<number> {
+async function placeEntry(dir: string, e: ContextEntry): Promise<number> {
   const dest = path.join(dir, ...e.contextPath.split('/'));
   await fs.mkdir(path.dirname(dest), { recursive: true });
   if (e.content !== undefined) {
     await fs.writeFile(dest, e.content, { mode: e.mode ?? 0o644 });
     await fs.chmod(dest, e.mode ?? 0o644);
-    await fs.utimes(dest, epoch, epoch);
     return Buffer.byteLength(e.content);
   }
   if (e.src === undefined) throw new Error(`context entry ${e.contextPath} has neither content nor src`);
@@ -87,7 +88,6 @@ async function stagingDir(parent: string, key: string | undefined): Promise<{ di
 /** Write `entries` into a staging folder (under `parent`, default the OS temp dir); see stagingDir for `key`. */
 export async function stageContext(
   entries: readonly ContextEntry[],
-  epoch: number,
   parent = os.tmpdir(),
   key?: string,
 ): Promise<StagedContext> {
@@ -95,7 +95,7 @@ export async function stageContext(
   const cleanup = release;
   try {
     let size = 0;
-    for (const e of entries) size += await placeEntry(dir, e, epoch);
+    for (const e of entries) size += await placeEntry(dir, e);
     return { dir, size, files: entries.length, cleanup };
   } catch (e) {
     await cleanup();

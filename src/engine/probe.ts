@@ -119,12 +119,13 @@ interface VersionJson {
 /** Ask one client for its version, the daemon's version, and its buildx version. */
 export async function observeClient(path: string): Promise<ClientObservation> {
   const obs: ClientObservation = { path };
-  let r;
-  try {
-    r = await exec([path, 'version', '--format', '{{json .}}'], { env: { ...process.env, DOCKER_CLI_HINTS: 'false' } });
-  } catch {
-    return obs;
-  }
+  const env = { ...process.env, DOCKER_CLI_HINTS: 'false' };
+  // Both questions at once: each is a process start of a large Go binary.
+  const [r, bx] = await Promise.all([
+    exec([path, 'version', '--format', '{{json .}}'], { env }).catch(() => undefined),
+    exec([path, 'buildx', 'version'], { env }).catch(() => undefined),
+  ]);
+  if (!r) return obs;
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   let v: VersionJson = {};
   try {
@@ -136,7 +137,6 @@ export async function observeClient(path: string): Promise<ClientObservation> {
   const server = v.Server?.Version ?? v.Server?.Components?.find((c) => c.Name === 'Engine')?.Version;
   if (server) obs.serverVersion = server;
   else obs.serverError = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
-  const bx = await exec([path, 'buildx', 'version']).catch(() => undefined);
   if (bx && bx.code === 0) obs.buildx = bx.stdout.trim().split(/\s+/)[1] ?? bx.stdout.trim();
   return obs;
 }
@@ -165,12 +165,13 @@ export function probeEngine(opts: { docker?: string } = {}): Promise<EngineCaps>
 
 async function probeUncached(explicit: string | undefined): Promise<EngineCaps> {
   const primaryPath = explicit ?? (await which('docker'));
-  const primary = primaryPath ? await observeClient(primaryPath) : undefined;
-  let fallback: ClientObservation | undefined;
-  const needFallback = !explicit && (!primary || primary.clientVersion === undefined || !clientCanBuild(primary));
-  if (needFallback && (!primaryPath || !(await same(primaryPath, FALLBACK_DOCKER))) && (await which(FALLBACK_DOCKER))) {
-    fallback = await observeClient(FALLBACK_DOCKER);
-  }
+  // The fallback is observed alongside the primary (it is only used when the primary cannot build).
+  const fallbackPath =
+    !explicit && (!primaryPath || !(await same(primaryPath, FALLBACK_DOCKER))) && (await which(FALLBACK_DOCKER)) ? FALLBACK_DOCKER : undefined;
+  const [primary, fallback] = await Promise.all([
+    primaryPath ? observeClient(primaryPath) : Promise.resolve(undefined),
+    fallbackPath ? observeClient(fallbackPath) : Promise.resolve(undefined),
+  ]);
   const r = chooseClient(primary, fallback, explicit !== undefined);
   if ('code' in r) return fail(r);
   return r;

@@ -44,6 +44,11 @@ test('buildx path: builder, cache-from and cache-to passed through; image output
   ]);
 });
 
+test('--no-cache is passed through for cold builds', () => {
+  assert.ok(buildArgv('docker', 'buildkit', { ...req, noCache: true }).argv.includes('--no-cache'));
+  assert.ok(!buildArgv('docker', 'buildkit', req).argv.includes('--no-cache'));
+});
+
 test('the toolchain step is the only one that keeps the network', () => {
   const inv = buildArgv('docker', 'buildkit', { ...req, network: 'default', output: { kind: 'image', tag: 't:1' }, secrets: [] });
   assert.deepEqual(inv.argv.slice(inv.argv.indexOf('--network'), inv.argv.indexOf('--network') + 2), ['--network', 'default']);
