@@ -35,13 +35,19 @@ function isStatement(n: SyntaxNode): boolean {
   return n.isNamed && n.type !== 'comment' && n.type !== 'heredoc_body' && n.type !== 'heredoc_end';
 }
 
-/** Operands of an and-or chain rooted at `list` (left-associative `list` nodes flattened). */
-function chainOperands(list: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
+/** Operands of an and-or chain rooted at `list` (left-associative `list` nodes flattened), and the operator
+ * in front of each (`''` for the first). */
+function chainOperands(list: SyntaxNode): { node: SyntaxNode; op: string }[] {
+  const out: { node: SyntaxNode; op: string }[] = [];
+  let op = '';
   for (const c of kids(list)) {
+    if (c.type === '&&' || c.type === '||') {
+      op = c.type;
+      continue;
+    }
     if (!c.isNamed || c.type === 'comment') continue;
-    if (c.type === 'list') out.push(...chainOperands(c));
-    else out.push(c);
+    if (c.type === 'list') out.push(...chainOperands(c).map((x, k) => (k === 0 ? { ...x, op } : x)));
+    else out.push({ node: c, op });
   }
   return out;
 }
@@ -70,28 +76,41 @@ export function removalEdits(text: string, units: readonly SyntaxNode[]): Edit[]
     if (seenChains.has(root.id)) continue;
     seenChains.add(root.id);
     const ops = chainOperands(root);
-    if (ops.every((o) => gone.has(o.id))) statements.push(root);
+    if (ops.every((o) => gone.has(o.node.id))) statements.push(root);
     else edits.push(...chainEdits(ops, gone));
   }
   return [...edits, ...statementEdits(text, statements)];
 }
 
-function chainEdits(ops: readonly SyntaxNode[], gone: ReadonlySet<number>): Edit[] {
+/**
+ * A removed operand behaves as `true`: `A && X` → `X`, `X && A` → `X`; next to `||` it is replaced by `true`
+ * (`A || exit 1` must not turn into `exit 1`).
+ */
+function chainEdits(ops: readonly { node: SyntaxNode; op: string }[], gone: ReadonlySet<number>): Edit[] {
   const edits: Edit[] = [];
   let i = 0;
   while (i < ops.length) {
-    if (!gone.has(ops[i]!.id)) {
+    if (!gone.has(ops[i]!.node.id)) {
       i++;
       continue;
     }
     let j = i;
-    while (j + 1 < ops.length && gone.has(ops[j + 1]!.id)) j++;
-    if (i === 0) edits.push({ start: ops[0]!.startIndex, end: ops[j + 1]!.startIndex, text: '' });
-    else edits.push({ start: ops[i - 1]!.endIndex, end: ops[j]!.endIndex, text: '' });
+    while (j + 1 < ops.length && gone.has(ops[j + 1]!.node.id)) j++;
+    const first = ops[i]!.node;
+    const last = ops[j]!.node;
+    const next = ops[j + 1];
+    if (i === 0 && next?.op === '&&') edits.push({ start: first.startIndex, end: next.node.startIndex, text: '' });
+    else if (i > 0 && ops[i]!.op === '&&') edits.push({ start: ops[i - 1]!.node.endIndex, end: last.endIndex, text: '' });
+    else edits.push({ start: first.startIndex, end: last.endIndex, text: 'true' });
     i = j + 1;
   }
   return edits;
 }
+
+/** Where a statement can simply go: lists of statements. Anywhere else it is replaced by `true`. */
+const STATEMENT_LISTS = new Set([
+  'program', 'compound_statement', 'do_group', 'subshell', 'if_statement', 'elif_clause', 'else_clause', 'case_item',
+]);
 
 function statementEdits(text: string, statements: readonly SyntaxNode[]): Edit[] {
   const gone = new Set(statements.map((s) => s.id));
@@ -99,11 +118,17 @@ function statementEdits(text: string, statements: readonly SyntaxNode[]): Edit[]
   const emptied = new Set<number>();
   for (const s of statements) {
     const parent = s.parent;
+    const inner = innerCommand(s);
+    const keepTrue = { start: inner.startIndex, end: inner.endIndex, text: 'true' };
+    if (parent && (!STATEMENT_LISTS.has(parent.type) || isCondition(parent, s))) {
+      edits.push(keepTrue);
+      continue;
+    }
     if (parent && parent.type !== 'program' && !emptied.has(parent.id)) {
-      const rest = kids(parent).filter((c) => isStatement(c) && !gone.has(c.id) && c.id !== s.id && isBodyPart(parent, c));
+      const rest = kids(parent).filter((c) => isStatement(c) && !gone.has(c.id) && c.id !== s.id && !isCondition(parent, c));
       if (rest.length === 0) {
         emptied.add(parent.id);
-        edits.push({ start: s.startIndex, end: s.endIndex, text: 'true' });
+        edits.push(keepTrue);
         continue;
       }
     }
@@ -112,10 +137,20 @@ function statementEdits(text: string, statements: readonly SyntaxNode[]): Edit[]
   return edits;
 }
 
-/** In `if c; then BODY fi` the condition is not part of the body that must stay non-empty. */
-function isBodyPart(parent: SyntaxNode, c: SyntaxNode): boolean {
-  const cond = parent.childForFieldName('condition');
-  return !cond || cond.id !== c.id;
+/** `! apt-get update` in a condition becomes `! true`: apk has nothing to update, so it "succeeded". */
+function innerCommand(s: SyntaxNode): SyntaxNode {
+  let n = s;
+  while (n.type === 'negated_command' || n.type === 'redirected_statement') {
+    const c = kids(n).find((k) => k.isNamed && !k.type.endsWith('redirect'));
+    if (!c) break;
+    n = c;
+  }
+  return n;
+}
+
+/** `if c; then …`, `elif c; then …`: the condition must stay a command. */
+function isCondition(parent: SyntaxNode, c: SyntaxNode): boolean {
+  return parent.childrenForFieldName('condition').some((x) => x?.id === c.id);
 }
 
 /** Delete a statement: the whole line when it is alone on it, else the statement and a following `;`. */

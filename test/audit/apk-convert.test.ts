@@ -216,3 +216,21 @@ test('`$SUDO apt-get` keeps the variable prefix; apt behind xargs is reported, n
   const f = r.findings.find((x) => x.code === 'convert.unsupported-apt-command');
   assert.equal(f?.where?.line, 4);
 });
+
+test('removed commands behave as a successful `true` wherever they stood', async () => {
+  const cases: [string, string][] = [
+    ['apt-get update || exit 1\n', 'true || exit 1\n'],
+    ['make || apt-get update\n', 'make || true\n'],
+    ['a && apt-get update && b\n', 'a && b\n'],
+    ['while ! apt-get update; do sleep 1; done\n', 'while ! true; do sleep 1; done\n'],
+    ['if apt-get update >/dev/null; then echo ok; fi\n', 'if true >/dev/null; then echo ok; fi\n'],
+    ['apt-get update | tee log\n', 'true | tee log\n'],
+    ['case $x in a) apt-get update;; esac\n', 'case $x in a) ;; esac\n'],
+    ['f() { apt-get clean; }\n', 'f() { true; }\n'],
+  ];
+  for (const [src, want] of cases) {
+    const r = await convertApk(src, { file: 'x.sh' });
+    assert.equal(r.output, want, src);
+    await assertParses('shell', r.output);
+  }
+});
