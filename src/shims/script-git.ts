@@ -243,6 +243,32 @@ ts_ls_remote() {
   [ -n "$printed" ] || ts_die "git ls-remote $lurl: the lock records no commit for its vendored refs ($m_refs)"
 }
 
+# ts_pinned_exec ARGS...: runs the real git, with the upstream commit a vendored clone stands for (the lock's
+# commit, at least 7 hex digits of it) replaced by HEAD: "git checkout <upstream commit>" then works.
+ts_pinned_exec() {
+  pin=$(
+    while [ $# -gt 0 ]; do
+      case $1 in
+        -C) cd -- "$2" 2>/dev/null || exit 0; shift 2 ;;
+        -c | --git-dir | --work-tree | --namespace | --exec-path | --config-env) shift 2 ;;
+        -*) shift ;;
+        *) break ;;
+      esac
+    done
+    "$real" config --get tarsmith.commit 2>/dev/null
+  ) || pin=
+  case $pin in '' | -) exec "$real" "$@" ;; esac
+  n=$#
+  for a in "$@"; do
+    if [ "$\{#a}" -ge 7 ]; then
+      case $pin in "$a"*) a=HEAD ;; esac
+    fi
+    set -- "$@" "$a"
+  done
+  shift "$n"
+  exec "$real" "$@"
+}
+
 ts_line=$(ts_cmdline "$@")
 sub= skip=
 for a in "$@"; do
@@ -255,6 +281,7 @@ for a in "$@"; do
 done
 case $sub in
   clone | submodule | fetch | pull | ls-remote) ;;
+  checkout | reset | switch) ts_pinned_exec "$@" ;;
   *) exec "$real" "$@" ;;
 esac
 while [ $# -gt 0 ]; do

@@ -136,6 +136,12 @@ for (const shell of SHELLS) {
     test('fetch and ls-remote are answered; an unvendored clone fails with the sources: entry to add', async () => {
       const dir = path.join(ws, 'fmc61');
       assert.equal((await rig.run(shell, 'git', ['clone', '-q', '-b', 'lf-6.1', FMC, dir])).code, 0);
+      // the upstream commit the lock records stands for the vendored commit
+      const co = await rig.run(shell, 'git', ['-C', dir, 'checkout', '-q', 'a'.repeat(12)]);
+      assert.equal(co.code, 0, co.stderr);
+      const reset = await rig.run(shell, 'git', ['reset', '--hard', 'a'.repeat(40)], dir);
+      assert.equal(reset.code, 0, reset.stderr);
+      assert.notEqual((await rig.run(shell, 'git', ['checkout', 'b'.repeat(40)], dir)).code, 0, 'other commits are unknown');
       const f = await rig.run(shell, 'git', ['fetch', 'origin'], dir);
       assert.equal(f.code, 0, f.stderr);
       assert.equal(await git(['rev-parse', 'FETCH_HEAD'], dir), await git(['rev-parse', 'HEAD'], dir));
