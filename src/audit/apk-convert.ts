@@ -132,8 +132,8 @@ function gnuToolFinding(n: Need): Finding {
 
 async function convertDockerfileFile(input: string, opts: ConvertOptions, acc: Acc): Promise<string> {
   const { DockerfileParser } = await import('dockerfile-ast');
-  const doc = new DocText(input, opts.file);
   const df = DockerfileParser.parse(input);
+  const doc = new DocText(input, opts.file, df.getEscapeCharacter());
   const conv = await convertDockerfile(doc, df, { alpineVersion: opts.alpineVersion ?? DEFAULT_ALPINE_VERSION });
   acc.decisions.push(...conv.decisions);
   acc.findings.push(...conv.findings);
@@ -197,9 +197,10 @@ async function verifyOutput(kind: 'shell' | 'dockerfile', input: string, output:
 /** The shell text of every RUN of a Dockerfile, as /bin/sh would get it. */
 export async function dockerfileRunTexts(text: string, file: string): Promise<string[]> {
   const { DockerfileParser } = await import('dockerfile-ast');
-  const doc = new DocText(text, file);
+  const df = DockerfileParser.parse(text);
+  const doc = new DocText(text, file, df.getEscapeCharacter());
   const out: string[] = [];
-  for (const ins of DockerfileParser.parse(text).getInstructions()) {
+  for (const ins of df.getInstructions()) {
     if (ins.getKeyword() !== 'RUN') continue;
     const view = runShellView(doc, ins);
     if (view) out.push(view.text);

@@ -51,6 +51,8 @@ export class DocText {
   constructor(
     readonly text: string,
     readonly file: string,
+    /** The Dockerfile escape character (`# escape=` directive). */
+    readonly escape: string = '\\',
   ) {
     this.starts = lineStarts(text);
   }
@@ -241,7 +243,8 @@ function continuationView(doc: DocText, start: number, end: number, firstLine: n
     const skip = line !== firstLine && (trimmed === '' || trimmed.startsWith('#'));
     if (!skip) {
       segs.push({ shell: text.length, doc: pos, len: chunk.length });
-      text += chunk;
+      // With `# escape=\``, a line ending in a backtick continues: the shell gets a backslash (same length).
+      text += doc.escape !== '\\' && chunk.endsWith(`${doc.escape}\n`) ? `${chunk.slice(0, -2)}\\\n` : chunk;
     }
     pos = lineEnd;
     line++;

@@ -234,3 +234,10 @@ test('removed commands behave as a successful `true` wherever they stood', async
     await assertParses('shell', r.output);
   }
 });
+
+test('`# escape=`` Dockerfiles: backtick continuations are understood', async () => {
+  const src = '# escape=`\nFROM debian:bookworm\nRUN apt-get update `\n && apt-get install -y gcc `\n && make\n';
+  const r = await convertApk(src, { file: 'Dockerfile' });
+  assert.equal(r.output, '# escape=`\nFROM alpine:3.21@sha256:FILL-IN-DIGEST\nRUN apk add --no-cache gcc `\n && make\n');
+  await assertParses('dockerfile', r.output);
+});
