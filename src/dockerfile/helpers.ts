@@ -41,7 +41,8 @@ fi
 
 /**
  * \`collect.sh OUT [GLOB RENAME]...\`: copies each artifact glob's matches (relative to the working directory)
- * into OUT, keeping their relative path or using RENAME (then the glob must match exactly one path).
+ * into OUT, keeping their relative path. With RENAME, a single match is copied to that name; several matches,
+ * or a RENAME ending in \`/\`, go into that folder under their own names. A glob matching nothing is an error.
  */
 export const COLLECT_SH = `#!/bin/sh
 # tarsmith artifact collection: collect.sh OUT [GLOB RENAME]...
@@ -60,14 +61,14 @@ while [ "$#" -ge 2 ]; do
     printf '%s pattern=%s\\n' ${MARK_ARTIFACT_MISSING} "$pattern" >&2
     exit 3
   fi
-  if [ -n "$rename" ] && [ "$n" -ne 1 ]; then
-    printf '%s pattern=%s matches=%s\\n' tarsmith-artifact-ambiguous "$pattern" "$n" >&2
-    exit 3
-  fi
   for m in $pattern; do
     [ -e "$m" ] || [ -L "$m" ] || continue
     rel="\${m#./}"
-    dest="\${rename:-$rel}"
+    case "$rename" in
+      '') dest="$rel" ;;
+      */) dest="$rename$(basename "$m")" ;;
+      *) if [ "$n" -eq 1 ]; then dest="$rename"; else dest="$rename/$(basename "$m")"; fi ;;
+    esac
     mkdir -p "$out/$(dirname "$dest")"
     cp -R -P "$m" "$out/$dest"
   done
