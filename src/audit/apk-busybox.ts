@@ -5,7 +5,8 @@
  */
 import type { SourceLocation } from '../core/errors.js';
 import { invocation } from './apk-invocation.js';
-import { kids, literalValue, walk, type SyntaxNode } from './apk-parse.js';
+import { kids, literalValue, parseShell, walk, type SyntaxNode } from './apk-parse.js';
+import { shellHeredocs } from './apk-shell.js';
 
 export interface Need {
   package: string;
@@ -132,4 +133,16 @@ export function shebangNeeds(text: string, file: string): Need[] {
     return [{ package: 'bash', reason: `the shebang runs ${interp}`, where: { file, line: 1, col: 1 } }];
   }
   return [];
+}
+
+/** `busyboxNeeds` plus the scripts in heredocs fed to a shell (`bash <<EOF … EOF`), parsed on their own. */
+export async function busyboxNeedsDeep(input: ScanInput): Promise<Need[]> {
+  const needs = busyboxNeeds(input);
+  for (const body of shellHeredocs(input.root)) {
+    const { root, errorAt } = await parseShell(body.text);
+    if (errorAt !== undefined) continue;
+    const base = body.startIndex;
+    needs.push(...(await busyboxNeedsDeep({ root, locate: (o) => input.locate(base + o) })));
+  }
+  return needs;
 }

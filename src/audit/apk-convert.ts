@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { ExitCode, fail, unreachable } from '../core/errors.js';
-import { busyboxNeeds, shebangNeeds, type Need } from './apk-busybox.js';
+import { busyboxNeedsDeep, shebangNeeds, type Need } from './apk-busybox.js';
 import { DocText, convertDockerfile, runShellView, type DockerfileConversion } from './apk-dockerfile.js';
 import { applyEdits, type Edit } from './apk-edits.js';
 import { mapToAlpine } from './apk-packages.js';
@@ -105,7 +105,7 @@ async function convertShellFile(input: string, opts: ConvertOptions, acc: Acc): 
   acc.decisions.push(...conv.decisions);
   acc.findings.push(...conv.findings);
   acc.packages.push(...conv.packages);
-  const needs = [...shebangNeeds(input, opts.file), ...(conv.root ? busyboxNeeds({ root: conv.root, locate }) : []), ...(opts.extraNeeds ?? [])];
+  const needs = [...shebangNeeds(input, opts.file), ...(conv.root ? await busyboxNeedsDeep({ root: conv.root, locate }) : []), ...(opts.extraNeeds ?? [])];
   const added: string[] = [];
   for (const n of firstNeeds(needs)) {
     if (conv.appendAt !== undefined) {
@@ -148,7 +148,7 @@ async function dockerfileNeedEdits(doc: DocText, conv: DockerfileConversion, opt
   for (const sh of conv.shells) {
     const { root, errorAt } = await parseShell(sh.text);
     if (errorAt !== undefined) continue;
-    const needs = busyboxNeeds({ root, locate: (o) => doc.locate(sh.toDoc(o)) });
+    const needs = await busyboxNeedsDeep({ root, locate: (o) => doc.locate(sh.toDoc(o)) });
     perStage.set(sh.stage, [...(perStage.get(sh.stage) ?? []), ...needs]);
   }
   const target = conv.stages.findIndex((s) => s.converted && s.appendAt !== undefined);

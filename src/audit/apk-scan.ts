@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { busyboxNeeds, shebangNeeds, type Need } from './apk-busybox.js';
+import { busyboxNeeds, busyboxNeedsDeep, shebangNeeds, type Need } from './apk-busybox.js';
 import { lineCol, parseShell } from './apk-parse.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -55,7 +55,7 @@ export async function scriptNeeds(text: string, file: string): Promise<Need[]> {
   const { root, errorAt } = await parseShell(text);
   const needs = shebangNeeds(text, file);
   if (errorAt !== undefined) return needs;
-  return [...needs, ...busyboxNeeds({ root, locate: (o) => ({ file, ...lineCol(text, o) }) })];
+  return [...needs, ...(await busyboxNeedsDeep({ root, locate: (o) => ({ file, ...lineCol(text, o) }) }))];
 }
 
 interface Recipe {

@@ -104,7 +104,7 @@ export async function convertShellText(text: string, ctx: ShellContext): Promise
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 
 /** Bodies of heredocs fed to a shell (`bash <<EOF … EOF`): scripts in their own right. */
-function shellHeredocs(root: SyntaxNode): SyntaxNode[] {
+export function shellHeredocs(root: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   walk(root, (n) => {
     if (n.type !== 'heredoc_body' || n.parent?.type !== 'heredoc_redirect') return;

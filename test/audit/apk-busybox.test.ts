@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { busyboxNeeds } from '../../src/audit/apk-busybox.js';
+import { busyboxNeeds, busyboxNeedsDeep } from '../../src/audit/apk-busybox.js';
 import { lineCol, parseShell } from '../../src/audit/apk-parse.js';
 import { makefileNeeds, makefileRecipes } from '../../src/audit/apk-scan.js';
 
@@ -58,4 +58,11 @@ test('Makefile recipes: tab lines, continuations, $$ and prefixes; SHELL := bash
   ]);
   const got = (await makefileNeeds(mk, 'Makefile')).map((n) => `${n.package}:${n.where.line}`);
   assert.deepEqual(got, ['bash:1', 'tar:5']);
+});
+
+test('scripts in heredocs fed to a shell are audited too, at their own lines', async () => {
+  const text = 'set -e\nsh <<EOF\necho start\nfind . -printf "%p"\nEOF\n';
+  const { root } = await parseShell(text);
+  const got = await busyboxNeedsDeep({ root, locate: (o) => ({ file: 's.sh', ...lineCol(text, o) }) });
+  assert.deepEqual(got.map((n) => `${n.package}:${n.where.line}`), ['findutils:4']);
 });
