@@ -6,7 +6,7 @@
 import { ExitCode, type Failure } from '../core/errors.js';
 import type { KconfigTree } from './ast.js';
 import { parseConfigText } from './fragment.js';
-import { nearestNames } from './suggest.js';
+import { NameIndex } from './suggest.js';
 
 export interface Removal {
   /** 1-based line number in the fragment. */
@@ -38,7 +38,7 @@ export interface FilterOptions {
 
 export function filterFragment(text: string, file: string, tree: KconfigTree, opts: FilterOptions = {}): FilterResult {
   const parsed = parseConfigText(text, file);
-  const names = [...tree.symbols.keys()];
+  let index: NameIndex | undefined;
   const drop = new Map<number, Removal>();
   let kept = 0;
   for (const l of parsed.lines) {
@@ -46,7 +46,8 @@ export function filterFragment(text: string, file: string, tree: KconfigTree, op
       kept++;
       continue;
     }
-    const suggestions = nearestNames(l.name, names, opts.suggestions ?? 5).map((s) => s.name);
+    index ??= new NameIndex([...tree.symbols.keys()]);
+    const suggestions = index.nearest(l.name, opts.suggestions ?? 5).map((s) => s.name);
     drop.set(l.line, { line: l.line, name: l.name, text: l.text, suggestions });
   }
   const rows = text.split('\n');

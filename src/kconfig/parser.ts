@@ -10,6 +10,7 @@ import type {
 } from './ast.js';
 import { andExpr, dependsExpr } from './expr.js';
 import type { Keyword, Token, TokenStream } from './lexer.js';
+import { KconfigSyntaxError, parseExpr, parseOperand, tokText } from './parse-expr.js';
 import type { AssignOp, MacroEngine } from './macros.js';
 
 export type SourceKind = 'source' | 'rsource' | 'osource' | 'orsource';
@@ -29,33 +30,11 @@ export interface ParseOutput {
 
 type Block = MenuEntry | ChoiceEntry | IfEntry;
 
-class SyntaxError {
-  constructor(
-    readonly tok: Token,
-    readonly message: string,
-  ) {}
-}
 
 const TYPE_KEYWORDS: Partial<Record<Keyword, SymbolType>> = {
   bool: 'bool', tristate: 'tristate', int: 'int', hex: 'hex', string: 'string',
 };
 
-function tokText(t: Token): string {
-  switch (t.t) {
-    case 'kw':
-      return t.kw;
-    case 'op':
-      return t.op;
-    case 'word':
-    case 'quote':
-    case 'assignval':
-      return t.value;
-    case 'eol':
-      return 'end of line';
-    case 'eof':
-      return 'end of file';
-  }
-}
 
 export class Parser {
   private readonly out: ParseOutput = { entries: [], symbols: new Map(), choices: [] };
@@ -83,7 +62,7 @@ export class Parser {
     try {
       fn();
     } catch (e) {
-      if (!(e instanceof SyntaxError)) throw e;
+      if (!(e instanceof KconfigSyntaxError)) throw e;
       this.error(e.tok.file, e.tok.line, e.message, tokText(e.tok));
       if (e.tok.t !== 'eol' && e.tok.t !== 'eof') this.skipLine();
     }
@@ -112,19 +91,19 @@ export class Parser {
   private expectEol(): void {
     const t = this.ts.peek();
     if (t.t === 'eof') return;
-    if (t.t !== 'eol') throw new SyntaxError(t, `syntax error: unexpected '${tokText(t)}'`);
+    if (t.t !== 'eol') throw new KconfigSyntaxError(t, `syntax error: unexpected '${tokText(t)}'`);
     this.ts.next();
   }
 
   private expectQuote(): Token & { t: 'quote' } {
     const t = this.ts.next();
-    if (t.t !== 'quote') throw new SyntaxError(t, 'syntax error: expected a quoted string');
+    if (t.t !== 'quote') throw new KconfigSyntaxError(t, 'syntax error: expected a quoted string');
     return t;
   }
 
   private expectWord(): Token & { t: 'word' } {
     const t = this.ts.next();
-    if (t.t !== 'word') throw new SyntaxError(t, 'syntax error: expected a symbol name');
+    if (t.t !== 'word') throw new KconfigSyntaxError(t, 'syntax error: expected a symbol name');
     return t;
   }
 
@@ -178,15 +157,15 @@ export class Parser {
         default:
           break;
       }
-      throw new SyntaxError(tok, 'invalid statement');
+      throw new KconfigSyntaxError(tok, 'invalid statement');
     }
     if (tok.t === 'word' && !choice) {
       this.ts.next();
       const op = this.ts.peek();
       if (op.t === 'op' && (op.op === '=' || op.op === ':=' || op.op === '+=')) return this.assignment(tok, op.op);
-      throw new SyntaxError(tok, `unknown statement "${tok.value}"`);
+      throw new KconfigSyntaxError(tok, `unknown statement "${tok.value}"`);
     }
-    throw new SyntaxError(tok, 'invalid statement');
+    throw new KconfigSyntaxError(tok, 'invalid statement');
   }
 
   private assignment(name: Token & { t: 'word' }, op: AssignOp): void {
@@ -326,7 +305,7 @@ export class Parser {
     if (t.kw === 'depends' && entry.kind !== 'if') {
       this.ts.next();
       const on = this.ts.next();
-      if (!this.isKw(on, 'on')) throw new SyntaxError(on, "syntax error: expected 'on' after 'depends'");
+      if (!this.isKw(on, 'on')) throw new KconfigSyntaxError(on, "syntax error: expected 'on' after 'depends'");
       entry.dependsOn.push({ expr: this.expr(), ...this.ifExpr(), loc: { file: t.file, line: t.line } });
       this.expectEol();
       return true;
@@ -450,49 +429,11 @@ export class Parser {
     return { cond: this.expr() };
   }
 
-  /** expr: `||` loosest, then `&&`, then `!`/parentheses/comparisons of two operands. */
   expr(): Expr {
-    let left = this.andExpr();
-    for (let t = this.ts.peek(); t.t === 'op' && t.op === '||'; t = this.ts.peek()) {
-      this.ts.next();
-      left = { kind: 'or', left, right: this.andExpr() };
-    }
-    return left;
-  }
-
-  private andExpr(): Expr {
-    let left = this.unary();
-    for (let t = this.ts.peek(); t.t === 'op' && t.op === '&&'; t = this.ts.peek()) {
-      this.ts.next();
-      left = { kind: 'and', left, right: this.unary() };
-    }
-    return left;
-  }
-
-  private unary(): Expr {
-    const t = this.ts.next();
-    if (t.t === 'op' && t.op === '!') return { kind: 'not', arg: this.unary() };
-    if (t.t === 'op' && t.op === '(') {
-      const e = this.expr();
-      const close = this.ts.next();
-      if (close.t !== 'op' || close.op !== ')') throw new SyntaxError(close, "syntax error: expected ')'");
-      return e;
-    }
-    const left = this.operand(t);
-    const op = this.ts.peek();
-    if (op.t === 'op' && ['=', '!=', '<', '<=', '>', '>='].includes(op.op)) {
-      this.ts.next();
-      const cmp = op.op as '=' | '!=' | '<' | '<=' | '>' | '>=';
-      return { kind: 'cmp', op: cmp, left, right: this.operand(this.ts.next()) };
-    }
-    return left;
+    return parseExpr(this.ts);
   }
 
   private operand(t: Token): Operand {
-    if (t.t === 'quote') return { kind: 'str', value: t.value };
-    if (t.t !== 'word') throw new SyntaxError(t, `syntax error: unexpected '${tokText(t)}' in expression`);
-    if (t.unknown !== undefined) return { kind: 'unknown', text: t.unknown };
-    const tri = t.value === 'n' ? 0 : t.value === 'm' ? 1 : t.value === 'y' ? 2 : undefined;
-    return tri !== undefined ? { kind: 'tri', value: tri } : { kind: 'sym', name: t.value };
+    return parseOperand(t);
   }
 }
