@@ -4,7 +4,10 @@ import { ExitCode, fail } from '../core/errors.js';
 import { exists } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, readLock } from './lock.js';
-import { verifyInputs, verifySums, type VerifyOptions, type VerifyReport } from './verify.js';
+import { hashLocked, verifyInputs, verifySums, type VerifyOptions, type VerifyReport } from './verify.js';
+
+/** The manifest's default file name (kept here so that the SHA256SUMS path does not load the manifest parser). */
+const MANIFEST_FILE = 'tarsmith.yaml';
 
 export interface RunVerifyOptions extends VerifyOptions {
   /** `--manifest`, as given. */
@@ -14,14 +17,17 @@ export interface RunVerifyOptions extends VerifyOptions {
 
 export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
   const cwd = opts.cwd ?? process.cwd();
-  const { loadManifest, MANIFEST_FILE } = await import('../manifest/load.js');
   const manifestFile = path.resolve(cwd, opts.manifestPath ?? MANIFEST_FILE);
   const haveManifest = opts.manifestPath !== undefined || (await exists(manifestFile));
   const dir = haveManifest ? path.dirname(manifestFile) : cwd;
   if (haveManifest) {
+    // Hash while the manifest loads: the lock alone says which files to read.
+    const lock = await readLock(dir);
+    const prehashed = lock ? hashLocked(dir, lock) : undefined;
+    prehashed?.catch(() => undefined);
+    const { loadManifest } = await import('../manifest/load.js');
     const manifest = await loadManifest({ ...(opts.manifestPath ? { path: opts.manifestPath } : {}), cwd });
-    const lock = await readLock(manifest.dir);
-    if (lock) return verifyInputs(manifest, lock, opts);
+    if (lock) return verifyInputs(manifest, lock, { ...opts, ...(prehashed ? { prehashed } : {}) });
   }
   const sums = path.join(dir, PACKAGES_DIR, SUMS_FILE);
   if (await exists(sums)) {

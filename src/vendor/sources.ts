@@ -8,6 +8,9 @@ import { archiveCommit, fetchMirror, hasCommit, resolveRef } from './git.js';
 import { hashFile } from './hash.js';
 import { LOCK_FILE, PACKAGES_DIR, type Lock, type LockedFile, type LockedSource } from './lock.js';
 import { sourceFixLine } from './mismatch.js';
+import { whereOf } from './where.js';
+
+export { whereOf };
 
 export interface VendorContext {
   manifest: Manifest;
@@ -19,12 +22,6 @@ export interface VendorContext {
 export interface Vendored<E> {
   entry: E;
   placed: Placed;
-}
-
-export function whereOf(m: Manifest, pointer: string): SourceLocation {
-  const file = path.relative(process.cwd(), m.file) || m.file;
-  const p = m.positions[pointer];
-  return p ? { file, line: p.line, col: p.col } : { file };
 }
 
 export function frozenFailure(label: string, reason: string, where?: SourceLocation): Failure {

@@ -7,12 +7,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, type Failure } from '../core/errors.js';
 import type { Manifest } from '../manifest/types.js';
-import { treeHashOf } from './fetch.js';
-import { hashFiles } from './hash.js';
+import { hashFiles, type HashOutcome } from './hash.js';
 import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, lockedFiles, sumsFromLock, type Lock } from './lock.js';
 import { mismatchFailure, sourceFixLine } from './mismatch.js';
 import { formatSums, parseSums } from './sha256sums.js';
-import { whereOf } from './sources.js';
+import { whereOf } from './where.js';
 
 export type CheckStatus = 'ok' | 'missing' | 'mismatch' | 'unreadable';
 
@@ -39,6 +38,16 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Unlisted files, stale lock entries and an out-of-date SHA256SUMS are errors, not warnings. */
   strict?: boolean;
+  /**
+   * Hashes already under way for `lockedFiles(lock)`, in that order (see `hashLocked`): lets a caller start hashing
+   * before the manifest is loaded.
+   */
+  prehashed?: Promise<HashOutcome[]>;
+}
+
+/** Start hashing every locked file (two at once); the result lines up with `lockedFiles(lock)`. */
+export function hashLocked(manifestDir: string, lock: Lock): Promise<HashOutcome[]> {
+  return hashFiles(lockedFiles(lock).map(({ entry }) => path.join(manifestDir, ...entry.file.split('/'))), 2);
 }
 
 const NOT_LOCKED_HINT = `run \`tarsmith vendor\` and commit ${LOCK_FILE}`;
@@ -109,8 +118,16 @@ interface Expectation {
   fix: (actual: string) => string;
 }
 
-async function checkFiles(list: readonly Expectation[]): Promise<{ checked: VerifyCheck[]; problems: Failure[] }> {
-  const results = await hashFiles(list.map((x) => x.abs), 2);
+async function treeSame(file: string, locked: string): Promise<boolean | undefined> {
+  const { treeHash } = await import('../archive/index.js');
+  return treeHash(file).then((t) => t === locked, () => undefined);
+}
+
+async function checkFiles(
+  list: readonly Expectation[],
+  prehashed?: Promise<HashOutcome[]>,
+): Promise<{ checked: VerifyCheck[]; problems: Failure[] }> {
+  const results = await (prehashed ?? hashFiles(list.map((x) => x.abs), 2));
   const checked: VerifyCheck[] = [];
   const problems: Failure[] = [];
   for (const [i, x] of list.entries()) {
@@ -125,7 +142,7 @@ async function checkFiles(list: readonly Expectation[]): Promise<{ checked: Veri
       }));
     } else if (r.sha256 !== x.sha256) {
       checked.push({ ...base, status: 'mismatch', actual: r.sha256, size: r.size });
-      const same = x.lockedTree ? await treeHashOf(x.abs).then((t) => t === x.lockedTree, () => undefined) : undefined;
+      const same = x.lockedTree ? await treeSame(x.abs, x.lockedTree) : undefined;
       problems.push(mismatchFailure({
         label: x.label, file: x.file, expected: x.sha256, actual: r.sha256, origin: `${x.file} in packages/`,
         ...(same !== undefined ? { treeSame: same } : {}), fix: x.fix(r.sha256),
@@ -165,7 +182,7 @@ export async function verifyInputs(manifest: Manifest, lock: Lock, opts: VerifyO
       fix: (actual) => (name !== undefined ? sourceFixLine(manifest, name, actual) : `${LOCK_FILE}  ${label}: "sha256": "${actual}" (or run \`tarsmith vendor\` to re-lock it)`),
     };
   });
-  const { checked, problems } = await checkFiles(list);
+  const { checked, problems } = await checkFiles(list, opts.prehashed);
   const listed = new Set(list.map((x) => x.file));
   const pkg = path.join(dir, PACKAGES_DIR);
   const unlisted = (await listFiles(pkg)).map((f) => `${PACKAGES_DIR}/${f}`).filter((f) => !listed.has(f) && f !== `${PACKAGES_DIR}/${SUMS_FILE}`);
