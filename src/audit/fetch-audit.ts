@@ -49,7 +49,8 @@ export async function scanTree(tree: AuditTree): Promise<{ fetches: Fetch[]; dia
   const make = scanMakefiles(tree);
   const scripts = scanScripts(tree);
   const docker = await scanDockerfiles(tree);
-  const fetches = dedupe([...make.fetches, ...scripts.fetches, ...scanCMake(tree), ...docker.fetches, ...scanGitmodules(tree), ...scanMesonWraps(tree)]);
+  const others = [...scanCMake(tree), ...scanGitmodules(tree), ...scanMesonWraps(tree)];
+  const fetches = dedupe([...make.fetches, ...scripts.fetches, ...docker.fetches, ...others]);
   const diagnostics = [...make.diagnostics, ...scripts.diagnostics, ...docker.diagnostics].sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line,
   );

@@ -99,7 +99,13 @@ const FETCH_COMMANDS: Record<string, FetchTool> = {
   fetchcontent_populate: 'cmake FetchContent',
   externalproject_add: 'cmake ExternalProject',
 };
-const KEYWORDS = new Set(['GIT_REPOSITORY', 'GIT_TAG', 'URL', 'URL_HASH', 'URL_MD5', 'SVN_REPOSITORY', 'HG_REPOSITORY', 'SOURCE_DIR', 'BINARY_DIR', 'GIT_SHALLOW', 'GIT_PROGRESS', 'DOWNLOAD_DIR', 'PATCH_COMMAND', 'CONFIGURE_COMMAND', 'BUILD_COMMAND', 'INSTALL_COMMAND', 'QUIET', 'SUBBUILD_DIR', 'DOWNLOAD_NAME', 'TLS_VERIFY', 'GIT_SUBMODULES', 'UPDATE_COMMAND', 'PREFIX', 'CMAKE_ARGS', 'EXCLUDE_FROM_ALL', 'SYSTEM', 'FIND_PACKAGE_ARGS', 'OVERRIDE_FIND_PACKAGE']);
+/** Keywords of FetchContent/ExternalProject: a keyword right after another one means the first has no value. */
+const KEYWORDS = new Set([
+  'GIT_REPOSITORY', 'GIT_TAG', 'URL', 'URL_HASH', 'URL_MD5', 'SVN_REPOSITORY', 'HG_REPOSITORY', 'SOURCE_DIR',
+  'BINARY_DIR', 'GIT_SHALLOW', 'GIT_PROGRESS', 'DOWNLOAD_DIR', 'PATCH_COMMAND', 'CONFIGURE_COMMAND', 'BUILD_COMMAND',
+  'INSTALL_COMMAND', 'QUIET', 'SUBBUILD_DIR', 'DOWNLOAD_NAME', 'TLS_VERIFY', 'GIT_SUBMODULES', 'UPDATE_COMMAND',
+  'PREFIX', 'CMAKE_ARGS', 'EXCLUDE_FROM_ALL', 'SYSTEM', 'FIND_PACKAGE_ARGS', 'OVERRIDE_FIND_PACKAGE',
+]);
 
 class CMakeScan {
   readonly vars = new Map<string, Resolved>();
@@ -196,7 +202,8 @@ class CMakeScan {
 
   private push(file: string, c: Call, tool: FetchTool, kind: Fetch['kind'], url: Resolved, ref: Resolved | undefined): void {
     const command = `${c.written}(${c.args.map((a) => this.arg(a).text).join(' ')})`;
-    this.fetches.push({ file, line: c.line, tool, kind, url: { ...url, text: url.text.split(';')[0]! }, ...(ref ? { ref } : {}), command, needsSource: true });
+    const first = { ...url, text: url.text.split(';')[0]! };
+    this.fetches.push({ file, line: c.line, tool, kind, url: first, ...(ref ? { ref } : {}), command, needsSource: true });
   }
 }
 

@@ -21,14 +21,17 @@ const CLONE_VALUE = new Set([
   '-b', '--branch', '--depth', '-j', '--jobs', '-o', '--origin', '-c', '--config', '--reference', '--reference-if-able',
   '--shallow-since', '--shallow-exclude', '--separate-git-dir', '-u', '--upload-pack', '--template', '--server-option', '--filter',
 ]);
-const FETCH_VALUE = new Set(['--depth', '-j', '--jobs', '--upload-pack', '--refmap', '-o', '--server-option', '--deepen', '--shallow-since', '--shallow-exclude', '-s', '--strategy', '-X', '--strategy-option']);
+const FETCH_VALUE = new Set([
+  '--depth', '-j', '--jobs', '--upload-pack', '--refmap', '-o', '--server-option', '--deepen', '--shallow-since',
+  '--shallow-exclude', '-s', '--strategy', '-X', '--strategy-option',
+]);
 const WGET_VALUE = new Set([
   '-O', '-o', '-a', '-P', '-t', '-T', '-U', '-e', '-i', '-B', '-w', '-Q', '-l', '-A', '-R', '-D', '-I', '-X',
   '--output-document', '--output-file', '--append-output', '--directory-prefix', '--tries', '--timeout', '--user-agent',
   '--execute', '--input-file', '--base', '--wait', '--quota', '--level', '--header', '--user', '--password',
   '--post-data', '--post-file', '--load-cookies', '--save-cookies', '--ca-certificate', '--limit-rate', '--referer',
 ]);
-const CURL_SHORT_VALUE = new Set(['o', 'd', 'H', 'A', 'u', 'X', 'e', 'w', 'm', 'x', 'C', 'r', 'T', 'F', 'E', 'b', 'c', 'K', 'D', 'U', 'y', 'Y', 'z', 't', 'Q']);
+const CURL_SHORT_VALUE = new Set('odHAuXewmxCrTFEbcKDUyYztQ'.split(''));
 const CURL_LONG_VALUE = new Set([
   '--output', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--header', '--user-agent', '--user', '--request',
   '--referer', '--write-out', '--max-time', '--proxy', '--continue-at', '--range', '--upload-file', '--form', '--cert',
@@ -147,6 +150,23 @@ function unsupported(tool: FetchTool, args: readonly Resolved[], subs: readonly 
   if (!pos[0] || !subs.includes(pos[0].text)) return [];
   const target = pos[1];
   return [{ tool, kind: 'unsupported', ...(target ? { url: target } : {}), needsSource: true }];
+}
+
+/**
+ * The revision a `git checkout REV` / `git switch --detach REV` / `git reset --hard REV` names, if the command is
+ * one: it pins a clone made just before without `-b`.
+ */
+export function checkoutTarget(argv: readonly Resolved[]): Resolved | undefined {
+  if (!argv[0] || basename(argv[0].text) !== 'git') return undefined;
+  let i = 1;
+  while (i < argv.length && argv[i]!.text.startsWith('-')) i += GIT_GLOBAL_VALUE.has(argv[i]!.text) ? 2 : 1;
+  const sub = argv[i]?.text;
+  if (sub !== 'checkout' && sub !== 'switch' && sub !== 'reset') return undefined;
+  const rest = argv.slice(i + 1);
+  const dashdash = rest.findIndex((a) => a.text === '--');
+  const pos = positionals(dashdash < 0 ? rest : rest.slice(0, dashdash), (o) => ['-b', '-B', '-c', '-C', '--orphan'].includes(o));
+  if (sub === 'reset' && !rest.some((a) => a.text === '--hard')) return undefined;
+  return pos.at(-1);
 }
 
 /** The fetches one command performs (usually none). */

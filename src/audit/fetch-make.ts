@@ -5,7 +5,7 @@
  */
 import * as posix from 'node:path/posix';
 import { evaluateMakefile } from './make-eval.js';
-import { MARK_CLOSE, MARK_OPEN, scanShell, type Mark } from './fetch-shell.js';
+import { MARK_CLOSE, MARK_OPEN, scanShell, type Mark, type ShellSession } from './fetch-shell.js';
 import type { AuditTree } from './fetch-tree.js';
 import type { AuditDiagnostic, Fetch } from './fetch-types.js';
 
@@ -54,10 +54,15 @@ function scanOne(tree: AuditTree, file: string, fetches: Fetch[], diagnostics: A
   const full = (f: string) => (dir === '.' ? f : posix.join(dir, f));
   for (const f of r.files) read.add(full(f));
   for (const d of r.diagnostics) {
-    diagnostics.push({ file: full(d.loc.file), line: d.loc.line, code: d.code.replace(/^make\./, 'audit.make-'), message: d.message, ...(d.value !== undefined ? { value: d.value } : {}) });
+    const code = d.code.replace(/^make\./, 'audit.make-');
+    diagnostics.push({ file: full(d.loc.file), line: d.loc.line, code, message: d.message, ...(d.value !== undefined ? { value: d.value } : {}) });
   }
+  const sessions = new Map<string, ShellSession>();
   for (const recipe of r.recipes) {
+    const session = sessions.get(recipe.target) ?? {};
+    sessions.set(recipe.target, session);
     const res = scanShell({
+      session,
       text: recipe.text,
       file: full(recipe.loc.file),
       lineBase: recipe.loc.line - 1,

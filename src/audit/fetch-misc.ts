@@ -114,14 +114,24 @@ export async function scanDockerfiles(tree: AuditTree): Promise<{ fetches: Fetch
       if (kw === 'ARG' || kw === 'ENV') {
         for (const p of (ins as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties()) {
           const v = p.getValue();
-          vars.set(p.getName(), v === null ? { text: `$${p.getName()}`, unresolved: [`build argument ${p.getName()} has no default`] } : dockerValue(v));
+          const n = p.getName();
+          vars.set(n, v === null ? { text: `$${n}`, unresolved: [`build argument ${n} has no default`] } : dockerValue(v));
         }
       } else if (kw === 'ADD') {
         const args = ins.getExpandedArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
         for (const src of args.slice(0, -1).filter((a) => /^(https?|git):\/\/|^git@|\.git(#|$)/.test(a))) {
           const [u, ref] = src.split('#');
           const git = src.startsWith('git') || /\.git(#|$)/.test(src);
-          fetches.push({ file, line: line + 1, tool: 'Dockerfile ADD', kind: git ? 'git' : 'url', url: dockerValue(u!), ...(ref ? { ref: ok(ref) } : {}), command: `ADD ${args.join(' ')}`, needsSource: true });
+          fetches.push({
+            file,
+            line: line + 1,
+            tool: 'Dockerfile ADD',
+            kind: git ? 'git' : 'url',
+            url: dockerValue(u!),
+            ...(ref ? { ref: ok(ref) } : {}),
+            command: `ADD ${args.join(' ')}`,
+            needsSource: true,
+          });
         }
       } else if (kw === 'RUN') {
         const text = ins.getArgumentsContent();

@@ -25,7 +25,8 @@ export function renderFetchReport(report: FetchReport): string {
   }
   for (const d of report.diagnostics) lines.push(`${d.file}:${d.line}: note[${d.code}]: ${d.message}${d.value !== undefined ? `: ${JSON.stringify(d.value)}` : ''}`);
   const needing = report.fetches.filter((f) => f.needsSource).length;
-  lines.push('', `${report.fetches.length} fetch(es) found, ${needing} needing a vendored source${report.uncovered !== undefined ? `, ${report.uncovered} not covered by the manifest` : ''}.`);
+  const uncovered = report.uncovered !== undefined ? `, ${report.uncovered} not covered by the manifest` : '';
+  lines.push('', `${report.fetches.length} fetch(es) found, ${needing} needing a vendored source${uncovered}.`);
   if (report.snippet) lines.push('', report.uncovered !== undefined ? '# sources to add to the manifest:' : '# sources for the manifest:', report.snippet.trimEnd());
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * (command substitutions, script arguments, variables set conditionally) stays unresolved, kept as written.
  */
 import sh from 'mvdan-sh';
-import { recognize } from './fetch-commands.js';
+import { checkoutTarget, recognize } from './fetch-commands.js';
 import type { AuditDiagnostic, Fetch, Resolved } from './fetch-types.js';
 import { ParamResolver } from './fetch-shell-param.js';
 
@@ -27,6 +27,12 @@ export interface ShellScanInput {
   vars?: Map<string, Resolved>;
   marks?: readonly Mark[];
   context?: string;
+  /** Shared by the shells of one Make rule: a `git checkout REV` after a clone without `-b` gives it its ref. */
+  session?: ShellSession;
+}
+
+export interface ShellSession {
+  lastClone?: Fetch;
 }
 
 export interface ShellScanResult {
@@ -84,6 +90,7 @@ class Walker {
   private readonly src: Buffer;
   private readonly vars: Map<string, Resolved>;
   private readonly params: ParamResolver;
+  private readonly session: ShellSession;
 
   constructor(
     private readonly input: ShellScanInput,
@@ -91,6 +98,7 @@ class Walker {
   ) {
     this.src = Buffer.from(input.text, 'utf8');
     this.vars = new Map(input.vars ?? []);
+    this.session = input.session ?? {};
     this.params = new ParamResolver(this.vars, (n) => this.slice(n), (w) => this.word(w));
   }
 
@@ -185,18 +193,24 @@ class Walker {
     const argv = args.map((w) => this.word(w));
     const name = argv[0]!.text.slice(argv[0]!.text.lastIndexOf('/') + 1);
     if ((name === 'sh' || name === 'bash' || name === 'dash') && argv[1]?.text === '-c' && argv[2] && argv[2].unresolved.length === 0) {
-      const nested = scanShell({ ...this.input, text: argv[2].text, lineBase: this.input.lineBase + c.Pos().Line() - 1, vars: this.vars });
+      const lineBase = this.input.lineBase + c.Pos().Line() - 1;
+      const nested = scanShell({ ...this.input, text: argv[2].text, lineBase, vars: this.vars, session: this.session });
       this.out.fetches.push(...nested.fetches);
       return;
     }
+    const pin = checkoutTarget(argv);
+    const last = this.session.lastClone;
+    if (pin && last && !last.ref) last.ref = pin;
     for (const spec of recognize(argv)) {
-      this.out.fetches.push({
+      const fetch: Fetch = {
         file: this.input.file,
         line: this.input.lineBase + c.Pos().Line(),
         ...spec,
         command: argv.map((a) => a.text).join(' '),
         ...(this.input.context ? { context: this.input.context } : {}),
-      });
+      };
+      this.out.fetches.push(fetch);
+      if (fetch.tool === 'git clone') this.session.lastClone = fetch;
     }
   }
 

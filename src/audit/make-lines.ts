@@ -57,7 +57,10 @@ export function topLevelIndex(s: string, pred: (c: string, i: number) => boolean
   return -1;
 }
 
-type Split = { kind: 'assign'; name: string; op: AssignOp; value: string } | { kind: 'rule'; colon: number; double: boolean } | { kind: 'none' };
+type Split =
+  | { kind: 'assign'; name: string; op: AssignOp; value: string }
+  | { kind: 'rule'; colon: number; double: boolean }
+  | { kind: 'none' };
 
 /** Is this line an assignment (which operator) or a rule (where is its colon)? */
 export function splitAssignOrRule(s: string): Split {

@@ -84,6 +84,16 @@ test('git sub-commands, wrappers, sh -c, curl value options, and unsupported pac
   );
 });
 
+test('a git checkout after a clone without -b gives the clone its ref, across the lines of a Make rule', async () => {
+  assert.deepEqual(scan('git clone https://h/a.git a && cd a && git checkout -q v1.2 && git reset --hard v9')[0]!.slice(2, 4), ['https://h/a.git', 'v1.2']);
+  const { scanMakefiles } = await import('../../src/audit/fetch-make.js');
+  const files: Record<string, string> = {
+    Makefile: 'TAG = v3\nlib:\n\tgit clone https://h/lib.git\n\tgit -C lib checkout $(TAG)\nother:\n\tgit -C x checkout v4\n',
+  };
+  const r = scanMakefiles({ files: ['Makefile'], read: (p) => files[p] });
+  assert.deepEqual(r.fetches.map((f) => [f.line, f.url?.text, f.ref?.text]), [[3, 'https://h/lib.git', 'v3']]);
+});
+
 test('unparsable shell text is a note, not a crash', () => {
   const r = scanShell({ text: 'if then (', file: 'bad.sh', lineBase: 10 });
   assert.deepEqual(r.fetches, []);
