@@ -4,18 +4,25 @@
 #   - makes the example's builder root filesystem with mmdebstrap (Debian bookworm, variant buildd), reproducibly
 #     (SOURCE_DATE_EPOCH), cached by its inputs under ~/.cache/tarsmith/rootfs/, and hard-links (or copies) it
 #     into examples/hello/packages/ (or the folder given with --into).
-# Usage: scripts/setup-engine.sh [--into DIR] [--no-engine]
-# Prints the path of the rootfs tarball on stdout.
+#   - with --buildx DIR: puts the docker buildx plugin into DIR/cli-plugins/ (a DOCKER_CONFIG folder), taken from
+#     Debian's docker-buildx package (trixie's, which runs on bookworm) with a private apt list: the system's apt
+#     configuration and installed packages are not touched. Use it with DOCKER_CONFIG=DIR.
+# Usage: scripts/setup-engine.sh [--into DIR] [--no-engine] [--no-rootfs] [--buildx DIR]
+# Prints the path of the rootfs tarball on stdout (or, with --no-rootfs --buildx, the DOCKER_CONFIG folder).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 into="$root/examples/hello/packages"
 engine=1
+rootfs=1
+buildx=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --into) into="$2"; shift 2 ;;
     --no-engine) engine=0; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --no-rootfs) rootfs=0; shift ;;
+    --buildx) buildx="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup-engine: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +38,33 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
 fi
 if [ "$engine" = 1 ]; then bash "$here/start-dockerd.sh"; fi
+
+install_buildx() {
+  local dest="$1/cli-plugins/docker-buildx"
+  [ -x "$dest" ] && return 0
+  local work
+  work="$(mktemp -d)"
+  mkdir -p "$work/parts" "$work/lists/partial" "$work/cache/archives/partial" "$1/cli-plugins"
+  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "${TARSMITH_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/parts/trixie.sources"
+  local opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$work/parts" -o "Dir::State::Lists=$work/lists"
+    -o "Dir::Cache=$work/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  echo "setup-engine: fetching docker-buildx (Debian trixie) into $1/cli-plugins" >&2
+  (cd "$work" && apt-get -qq "${opts[@]}" update >&2 && apt-get -qq "${opts[@]}" download docker-buildx >&2)
+  dpkg-deb -x "$work"/docker-buildx_*.deb "$work/x"
+  install -m 0755 "$work/x/usr/libexec/docker/cli-plugins/docker-buildx" "$dest.tmp"
+  mv "$dest.tmp" "$dest"
+  rm -rf "$work"
+}
+if [ -n "$buildx" ]; then
+  mkdir -p "$buildx"
+  exec 8>"$buildx/.lock"
+  flock 8
+  install_buildx "$buildx"
+  flock -u 8
+  if [ "$rootfs" = 0 ]; then echo "$buildx"; exit 0; fi
+fi
+if [ "$rootfs" = 0 ]; then exit 0; fi
 
 # The rootfs inputs. The mirror is the first Debian one apt is configured with (or TARSMITH_DEBIAN_MIRROR).
 suite=bookworm

@@ -78,3 +78,16 @@ export async function dockerClient(): Promise<string> {
   const { probeEngine } = await import('../../src/engine/probe.js');
   return (await probeEngine()).docker;
 }
+
+let buildx: Promise<string> | undefined;
+
+/** A DOCKER_CONFIG folder holding the buildx plugin (fetched once by setup-engine.sh, cached). */
+export function buildxConfig(): Promise<string> {
+  buildx ??= (async () => {
+    const dir = path.join(os.homedir(), '.cache', 'tarsmith', 'buildx');
+    const r = await run(['bash', path.join(ROOT, 'scripts', 'setup-engine.sh'), '--no-engine', '--no-rootfs', '--buildx', dir]);
+    if (r.code !== 0) throw new Error(`setup-engine.sh --buildx failed:\n${r.stderr}`);
+    return dir;
+  })();
+  return buildx;
+}
