@@ -168,10 +168,8 @@ class Evaluator {
   private assign(s: MakeStmt & { kind: 'assign' }, uncertain: boolean): void {
     const st = newState(this.vars);
     const name = expand(s.name, st).trim();
-    if (st.unresolved.length > 0 || name === '') {
-      this.diag(s.loc, 'make.unknown-name', 'the name of this variable cannot be resolved', s.name);
-      return;
-    }
+    // A name that cannot be resolved (Kbuild's `obj-$(CONFIG_X) += ...`) cannot be referenced by a known name either.
+    if (st.unresolved.length > 0 || name === '') return;
     const old = this.vars.get(name);
     if (old && (old.origin === 'command line' || old.origin === 'override') && !s.override) return;
     const origin = s.override ? 'override' : 'file';
