@@ -39,7 +39,8 @@ class AttemptError extends Error {
   }
 }
 
-const DEFAULT_TIMEOUT_MS = Number(process.env.TARSMITH_HTTP_TIMEOUT_MS ?? 30_000);
+/** Idle timeout (no byte for this long): 30 s, or TARSMITH_HTTP_TIMEOUT_MS. */
+const defaultTimeoutMs = (): number => Number(process.env.TARSMITH_HTTP_TIMEOUT_MS ?? 30_000);
 
 function netFailure(code: string, url: string, message: string, hint: string): Failure {
   return { code: `vendor.${code}`, message, exit: ExitCode.io, value: url, hint };
@@ -123,7 +124,7 @@ async function openFileUrl(url: URL): Promise<{ body: Readable; length?: number;
 }
 
 async function attempt(url: string, tmp: string, opts: DownloadOptions): Promise<Downloaded> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
   const { body, length, finalUrl } = await openUrl(url, timeoutMs, opts.maxRedirects ?? 5);
   const hasher = streamHasher();
   const progress = startProgress(opts.label, length);

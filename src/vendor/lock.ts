@@ -90,11 +90,18 @@ export async function readLock(manifestDir: string): Promise<Lock | undefined> {
   return validateLock(data, file);
 }
 
+/** `packages/...`, relative, no `..`: a lock can never make vendor write or verify read outside packages/. */
+export function isPackagesPath(p: string): boolean {
+  const segs = p.split('/');
+  return segs[0] === PACKAGES_DIR && segs.length > 1 && !segs.some((s) => s === '..' || s === '' || s === '.');
+}
+
 function isLockedFile(v: unknown): v is LockedFile {
   if (v === null || typeof v !== 'object') return false;
   const o = v as Record<string, unknown>;
   return (
     typeof o.file === 'string' &&
+    isPackagesPath(o.file) &&
     typeof o.size === 'number' &&
     typeof o.sha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(o.sha256)

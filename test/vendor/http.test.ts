@@ -126,6 +126,23 @@ test('404, 500, a cut connection and an unreachable host fail with exit 3 and le
   }
 });
 
+test('a server that never answers, or stalls mid-body, hits the idle timeout (exit 3)', async () => {
+  const { p, s, done } = await setup('timeout');
+  process.env.TARSMITH_HTTP_TIMEOUT_MS = '300';
+  try {
+    for (const [route, code] of [['hang/x.tar.gz', 'vendor.timeout'], ['stall/zlib-1.3.tar.gz', 'vendor.truncated']] as const) {
+      await writeManifest(p.dir, [{ name: 'x', url: `${s.base}/${route}` }]);
+      const e = await failureOf(run(p));
+      assert.equal(e.failures[0]?.code, code, renderFailure(e.failures[0]!));
+      assert.equal(e.exit, 3);
+      assert.deepEqual(await finalFiles(p.dir), []);
+    }
+  } finally {
+    delete process.env.TARSMITH_HTTP_TIMEOUT_MS;
+    await done();
+  }
+});
+
 test('a wrong hash is reported with both hashes, the origin and the fix line; the file is moved aside', async () => {
   const { p, s, tgz, done } = await setup('mismatch');
   try {

@@ -51,6 +51,9 @@ test('readLock reports a broken lock as a usage failure, not a crash', async () 
     await assert.rejects(readLock(p.dir), (e) => isTarsmithError(e) && e.failures[0]?.code === 'lock.bad-json' && e.exit === 2);
     await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), '{"lockVersion": 2}');
     await assert.rejects(readLock(p.dir), (e) => isTarsmithError(e) && e.failures[0]?.code === 'lock.bad-shape');
+    const escape = { lockVersion: 1, sources: {}, patches: { x: { file: 'packages/../../etc/passwd', size: 1, sha256: 'a'.repeat(64) } } };
+    await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), JSON.stringify(escape));
+    await assert.rejects(readLock(p.dir), (e) => isTarsmithError(e) && /patches\.x is malformed/.test(e.message));
     assert.equal(await readLock(path.join(p.root, 'cache')), undefined);
   } finally {
     await p.cleanup();

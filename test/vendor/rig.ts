@@ -31,6 +31,7 @@ export async function project(tag: string): Promise<Project> {
   await fs.mkdir(dir);
   await fs.mkdir(cache);
   process.env.XDG_CACHE_HOME = cache;
+  process.env.TARSMITH_HTTP_RETRIES = '1';
   const env = { ...process.env, XDG_CACHE_HOME: cache, TARSMITH_HTTP_RETRIES: '1' };
   return { root, dir, cache, env, cleanup: () => fs.rm(root, { recursive: true, force: true }) };
 }
@@ -108,6 +109,12 @@ export async function startServer(): Promise<Server> {
         const next = k <= 1 ? `/files/${b}` : `/redirect/${k - 1}/${b}`;
         return res.writeHead(302, { location: next }).end();
       }
+      case 'hang':
+        return undefined;
+      case 'stall':
+        if (!body) return notFound();
+        res.writeHead(200, { 'content-length': body.length });
+        return void res.write(body.subarray(0, body.length >> 1));
       case 'status':
         return res.writeHead(Number(a)).end(`status ${a}\n`);
       case 'flaky':
