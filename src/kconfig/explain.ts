@@ -3,60 +3,52 @@
  * the effective symbol model, evaluate a `.config` with the kernel's rules, and say where a symbol is defined, what
  * governs it and why it has (or does not have) a value.
  */
-import { stat } from 'node:fs/promises';
 import { ExitCode, fail } from '../core/errors.js';
+import { log } from '../core/log.js';
 import type { KconfigTree } from './ast.js';
 import type { Explanation, TreeKnowledge } from './check.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
 import { symbolInfo, renderInfo, type SymbolInfo } from './explain-info.js';
+import { nearestNames as suggestNames } from './suggest.js';
 import { valueText, whyValue } from './explain-why.js';
-import { renderLine, type ConfigLine } from './fragment.js';
+import { renderLine, type ConfigLine, type ParsedConfig } from './fragment.js';
 import { buildModel, type KconfigModel } from './model.js';
 import { Calculator } from './values.js';
 
-/** The kernel's SRCARCH for an ARCH (as the top Makefile maps it). */
-export function srcarchOf(arch: string): string {
-  const map: Record<string, string> = { i386: 'x86', x86_64: 'x86', sparc64: 'sparc', parisc64: 'parisc', sh64: 'sh' };
-  return map[arch] ?? arch;
+export interface LoadTreeOptions {
+  /** Parse cache folder (default: the user's cache, see `loadKconfig`); false: no cache. */
+  cacheDir?: string | false;
+  onProgress?: (msg: string) => void;
 }
 
-function makefileVersion(text: string | undefined): string {
-  const vars = new Map<string, string>();
-  for (const line of (text ?? '').split('\n').slice(0, 12)) {
-    const eq = line.indexOf('=');
-    if (eq > 0) vars.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  return `${vars.get('VERSION') ?? '0'}.${vars.get('PATCHLEVEL') ?? '0'}.${vars.get('SUBLEVEL') ?? '0'}${vars.get('EXTRAVERSION') ?? ''}`;
-}
-
-/** Parse the tree's Kconfig for `arch` (a folder or a tarball). Compiler probes stay unknown (no toolchain). */
-export async function loadTree(kernel: string, arch: string, config?: DotConfig): Promise<KconfigTree> {
-  const { DirFiles, readTarballKconfig } = await import('./source-files.js');
-  const { parseTree } = await import('./parse-tree.js');
-  let isDir: boolean;
-  try {
-    isDir = (await stat(kernel)).isDirectory();
-  } catch (e) {
-    const { ioFailure } = await import('../core/errors.js');
-    return fail({ ...ioFailure(e, 'cannot read kernel tree', kernel), hint: 'pass a kernel source folder or tarball' });
-  }
-  const files = isDir ? new DirFiles(kernel) : await readTarballKconfig(kernel);
-  const srcarch = srcarchOf(arch);
-  const env = new Map([
-    ['srctree', '.'],
-    ['ARCH', arch],
-    ['SRCARCH', srcarch],
-    ['KERNELVERSION', makefileVersion(files.read('Makefile'))],
-  ]);
-  // The compiler's identity is part of the build environment, not of the tree: the .config records it.
-  const cc = config?.fact('CC_VERSION_TEXT');
-  if (cc?.state === 'set' && cc.value.kind === 'string') env.set('CC_VERSION_TEXT', cc.value.value);
-  const { tree } = parseTree({ files, arch, srcarch, env, shell: () => undefined });
+/**
+ * Parse the tree's Kconfig for `arch` (a folder or a tarball) with `loadKconfig`. No toolchain is run: compiler
+ * probes stay unknown and their symbols take the `.config`'s values (see `Calculator`).
+ */
+export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptions = {}): Promise<KconfigTree> {
+  const { loadKconfig } = await import('./tree.js');
+  const tree = await loadKconfig({
+    kernel,
+    arch,
+    ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
   const errors = tree.diagnostics.filter((d) => d.severity === 'error');
-  if (tree.symbols.size === 0 || errors.some((d) => d.code === 'kconfig.no-top-kconfig')) {
+  if (tree.symbols.size === 0) {
     return fail(errors.length ? errors : { code: 'kconfig.empty-tree', message: `no Kconfig symbols in ${kernel}`, exit: ExitCode.usage });
   }
   return tree;
+}
+
+/**
+ * Symbols whose defaults come from the build environment rather than the tree (`default "$(CC_VERSION_TEXT)"`):
+ * without a toolchain their values are taken from the `.config`.
+ */
+export const ENVIRONMENT_SYMBOLS = ['CC_VERSION_TEXT', 'RUSTC_VERSION_TEXT'] as const;
+
+/** Evaluate a `.config` against a loaded tree. */
+export function evaluate(tree: KconfigTree, config: ParsedConfig): Calculator {
+  return new Calculator(buildModel(tree), config, ENVIRONMENT_SYMBOLS);
 }
 
 function resolveArch(arch: string | undefined, config: DotConfig | undefined): string {
@@ -70,34 +62,9 @@ function resolveArch(arch: string | undefined, config: DotConfig | undefined): s
   });
 }
 
-/** Nearest defined names: shared `_`-separated words (close spellings count), then overall edit distance. */
+/** Nearest defined names (the project's one suggestion engine). */
 export function nearestNames(name: string, model: KconfigModel, limit = 5): string[] {
-  const words = name.split('_').filter(Boolean);
-  const close = (a: string, b: string): boolean => a === b || (a.length >= 4 && b.length >= 4 && editDistance(a, b) <= Math.floor(Math.max(a.length, b.length) / 4));
-  const scored: { n: string; score: number; d: number }[] = [];
-  for (const cand of model.symbols.keys()) {
-    if (cand === name) continue;
-    const cw = cand.split('_');
-    const shared = words.filter((w) => cw.some((c) => close(w, c))).length;
-    if (shared === 0 || shared < Math.min(2, words.length)) continue;
-    // The last word usually qualifies the option (…_LEGACY, …_COMPAT): sharing it counts a little extra.
-    const score = shared + (words[words.length - 1] === cw[cw.length - 1] ? 0.5 : 0);
-    scored.push({ n: cand, score, d: editDistance(name, cand) });
-  }
-  scored.sort((a, b) => b.score - a.score || a.d - b.d || (a.n < b.n ? -1 : 1));
-  return scored.slice(0, limit).map((s) => s.n);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+  return suggestNames(name, [...model.symbols.keys()], limit).map((s) => s.name);
 }
 
 export function notDefined(name: string, model: KconfigModel): Explanation {
@@ -118,8 +85,8 @@ export function explainWith(calc: Calculator, name: string, req?: ConfigLine): E
 
 /** What `check --kernel` needs: existence and explanations, evaluated against the resolved `.config`. */
 export async function loadTreeKnowledge(kernel: string, arch: string | undefined, config: DotConfig): Promise<TreeKnowledge> {
-  const tree = await loadTree(kernel, resolveArch(arch, config), config);
-  const calc = new Calculator(buildModel(tree), config.parsed);
+  const tree = await loadTree(kernel, resolveArch(arch, config), { onProgress: (m) => log.info(m) });
+  const calc = evaluate(tree, config.parsed);
   return {
     defines: (name) => calc.model.symbols.has(name),
     explain: (req: ConfigLine, _actual: ConfigFact) => explainWith(calc, req.name, req),
@@ -158,7 +125,8 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
   }
   const config = input.config !== undefined ? await readDotConfig(input.config) : undefined;
   const arch = resolveArch(input.arch, config);
-  const model = buildModel(await loadTree(input.kernel, arch, config));
+  const tree = await loadTree(input.kernel, arch, { onProgress: (m) => log.info(m) });
+  const model = buildModel(tree);
   const name = stripPrefix(input.symbol);
   const info = symbolInfo(model, name);
   const result: ExplainResult = { symbol: name, arch, defined: info !== undefined, ...(info ? { info } : {}) };
@@ -173,7 +141,7 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
     if (!info) result.why = notDefined(name, model);
     return result;
   }
-  const calc = new Calculator(model, config.parsed);
+  const calc = new Calculator(model, config.parsed, ENVIRONMENT_SYMBOLS);
   const fact = config.fact(name);
   const line = fact.state === 'absent' ? '<missing>' : renderLine(name, fact.state === 'set' ? fact.value : undefined);
   if (info) result.config = { file: config.parsed.file, line, computed: valueText(calc, name), written: calc.calc(name).written };

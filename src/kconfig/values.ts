@@ -72,10 +72,13 @@ export class Calculator implements ValueSource {
   private readonly probes = new Set<string>();
   private modulesVal: Tristate = N;
 
+  /** `fromConfig`: extra symbol names whose values come from the `.config` (environment-derived ones). */
   constructor(
     readonly model: KconfigModel,
     readonly config: ParsedConfig,
+    fromConfig: Iterable<string> = [],
   ) {
+    for (const name of fromConfig) if (model.symbols.has(name)) this.probes.add(name);
     for (const [name, line] of config.byName) {
       const t = model.symbols.get(name)?.type;
       if (t) this.users.set(name, userValue(t, line));

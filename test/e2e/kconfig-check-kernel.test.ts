@@ -74,9 +74,10 @@ interface CheckJson {
   warnings: { code: string; message: string; where: { line: number } }[];
 }
 
-function check(k: KernelTree, frag: string, config: string): { status: number | null; doc: CheckJson; stdout: string } {
+function check(k: KernelTree, frag: string, config: string, cache: string): { status: number | null; doc: CheckJson; stdout: string } {
   const r = spawnSync(bin, ['kconfig', 'check', '--json', '--config', config, '--kernel', k.dir, '--arch', ARCH, frag], {
     encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cache },
   });
   return { status: r.status, doc: JSON.parse(r.stdout) as CheckJson, stdout: r.stdout };
 }
@@ -93,7 +94,7 @@ test('kconfig check --kernel agrees line by line with merge_config.sh + olddefco
     await mergeAndResolve(k, dir, base, frag, resolved);
 
     const truth = await kernelVerdict(frag, resolved);
-    const { status, doc } = check(k, frag, resolved);
+    const { status, doc } = check(k, frag, resolved, join(dir, 'cache'));
     assert.equal(status, 1);
     const ours = new Map(doc.mismatches.map((m) => [m.name, m.actual === '<missing>' ? '' : m.actual]));
     // The one documented difference: merge_config.sh flags a "not set" line for a symbol the tree lacks; it is a
@@ -131,7 +132,7 @@ test('kconfig check --kernel agrees line by line with merge_config.sh + olddefco
     await copyFile(base, join(dir, 'base2.config'));
     await mergeAndResolve(k, dir, join(dir, 'base2.config'), frag2, resolved2);
     assert.deepEqual([...(await kernelVerdict(frag2, resolved2)).keys()], []);
-    const again = check(k, frag2, resolved2);
+    const again = check(k, frag2, resolved2, join(dir, 'cache'));
     assert.equal(again.status, 0, again.stdout);
     assert.match(await readFile(resolved2, 'utf8'), /^CONFIG_IP6_NF_IPTABLES=y$/m);
   } finally {

@@ -30,14 +30,19 @@ interface ExplainJson {
   why?: { reason: string; details: string[]; fix?: string; set?: string[] };
 }
 
+/** Parse caches go to a folder of the test's own (removed with it). */
+let cacheHome = tmpdir();
+
 function explain(args: string[]): { status: number | null; doc: ExplainJson; stdout: string; stderr: string } {
-  const r = spawnSync(bin, ['kconfig', 'explain', '--json', ...args], { encoding: 'utf8' });
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+  const r = spawnSync(bin, ['kconfig', 'explain', '--json', ...args], { encoding: 'utf8', env });
   const doc = r.stdout ? (JSON.parse(r.stdout) as ExplainJson) : ({} as ExplainJson);
   return { status: r.status, doc, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tarsmith-kexplain-'));
+  cacheHome = join(dir, 'cache');
   try {
     await fn(dir);
   } finally {
@@ -45,26 +50,27 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('explain without a .config: definitions match the kernel parser; conditions, selects, ranges, defaults', async () => {
-  const k = await kernelTree();
-  const truth = await groundTruthSymbols('arm64');
-  const docs = new Map<string, ExplainJson>();
-  for (const name of ['IP6_NF_IPTABLES', 'LOG_BUF_SHIFT', 'PREEMPT_NONE', 'CRC32']) {
-    const { status, doc } = explain([`CONFIG_${name}`, '--kernel', k.dir, '--arch', 'arm64']);
-    assert.equal(status, 0);
-    assert.deepEqual(doc.info?.definitions.map((d) => d.at), truth.get(name)?.defs, name);
-    assert.equal(doc.info?.type, truth.get(name)?.type, name);
-    docs.set(name, doc);
-  }
-  const ip6 = docs.get('IP6_NF_IPTABLES');
-  assert.equal(ip6?.info?.definitions[0]?.prompt?.text, 'IP6 tables support (required for filtering)');
-  assert.match(ip6?.info?.definitions[0]?.dependsOn ?? '', /IPV6/);
-  assert.ok(ip6?.info?.selects.some((s) => s.symbol === 'NETFILTER_XTABLES'));
-  assert.deepEqual(docs.get('LOG_BUF_SHIFT')?.info?.ranges.map((r) => [r.min, r.max]), [['12', '25']]);
-  assert.ok(docs.get('PREEMPT_NONE')?.info?.choice?.members.includes('PREEMPT_VOLUNTARY'));
-  const crc = docs.get('CRC32');
-  assert.ok((crc?.info?.selectedBy.length ?? 0) > 10);
-});
+test('explain without a .config: definitions match the kernel parser; conditions, selects, ranges, defaults', () =>
+  withDir(async () => {
+    const k = await kernelTree();
+    const truth = await groundTruthSymbols('arm64');
+    const docs = new Map<string, ExplainJson>();
+    for (const name of ['IP6_NF_IPTABLES', 'LOG_BUF_SHIFT', 'PREEMPT_NONE', 'CRC32']) {
+      const { status, doc } = explain([`CONFIG_${name}`, '--kernel', k.dir, '--arch', 'arm64']);
+      assert.equal(status, 0);
+      assert.deepEqual(doc.info?.definitions.map((d) => d.at), truth.get(name)?.defs, name);
+      assert.equal(doc.info?.type, truth.get(name)?.type, name);
+      docs.set(name, doc);
+    }
+    const ip6 = docs.get('IP6_NF_IPTABLES');
+    assert.equal(ip6?.info?.definitions[0]?.prompt?.text, 'IP6 tables support (required for filtering)');
+    assert.match(ip6?.info?.definitions[0]?.dependsOn ?? '', /IPV6/);
+    assert.ok(ip6?.info?.selects.some((s) => s.symbol === 'NETFILTER_XTABLES'));
+    assert.deepEqual(docs.get('LOG_BUF_SHIFT')?.info?.ranges.map((r) => [r.min, r.max]), [['12', '25']]);
+    assert.ok(docs.get('PREEMPT_NONE')?.info?.choice?.members.includes('PREEMPT_VOLUNTARY'));
+    const crc = docs.get('CRC32');
+    assert.ok((crc?.info?.selectedBy.length ?? 0) > 10);
+  }));
 
 test('explain with a defconfig: the capping dependency with values, --want, and an undefined name', () =>
   withDir(async (dir) => {
@@ -89,6 +95,7 @@ test('explain with a defconfig: the capping dependency with values, --want, and 
 
     const text = spawnSync(bin, ['kconfig', 'explain', 'NETFILTER_XTABLES_LEGACY', '--kernel', k.dir, '--config', config], {
       encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
     });
     assert.equal(text.status, 1);
     assert.match(text.stdout, /not defined in this tree \(ARCH=arm64\)/);
@@ -103,12 +110,14 @@ test('explain with a defconfig: the capping dependency with values, --want, and 
 test('explain reads a kernel tarball, and explains no-prompt, select, range and invalid values', () =>
   withDir(async (dir) => {
     const top = join(dir, 'linux-9.9');
-    await mkdir(top);
+    await mkdir(join(top, 'arch/x86'), { recursive: true });
+    await writeFile(join(top, 'arch/x86/Kconfig'), 'config X86\n\tdef_bool y\n');
     await writeFile(join(top, 'Makefile'), 'VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 0\nEXTRAVERSION =\n');
     await writeFile(
       join(top, 'Kconfig'),
       [
         'mainmenu "Test $(KERNELVERSION)"',
+        'source "arch/$(SRCARCH)/Kconfig"',
         'config MODULES',
         '\tbool "modules"',
         '\tmodules',

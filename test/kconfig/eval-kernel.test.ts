@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../../src/core/exec.js';
 import { dotConfigFromText } from '../../src/kconfig/dotconfig.js';
-import { loadTree } from '../../src/kconfig/explain.js';
+import { evaluate, loadTree } from '../../src/kconfig/explain.js';
 import { parseConfigText, renderLine, type ParsedConfig } from '../../src/kconfig/fragment.js';
-import { buildModel } from '../../src/kconfig/model.js';
-import { Calculator } from '../../src/kconfig/values.js';
+import type { Calculator } from '../../src/kconfig/values.js';
 import { kernelTree, type KernelTree } from './kernel-tree.js';
 
 async function conf(k: KernelTree, arch: string, args: string[], config: string): Promise<string> {
@@ -65,7 +64,7 @@ for (const [arch, defconfig] of [
       const srcarch = arch === 'x86_64' ? 'x86' : arch;
       const text = await conf(k, arch, [`--defconfig=arch/${srcarch}/configs/${defconfig}`], join(dir, '.config'));
       const cfg = dotConfigFromText(text, '.config');
-      const calc = new Calculator(buildModel(await loadTree(k.dir, arch, cfg)), cfg.parsed);
+      const calc = evaluate(await loadTree(k.dir, arch, { cacheDir: false }), cfg.parsed);
       assert.ok(calc.model.symbols.size > 10000);
       assert.deepEqual(differences(calc, cfg.parsed), []);
     }));
@@ -88,7 +87,7 @@ test('the evaluator predicts conf --olddefconfig from a merged config, symbol by
     await writeFile(join(dir, 'merged.config'), merged);
     const resolved = await conf(k, 'arm64', ['--olddefconfig'], join(dir, 'merged.config'));
     const input = parseConfigText(merged, 'merged.config');
-    const calc = new Calculator(buildModel(await loadTree(k.dir, 'arm64', dotConfigFromText(merged, 'm'))), input);
+    const calc = evaluate(await loadTree(k.dir, 'arm64', { cacheDir: false }), input);
     assert.deepEqual(differences(calc, parseConfigText(resolved, 'resolved')), []);
     assert.match(resolved, /^# CONFIG_MODULES is not set$/m);
     assert.match(resolved, /^CONFIG_NFT_LOG=y$/m);
