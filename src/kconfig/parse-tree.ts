@@ -1,13 +1,13 @@
 /**
  * Parse a whole Kconfig tree (synchronously) from its top `Kconfig`, following `source` statements, into a
- * `KconfigTree`. Shell macros are answered by `shell`; the ones it cannot answer yet are returned as `pending`
- * so the caller can run them and parse again (see `tree.ts`).
+ * `KconfigTree`. Shell macros are answered by `shell`; the ones it cannot answer are recorded as unknown, so a
+ * caller with a toolchain can run them and parse again (see `tree.ts`).
  */
 import { ExitCode } from '../core/errors.js';
-import type { Diagnostic, KconfigTree, Loc } from './ast.js';
-import { FileLexer, TokenStream, type Token } from './lexer.js';
+import type { Diagnostic, KconfigTree, KSymbol, Loc } from './ast.js';
+import { FileLexer, TokenStream, type LexReporter, type Token } from './lexer.js';
 import { MacroEngine, type MacroHost } from './macros.js';
-import { Parser, type SourceKind } from './parser.js';
+import { Parser, type ParseOutput, type SourceKind } from './parser.js';
 import { hasGlob, normalizeRel, type SourceFiles } from './source-files.js';
 
 export interface ParseTreeOptions {
@@ -29,116 +29,137 @@ export interface ParseDeps {
   absent: string[];
 }
 
-export function parseTree(opts: ParseTreeOptions): { tree: KconfigTree; deps: ParseDeps } {
-  const diagnostics: Diagnostic[] = [];
-  const unknownMacros: { text: string; loc: Loc }[] = [];
-  const deps: ParseDeps = { files: [], globs: [], absent: [] };
-  let stream: TokenStream | undefined;
-  const position = (): Loc => {
-    const cur = stream?.current;
-    return cur ? { file: cur.file, line: cur.line } : { file: opts.top ?? 'Kconfig', line: 0 };
-  };
-  const report = (d: Diagnostic): void => {
-    diagnostics.push(d);
-  };
-  const host: MacroHost = {
-    env: opts.env,
-    shell: (cmd) => {
-      const out = opts.shell(cmd);
-      if (out === undefined) unknownMacros.push({ text: `$(shell,${cmd})`, loc: position() });
-      return out;
-    },
-    report: (severity, code, message, value) =>
-      report({
-        severity, code: code as Diagnostic['code'], message, where: position(),
-        exit: severity === 'error' ? ExitCode.usage : ExitCode.ok, ...(value !== undefined ? { value } : {}),
-      }),
-    position,
-  };
-  const macros = new MacroEngine(host);
-  const lexReport = (severity: 'error' | 'warning', code: string, message: string, file: string, line: number, value?: string) =>
-    report({
-      severity, code: code as Diagnostic['code'], message, where: { file, line },
-      exit: severity === 'error' ? ExitCode.usage : ExitCode.ok, ...(value !== undefined ? { value } : {}),
-    });
-  const open = (rel: string): FileLexer | undefined => {
-    const text = opts.files.read(rel);
-    if (text === undefined) return undefined;
-    deps.files.push(rel);
-    return new FileLexer(rel, text, macros, lexReport);
-  };
-  const top = opts.top ?? 'Kconfig';
-  const root = open(top);
-  const empty = { mainmenu: undefined, entries: [], symbols: new Map(), choices: [] };
-  if (!root) {
-    report({
-      severity: 'error', code: 'kconfig.no-top-kconfig', message: `no ${top} at the top of the kernel tree`,
-      where: { file: top }, exit: ExitCode.usage, hint: 'point --kernel at a kernel source folder or tarball',
-    });
-  }
-  stream = root ? new TokenStream(root) : undefined;
-  const out = stream
-    ? new Parser(stream, macros, {
-        report,
-        source: (kind, p, tok) => sourceFiles(kind, p, tok),
-      }).parse()
-    : empty;
+function diag(
+  severity: Diagnostic['severity'],
+  code: string,
+  message: string,
+  where: Diagnostic['where'],
+  extra: Partial<Diagnostic> = {},
+): Diagnostic {
+  const exit = severity === 'error' ? ExitCode.usage : ExitCode.ok;
+  return { severity, code: code as Diagnostic['code'], message, where, exit, ...extra };
+}
 
-  function sourceFiles(kind: SourceKind, raw: string, tok: Token): void {
-    const s = stream as TokenStream;
-    const optional = kind === 'osource' || kind === 'orsource';
+/** Fill every symbol's `selectedBy` / `impliedBy` from the `select` / `imply` lines of all definitions. */
+function linkReverseDeps(symbols: Map<string, KSymbol>): void {
+  for (const sym of symbols.values()) {
+    for (const def of sym.defs) {
+      for (const dep of def.selects) symbols.get(dep.target)?.selectedBy.push({ from: sym.name, dep, entry: def });
+      for (const dep of def.implies) symbols.get(dep.target)?.impliedBy.push({ from: sym.name, dep, entry: def });
+    }
+  }
+}
+
+class TreeParser {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly unknownMacros: { text: string; loc: Loc }[] = [];
+  readonly deps: ParseDeps = { files: [], globs: [], absent: [] };
+  private stream: TokenStream | undefined;
+  private readonly macros: MacroEngine;
+  private readonly lexReport: LexReporter;
+
+  constructor(private readonly opts: ParseTreeOptions) {
+    const host: MacroHost = {
+      env: opts.env,
+      shell: (cmd) => {
+        const out = opts.shell(cmd);
+        if (out === undefined) this.unknownMacros.push({ text: `$(shell,${cmd})`, loc: this.position() });
+        return out;
+      },
+      report: (severity, code, message, value) =>
+        this.diagnostics.push(diag(severity, code, message, this.position(), value !== undefined ? { value } : {})),
+      position: () => this.position(),
+    };
+    this.macros = new MacroEngine(host);
+    this.lexReport = (severity, code, message, file, line, value) =>
+      this.diagnostics.push(diag(severity, code, message, { file, line }, value !== undefined ? { value } : {}));
+  }
+
+  private position(): Loc {
+    const cur = this.stream?.current;
+    return cur ? { file: cur.file, line: cur.line } : { file: this.opts.top ?? 'Kconfig', line: 0 };
+  }
+
+  private open(rel: string): FileLexer | undefined {
+    const text = this.opts.files.read(rel);
+    if (text === undefined) return undefined;
+    this.deps.files.push(rel);
+    return new FileLexer(rel, text, this.macros, this.lexReport);
+  }
+
+  run(): ParseOutput {
+    const top = this.opts.top ?? 'Kconfig';
+    const root = this.open(top);
+    if (!root) {
+      this.diagnostics.push(
+        diag('error', 'kconfig.no-top-kconfig', `no ${top} at the top of the kernel tree`, { file: top }, {
+          hint: 'point --kernel at a kernel source folder or tarball',
+        }),
+      );
+      return { entries: [], symbols: new Map(), choices: [] };
+    }
+    this.stream = new TokenStream(root);
+    const host = {
+      report: (d: Diagnostic) => this.diagnostics.push(d),
+      source: (kind: SourceKind, p: string, tok: Token) => this.source(kind, p, tok),
+    };
+    return new Parser(this.stream, this.macros, host).parse();
+  }
+
+  /** The files a `source` statement names (globs expanded, sorted), relative to srctree. */
+  private targets(kind: SourceKind, raw: string, tok: Token): { path: string; files: string[] } {
     const relative = kind === 'rsource' || kind === 'orsource';
     const base = relative ? tok.file.slice(0, tok.file.lastIndexOf('/') + 1) : '';
     const p = normalizeRel(base + raw.replace(/^\.\//, ''));
-    let targets: string[];
-    if (hasGlob(p)) {
-      targets = opts.files.glob(p);
-      deps.globs.push({ pattern: p, result: targets });
-    } else targets = opts.files.read(p) === undefined ? [] : [p];
-    if (targets.length === 0) {
-      if (optional) deps.absent.push(p);
-      else
-        report({
-          severity: 'error', code: 'kconfig.source-missing', message: `can't open file "${p}"`,
-          where: { file: tok.file, line: tok.line }, value: raw, exit: ExitCode.usage,
-          hint: 'check the path, or use osource for an optional file',
-        });
-      return;
-    }
-    const openFiles = s.openFiles();
-    const lexers: FileLexer[] = [];
-    for (const t of targets) {
-      if (openFiles.includes(t)) {
-        report({
-          severity: 'error', code: 'kconfig.recursive-source', message: `recursive inclusion of "${t}"`,
-          where: { file: tok.file, line: tok.line }, value: t, exit: ExitCode.usage,
-          details: openFiles.map((f) => `included from: ${f}`),
-        });
-        continue;
-      }
-      const lx = open(t);
-      if (lx) lexers.push(lx);
-    }
-    for (const lx of lexers.reverse()) s.push(lx);
+    if (!hasGlob(p)) return { path: p, files: this.opts.files.read(p) === undefined ? [] : [p] };
+    const files = this.opts.files.glob(p);
+    this.deps.globs.push({ pattern: p, result: files });
+    return { path: p, files };
   }
 
-  for (const sym of out.symbols.values()) sym.selectedBy.length = sym.impliedBy.length = 0;
-  for (const sym of out.symbols.values()) {
-    for (const def of sym.defs) {
-      for (const dep of def.selects) out.symbols.get(dep.target)?.selectedBy.push({ from: sym.name, dep, entry: def });
-      for (const dep of def.implies) out.symbols.get(dep.target)?.impliedBy.push({ from: sym.name, dep, entry: def });
+  /** Push the sourced files onto the token stream so that the first one is read next, the others after it. */
+  private source(kind: SourceKind, raw: string, tok: Token): void {
+    const stream = this.stream as TokenStream;
+    const { path, files } = this.targets(kind, raw, tok);
+    const where = { file: tok.file, line: tok.line };
+    if (files.length === 0) {
+      if (kind === 'osource' || kind === 'orsource') this.deps.absent.push(path);
+      else
+        this.diagnostics.push(diag('error', 'kconfig.source-missing', `can't open file "${path}"`, where, {
+          value: raw, hint: 'check the path, or use osource for an optional file',
+        }));
+      return;
     }
+    const openFiles = stream.openFiles();
+    const lexers: FileLexer[] = [];
+    for (const f of files) {
+      if (openFiles.includes(f)) {
+        this.diagnostics.push(diag('error', 'kconfig.recursive-source', `recursive inclusion of "${f}"`, where, {
+          value: f, details: openFiles.map((o) => `included from: ${o}`),
+        }));
+        continue;
+      }
+      const lx = this.open(f);
+      if (lx) lexers.push(lx);
+    }
+    for (const lx of lexers.reverse()) stream.push(lx);
   }
+}
+
+export function parseTree(opts: ParseTreeOptions): { tree: KconfigTree; deps: ParseDeps } {
+  const p = new TreeParser(opts);
+  const out = p.run();
+  linkReverseDeps(out.symbols);
   const tree: KconfigTree = {
     ...(out.mainmenu !== undefined ? { mainmenu: out.mainmenu } : {}),
     entries: out.entries,
     symbols: out.symbols,
     choices: out.choices,
-    files: [...new Set(deps.files)],
-    diagnostics,
+    files: [...new Set(p.deps.files)],
+    diagnostics: p.diagnostics,
     arch: opts.arch,
     srcarch: opts.srcarch,
-    unknownMacros,
+    unknownMacros: p.unknownMacros,
   };
-  return { tree, deps };
+  return { tree, deps: p.deps };
 }

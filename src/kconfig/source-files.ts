@@ -147,12 +147,19 @@ async function readBody(body: AsyncIterable<Buffer>): Promise<string> {
  */
 export async function readTarballKconfig(tarball: string): Promise<MapFiles> {
   const raw = new Map<string, string>();
+  const links: [string, string][] = [];
   for await (const e of readEntries(tarball)) {
-    if (e.type !== 'file' || !e.body) continue;
     const p = normalizeRel(e.path);
     const tail = p.includes('/') ? p.slice(p.indexOf('/') + 1) : p;
     if (!wantedInTarball(tail) && !wantedInTarball(p)) continue;
-    raw.set(p, await readBody(e.body));
+    if (e.type === 'symlink' && e.linkname) links.push([p, path.posix.join(path.posix.dirname(p), e.linkname)]);
+    else if (e.type === 'link' && e.linkname) links.push([p, normalizeRel(e.linkname)]);
+    else if (e.type === 'file' && e.body) raw.set(p, await readBody(e.body));
+  }
+  // Links to Kconfig files that are themselves in the archive (links pointing elsewhere are left out).
+  for (const [p, target] of links) {
+    const text = raw.get(target);
+    if (text !== undefined) raw.set(p, text);
   }
   const tops = [...raw.keys()]
     .filter((p) => p === 'Kconfig' || p.endsWith('/Kconfig'))

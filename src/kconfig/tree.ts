@@ -27,6 +27,8 @@ export interface LoadOptions {
   crossCompile?: string;
   /** Folder for parsed trees (default `$XDG_CACHE_HOME/tarsmith/kconfig` or `~/.cache/tarsmith/kconfig`); false: none. */
   cacheDir?: string | false;
+  /** Extra macro environment, e.g. `CC_VERSION_TEXT` taken from a `.config` (part of the cache key). */
+  env?: Readonly<Record<string, string>>;
   /** Progress lines (stderr). */
   onProgress?: (msg: string) => void;
 }
@@ -157,6 +159,7 @@ export async function loadKconfig(opts: LoadOptions): Promise<KconfigTree> {
   const srcarch = srcarchOf(opts.arch);
   const toolchain = opts.cc !== undefined || opts.crossCompile !== undefined;
   const env = await toolchainEnv(opts);
+  for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
   env.set('srctree', '.');
   env.set('ARCH', opts.arch);
   env.set('SRCARCH', srcarch);

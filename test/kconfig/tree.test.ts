@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -62,16 +62,19 @@ test('folder: arch-dependent sources, KERNELVERSION, and a cache that notices ed
   }
 });
 
-test('tarball (tar.gz, with a top folder) read without extracting gives the same tree as the folder', async () => {
+test('tarball (tar.gz, with a top folder, a symlinked Kconfig) read without extracting gives the same tree as the folder', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tarsmith-ktar-'));
   try {
     await makeTree(path.join(dir, 'linux-6.12.3'));
+    await mkdir(path.join(dir, 'linux-6.12.3/drivers/d'));
+    await symlink('../a/Kconfig', path.join(dir, 'linux-6.12.3/drivers/d/Kconfig'));
     const tgz = path.join(dir, 'linux.tar.gz');
     await run('tar', ['-czf', tgz, '-C', dir, 'linux-6.12.3']);
     const fromTar = await loadKconfig({ kernel: tgz, arch: 'arm64', cacheDir: false });
     const fromDir = await loadKconfig({ kernel: path.join(dir, 'linux-6.12.3'), arch: 'arm64', cacheDir: false });
     assert.deepEqual([...fromTar.symbols.keys()], [...fromDir.symbols.keys()]);
     assert.deepEqual(fromTar.files, fromDir.files);
+    assert.deepEqual(fromTar.symbols.get('DRV_A')?.defs.map((d) => d.loc.file), ['drivers/a/Kconfig', 'drivers/d/Kconfig']);
     assert.equal(fromTar.mainmenu, 'Linux/arm64 6.12.3-rc1');
   } finally {
     await rm(dir, { recursive: true, force: true });
