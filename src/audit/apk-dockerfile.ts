@@ -87,6 +87,7 @@ export async function convertDockerfile(doc: DocText, df: Dockerfile, opts: Dock
     if (kw === 'FROM') convertFrom(doc, ins, opts, out);
     else if (kw === 'RUN') await convertRun(doc, df, ins, out, outerDone);
     else if (kw === 'SHELL') shellInstruction(doc, ins, out);
+    else if (kw === 'ENV' || kw === 'ARG') debianFrontend(doc, ins, out);
   }
   return out;
 }
@@ -351,4 +352,16 @@ function shellInstruction(doc: DocText, ins: Instruction, out: DockerfileConvers
     to: text.trim(),
     reason: `SHELL uses ${sh}, which Alpine does not ship; it must be installed before SHELL takes effect`,
   });
+}
+
+/** `ENV DEBIAN_FRONTEND=noninteractive` (alone on its instruction) in a converted stage goes. */
+function debianFrontend(doc: DocText, ins: Instruction, out: DockerfileConversion): void {
+  const props = (ins as unknown as { getProperties(): Prop[] }).getProperties();
+  const stage = out.stages[currentStage(out)];
+  if (!stage?.converted || props.length !== 1 || props[0]?.getName() !== 'DEBIAN_FRONTEND') return;
+  const r = ins.getRange();
+  const start = doc.starts[r.start.line] ?? 0;
+  out.edits.push({ start, end: doc.lineEnd(r.end.line), text: '' });
+  const from = doc.text.slice(doc.offset(r.start), doc.offset(r.end));
+  out.decisions.push({ action: 'remove-command', where: doc.locate(start), from, to: '', reason: 'DEBIAN_FRONTEND only steers Debian tools' });
 }

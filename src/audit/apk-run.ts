@@ -94,7 +94,7 @@ export async function runConvertApk(opts: RunOptions): Promise<RunResult> {
 export async function unifiedDiff(file: string, before: string, after: string): Promise<string> {
   if (before === after) return '';
   const { createTwoFilesPatch } = await import('diff');
-  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
+  const patch = createTwoFilesPatch(`a/${file.replace(/^\/+/, '')}`, `b/${file.replace(/^\/+/, '')}`, before, after, undefined, undefined, { context: 3 });
   return patch.split('\n').filter((l) => !l.startsWith('=====')).join('\n');
 }
 

@@ -80,6 +80,10 @@ export async function convertShellText(text: string, ctx: ShellContext): Promise
   walk(root, (n) => {
     if (n.type === 'command') handleCommand(n);
     else if (n.type === 'file_redirect') checkAptConfigRedirect(n, ctx, result);
+    else if (isDebianFrontend(n)) {
+      removed.push(n);
+      result.decisions.push({ action: 'remove-command', where: ctx.locate(n.startIndex), from: n.text, to: '', reason: 'DEBIAN_FRONTEND only steers Debian tools' });
+    }
   });
   function handleCommand(cmd: SyntaxNode): void {
     const inv = invocation(cmd);
@@ -131,6 +135,17 @@ async function mergeHeredoc(body: SyntaxNode, ctx: ShellContext, result: ShellCo
   for (const e of inner.edits) result.edits.push({ start: base + e.start, end: base + e.end, text: e.text });
   if (inner.appendAt !== undefined && result.appendAt === undefined) result.appendAt = base + inner.appendAt;
   for (const r of inner.outerRewrites) if (!result.outerRewrites.some((o) => o.outerId === r.outerId)) result.outerRewrites.push(r);
+}
+
+/** `DEBIAN_FRONTEND=…` or `export DEBIAN_FRONTEND=…` as a statement of its own. */
+function isDebianFrontend(n: SyntaxNode): boolean {
+  const assigns =
+    n.type === 'variable_assignment' && n.parent?.type !== 'command' && n.parent?.type !== 'declaration_command'
+      ? [n]
+      : n.type === 'declaration_command' && kids(n)[0]?.type === 'export'
+        ? kids(n).filter((c) => c.isNamed)
+        : [];
+  return assigns.length === 1 && assigns[0]?.type === 'variable_assignment' && assigns[0].childForFieldName('name')?.text === 'DEBIAN_FRONTEND';
 }
 
 /** Every top-level statement is (or contains only) removed commands. */

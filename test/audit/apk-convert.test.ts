@@ -48,7 +48,6 @@ const ASK_EXPECTED = `# syntax=docker/dockerfile:1
 ARG DEBIAN_RELEASE=bookworm
 FROM alpine:3.21@sha256:FILL-IN-DIGEST AS builder
 ARG KERNEL_DEPS="bc bison flex kmod cpio elfutils-dev openssl-dev"
-ENV DEBIAN_FRONTEND=noninteractive
 RUN apk add --no-cache \\
       build-base \${KERNEL_DEPS} \\
       # ASK userspace
