@@ -169,6 +169,7 @@ function whyTristate(s: SymbolModel, calc: Calculator, req: ConfigLine | undefin
   const st = calc.calc(s.name);
   const want = requestedTri(req);
   if (s.choice !== undefined && st.visible !== N) return choiceWhy(s, calc);
+  if (want === M && s.type === 'tristate' && !calc.modulesOn && st.value.tri !== M) return capped(s, calc, want);
   if (want !== undefined && want < st.revDep) return forcedBySelect(s, calc, want);
   if (want !== undefined && want > st.value.tri && (st.visible !== N || want === M)) return capped(s, calc, want);
   if (st.value.tri > N && st.revDep === st.value.tri && (want ?? Y) < st.revDep) return forcedBySelect(s, calc, N);
