@@ -192,6 +192,18 @@ function wordEdits(inv: Invocation, a: { subIndex: number; options: Set<number> 
 function packageWord(node: SyntaxNode, env: AptEnv, out: AptOutcome): PkgWord {
   const where = env.ctx.locate(node.startIndex);
   const lit = literalValue(node);
+  if (lit !== undefined && lit.endsWith('.deb')) {
+    out.findings.push({
+      code: 'convert.deb-file',
+      severity: 'error',
+      message: `${lit} is a Debian package file, which apk cannot install`,
+      where,
+      value: lit,
+      hint: 'use the Alpine package of the same software, or vendor its source and build it',
+    });
+    out.decisions.push({ action: 'drop-package', where, from: lit, to: '', reason: 'a .deb file' });
+    return { node, alpine: [], keep: false };
+  }
   if (lit !== undefined) {
     const r = mapToAlpine(lit, where);
     out.findings.push(...r.findings);

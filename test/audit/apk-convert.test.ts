@@ -240,3 +240,20 @@ test('`# escape=`` Dockerfiles: backtick continuations are understood', async ()
   assert.equal(r.output, '# escape=`\nFROM alpine:3.21@sha256:FILL-IN-DIGEST\nRUN apk add --no-cache gcc `\n && make\n');
   await assertParses('dockerfile', r.output);
 });
+
+test('Ubuntu-style repository setup and .deb files are reported, never silently kept', async () => {
+  const src = [
+    'FROM ubuntu:22.04',
+    'RUN apt-get update && apt-get install -y software-properties-common curl \\',
+    ' && add-apt-repository -y ppa:git-core/ppa \\',
+    ' && curl -fsSL https://example.invalid/key.gpg | apt-key add - \\',
+    ' && apt-get install -y ./vendor/tool_1.0_amd64.deb git',
+    '',
+  ].join('\n');
+  const r = await convertApk(src, { file: 'Dockerfile' });
+  await assertParses('dockerfile', r.output);
+  const errs = r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}:${f.where?.line}`);
+  assert.deepEqual(errs, ['convert.debian-only-command:3', 'convert.debian-only-command:4', 'convert.deb-file:5']);
+  assert.match(r.output, /^RUN apk add --no-cache curl \\$/m);
+  assert.match(r.output, /^ && apk add --no-cache git$/m);
+});
