@@ -114,11 +114,15 @@ function noPrompt(s: SymbolModel, calc: Calculator): Explanation {
   };
 }
 
-function invisible(s: SymbolModel, calc: Calculator): Explanation {
+function invisible(s: SymbolModel, calc: Calculator, lower = false): Explanation {
   const fixes = [...new Set(s.prompts.flatMap((p) => blockers(p.visible, Y, calc)))];
+  const value = valueText(calc, s.name);
+  const reason = lower
+    ? `CONFIG_${s.name} is not visible: its dependencies are unmet, so the value given is ignored and its defaults make it ${value}`
+    : `CONFIG_${s.name} is not visible: its dependencies are unmet, so a value given for it is ignored`;
   return {
-    reason: `CONFIG_${s.name} is not visible: its dependencies are unmet, so a value given for it is ignored`,
-    details: [...depDetail(s, calc), ...capList(reverseLines(s.selectedBy, calc, 'selected by'))],
+    reason,
+    details: [...depDetail(s, calc), ...capList(reverseLines(s.selectedBy, calc, 'selected by')), ...(lower ? defaultLines(s, calc) : [])],
     ...(fixes.length ? { fix: `set ${fixes.join(', ')}` } : {}),
     ...asLines(fixes),
   };
@@ -234,7 +238,11 @@ export function whyValue(s: SymbolModel, calc: Calculator, req: ConfigLine | und
       return { reason: `${req?.text ?? ''}: ${u.why} (CONFIG_${s.name} is ${s.type}); the kernel ignores it`, details: [], fix: `use ${s.type === 'bool' ? 'y or n' : 'y, m or n'}` };
     }
     if (s.prompts.length === 0) return noPrompt(s, calc);
-    if (st.visible === N && s.choice === undefined && (requestedTri(req) ?? Y) > st.value.tri) return invisible(s, calc);
+    const want = requestedTri(req);
+    if (st.visible === N && s.choice === undefined && (want ?? Y) > st.value.tri) return invisible(s, calc);
+    if (st.visible === N && s.choice === undefined && want !== undefined && want < st.value.tri && st.revDep < st.value.tri) {
+      return invisible(s, calc, true);
+    }
     return whyTristate(s, calc, req);
   }
   if (s.prompts.length === 0) return noPrompt(s, calc);

@@ -35,6 +35,9 @@ config DEEP
 config USER
 	bool "user"
 	select HELPER
+config DFLT
+	bool "dflt" if EXPERT
+	default y
 config SHIFT
 	int "shift"
 	range 12 25
@@ -132,8 +135,16 @@ test('symbol info: definitions, menu conditions, visible if, selects, ranges, de
     { at: 'Kconfig:10', kind: 'config', type: 'tristate', prompt: { text: 'nf' }, dependsOn: 'IPV6', inherited: 'NET', visibleIf: 'EXPERT' },
   ]);
   assert.deepEqual(symbolInfo(model, 'DEEP')?.selectedBy, [{ symbol: 'HELPER', if: 'NET', at: 'Kconfig:22' }]);
-  assert.deepEqual(symbolInfo(model, 'SHIFT')?.ranges, [{ min: '12', max: '25', at: 'Kconfig:30' }]);
+  assert.deepEqual(symbolInfo(model, 'SHIFT')?.ranges, [{ min: '12', max: '25', at: 'Kconfig:33' }]);
   assert.deepEqual(symbolInfo(model, 'P1')?.choice?.members, ['P1', 'P2']);
   assert.equal(symbolInfo(model, 'NOPE'), undefined);
   assert.match(renderInfo(nf as NonNullable<typeof nf>).join('\n'), /defined at Kconfig:10 \(config tristate\)\n {4}prompt: "nf"\n {4}depends on IPV6/);
+});
+
+test('invisible with a default: a requested n is ignored and the default applies', () => {
+  const e = explainWith(calc('CONFIG_MODULES=y\n# CONFIG_EXPERT is not set\n'), 'DFLT', req('# CONFIG_DFLT is not set'));
+  assert.match(e.reason, /not visible: .* ignored and its defaults make it y/);
+  assert.match(e.details.join('\n'), /EXPERT=n/);
+  assert.match(e.details.join('\n'), /default y \(applies\)/);
+  assert.deepEqual(e.set, ['CONFIG_EXPERT=y']);
 });
