@@ -145,7 +145,7 @@ export interface PackagesForResult {
 
 /**
  * The package list for a builder family from one list written with Debian names. `apt` keeps the names
- * (deduplicated; multiarch qualifiers reported); `apk` maps them through the curated table.
+ * as written (deduplicated); `apk` maps them through the curated table, with a finding for anything Alpine lacks.
  */
 export function packagesFor(family: BuilderFamily, debianNames: readonly string[]): PackagesForResult {
   const packages: string[] = [];
