@@ -3,21 +3,17 @@
  * line continuations and header names. It never throws on user input: an unterminated literal or comment ends
  * at the end of its line (or of the file). Positions are offsets into the spliced text; `SourceMap` turns
  * them back into 1-based line:col of the original file.
+ * Tokens are stored in a `TokenStream` (see cpp-tokens.ts).
  */
+import { KIND_CODE, TokenStream } from './cpp-tokens.js';
 
-export type TokKind = 'ident' | 'number' | 'string' | 'char' | 'header' | 'punct';
+export type { Token, TokKind, TokView } from './cpp-tokens.js';
+export { KIND_CODE, TokenStream, TokenSubset } from './cpp-tokens.js';
 
-export interface Token {
-  kind: TokKind;
-  text: string;
-  /** Offset in the spliced text (see `SourceMap.locate`). */
-  pos: number;
-  /** First token of a logical line (a `#` with `bol` starts a directive). */
-  bol: boolean;
-}
+const { ident: K_IDENT, number: K_NUMBER, string: K_STRING, char: K_CHAR, header: K_HEADER, punct: K_PUNCT } = KIND_CODE;
 
 export interface Tokenized {
-  tokens: Token[];
+  tokens: TokenStream;
   map: SourceMap;
   /** The spliced text the token offsets point into. */
   text: string;
@@ -97,17 +93,28 @@ function punctLength(s: string, at: number, c: number): number {
   if (PUNCT3.has(s.slice(at, at + 3))) return 3;
   return PUNCT2.has(s.slice(at, at + 2)) ? 2 : 1;
 }
+const INCLUDES = new Set(['include', 'include_next', 'import']);
 const STRING_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
 const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
 
+/** Character classes of latin1 code units: 1 starts an identifier, 2 continues one, 4 digit, 8 blank. */
+const CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+  const digit = c >= 48 && c <= 57;
+  CLASS[c] = (letter ? 3 : 0) | (digit ? 6 : 0) | (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 ? 8 : 0);
+}
+function cls(c: number): number {
+  return c < 256 ? (CLASS[c] ?? 0) : c === c ? 3 : 0;
+}
 function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+  return (cls(c) & 1) !== 0;
 }
 function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
+  return (cls(c) & 2) !== 0;
 }
 function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  return (cls(c) & 4) !== 0;
 }
 
 export function tokenize(source: string): Tokenized {
@@ -119,12 +126,14 @@ export function tokenize(source: string): Tokenized {
 class Lexer {
   private i = 0;
   private bol = true;
-  /** 0 outside directives; 1 after `#` at bol; 2 after `# include`. */
+  /** 0 outside directives; 1 after `#` at bol; 2 after `# include`; 3 in another directive. */
   private directive = 0;
-  private readonly tokens: Token[] = [];
-  constructor(private readonly s: string) {}
+  private readonly tokens: TokenStream;
+  constructor(private readonly s: string) {
+    this.tokens = new TokenStream(s);
+  }
 
-  run(): Token[] {
+  run(): TokenStream {
     const s = this.s;
     const n = s.length;
     while (this.i < n) {
@@ -133,7 +142,7 @@ class Lexer {
         this.bol = true;
         this.directive = 0;
         this.i++;
-      } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      } else if ((cls(c) & 8) !== 0) {
         this.i++;
       } else if (c === 47 && s.charCodeAt(this.i + 1) === 47) {
         const nl = s.indexOf('\n', this.i);
@@ -148,10 +157,10 @@ class Lexer {
     return this.tokens;
   }
 
-  private push(kind: TokKind, start: number, end: number): void {
-    this.tokens.push({ kind, text: this.s.slice(start, end), pos: start, bol: this.bol });
-    if (this.directive === 1) this.directive = kind === 'ident' && /^(include|include_next|import)$/.test(this.s.slice(start, end)) ? 2 : 3;
-    else if (this.bol && kind === 'punct' && this.s.charCodeAt(start) === 35 && end - start === 1) this.directive = 1;
+  private push(kind: number, start: number, end: number): void {
+    this.tokens.push(kind, start, end, this.bol);
+    if (this.directive === 1) this.directive = kind === K_IDENT && INCLUDES.has(this.s.slice(start, end)) ? 2 : 3;
+    else if (this.bol && kind === K_PUNCT && end - start === 1 && this.s.charCodeAt(start) === 35) this.directive = 1;
     this.bol = false;
     this.i = end;
   }
@@ -162,23 +171,24 @@ class Lexer {
     if (isIdentStart(c)) {
       let j = start + 1;
       while (j < s.length && isIdentPart(s.charCodeAt(j))) j++;
-      const word = s.slice(start, j);
       const next = s.charCodeAt(j);
-      if (next === 34 && RAW_PREFIXES.has(word)) return this.push('string', start, this.rawEnd(j));
-      if ((next === 34 || next === 39) && STRING_PREFIXES.has(word)) {
-        return this.push(next === 34 ? 'string' : 'char', start, this.quotedEnd(j, next));
+      if (next !== 34 && next !== 39) return this.push(K_IDENT, start, j);
+      const word = j - start <= 3 ? s.slice(start, j) : '';
+      if (next === 34 && RAW_PREFIXES.has(word)) return this.push(K_STRING, start, this.rawEnd(j));
+      if (STRING_PREFIXES.has(word)) {
+        return this.push(next === 34 ? K_STRING : K_CHAR, start, this.quotedEnd(j, next));
       }
-      return this.push('ident', start, j);
+      return this.push(K_IDENT, start, j);
     }
-    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(start + 1)))) return this.push('number', start, this.numberEnd(start));
-    if (c === 34) return this.push('string', start, this.quotedEnd(start, 34));
-    if (c === 39) return this.push('char', start, this.quotedEnd(start, 39));
+    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(start + 1)))) return this.push(K_NUMBER, start, this.numberEnd(start));
+    if (c === 34) return this.push(K_STRING, start, this.quotedEnd(start, 34));
+    if (c === 39) return this.push(K_CHAR, start, this.quotedEnd(start, 39));
     if (c === 60 && this.directive === 2) {
       const close = s.indexOf('>', start);
       const nl = s.indexOf('\n', start);
-      if (close >= 0 && (nl < 0 || close < nl)) return this.push('header', start, close + 1);
+      if (close >= 0 && (nl < 0 || close < nl)) return this.push(K_HEADER, start, close + 1);
     }
-    return this.push('punct', start, start + punctLength(s, start, c));
+    return this.push(K_PUNCT, start, start + punctLength(s, start, c));
   }
 
   private numberEnd(start: number): number {

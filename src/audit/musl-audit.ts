@@ -2,7 +2,7 @@
  * `audit musl`: scan the C/C++ sources of a folder, or of a tarball without extracting it, for constructs that
  * break on musl. Output is deterministic: files in byte order of their paths, hits by line and column.
  */
-import { promises as fs, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { closeSync, promises as fs, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { allRules, type MuslRuleId } from './musl-rules.js';
@@ -87,14 +87,29 @@ function listSources(root: string): string[] {
 }
 
 /**
- * Synchronous reads on purpose: the files are small and usually in the page cache, where a plain loop is faster
- * than many concurrent promises (see bench/audit-musl.ts).
+ * Synchronous reads into one reused buffer on purpose: the files are small and usually in the page cache, where
+ * this is about twice as fast as `readFile` per file (see bench/audit-musl.ts).
  */
 function scanFolder(root: string): PerFile[] {
+  let buf = Buffer.allocUnsafe(1 << 20);
+  const read = (file: string): string => {
+    const fd = openSync(file, 'r');
+    try {
+      let len = 0;
+      for (;;) {
+        if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+        const n = readSync(fd, buf, len, buf.length - len, null);
+        if (n === 0) return buf.toString('latin1', 0, len);
+        len += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
   return listSources(root).map((rel) => {
     let text: string;
     try {
-      text = readFileSync(path.join(root, rel), 'latin1');
+      text = read(path.join(root, rel));
     } catch (e) {
       fail(ioFailure(e, 'cannot read', path.join(root, rel)));
     }

@@ -4,7 +4,7 @@
  * Branches compiled by neither (`#if 0`, `#ifdef _WIN32`) are skipped.
  */
 import { ConditionTracker, type BranchCondition, type Region } from './cpp-conditions.js';
-import { tokenize, type Token, type Tokenized } from './cpp-tokenizer.js';
+import { KIND_CODE, tokenize, TokenSubset, type Token, type Tokenized } from './cpp-tokenizer.js';
 import { GLIBC_PREREQ_MACROS, glibcEnv, muslEnv } from './musl-env.js';
 import { HEADER_RULES, ruleById, type MuslRuleId } from './musl-rules.js';
 import { structuralChecks } from './musl-structural.js';
@@ -29,17 +29,16 @@ export interface FileResult {
   guarded: MuslHit[];
 }
 
-/** Tokens (of code, or of one `#define` body) and, index for index, where each sits. */
-export interface TokenRun {
-  toks: Token[];
-  regions: Region[];
-}
 
 /** Identifier rules: the name, its rule, and whether only a call (`name(`) counts. */
 interface IdentRule {
   rule: MuslRuleId;
   call: boolean;
 }
+/** `length * 256 + first character` of every name in IDENT_RULES: most identifiers are rejected without a string. */
+let identKeys: Set<number> | undefined;
+const identKey = (len: number, first: number): number => len * 256 + (first & 255);
+
 const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
   ...['backtrace', 'backtrace_symbols', 'backtrace_symbols_fd'].map((n) => [n, { rule: 'backtrace', call: true }] as const),
   ...['mallinfo', 'mallinfo2'].map((n) => [n, { rule: 'mallinfo', call: true }] as const),
@@ -67,10 +66,11 @@ const LINUX_MACROS = new Set(['__linux__', '__linux', 'linux', '__gnu_linux__'])
 
 export class FileScan {
   readonly result: FileResult = { findings: [], guarded: [] };
-  /** Code tokens (directives removed, branches no environment compiles dropped). */
-  readonly code: TokenRun = { toks: [], regions: [] };
+  /** Code tokens (directives removed, branches no environment compiles dropped) and, index for index, their regions. */
+  readonly code: TokenSubset;
+  readonly regions: Region[] = [];
   /** Tokens inside `#define` bodies (only identifier rules look at them). */
-  private readonly defineBodies: TokenRun[] = [];
+  private readonly defineBodies: Array<{ toks: TokenSubset; region: Region }> = [];
   /** Macros the file defines itself. */
   readonly defines = new Set<string>();
   readonly tracker = new ConditionTracker(muslEnv, glibcEnv);
@@ -81,12 +81,13 @@ export class FileScan {
     text: string,
   ) {
     this.src = tokenize(text);
+    this.code = new TokenSubset(this.src.tokens, this.src.tokens.length);
   }
 
   run(): FileResult {
     this.walk();
-    for (let k = 0; k < this.code.toks.length; k++) this.identRule(this.code, k, true);
-    for (const body of this.defineBodies) for (let k = 0; k < body.toks.length; k++) this.identRule(body, k, false);
+    this.identRules(this.code, (k) => this.regions[k], true);
+    for (const body of this.defineBodies) this.identRules(body.toks, () => body.region, false);
     structuralChecks(this);
     const byPos = (a: MuslHit, b: MuslHit): number => a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule);
     this.result.findings.sort(byPos);
@@ -96,26 +97,29 @@ export class FileScan {
 
   private walk(): void {
     const toks = this.src.tokens;
+    const { bols, p } = toks;
     for (let i = 0; i < toks.length; ) {
-      const t = toks[i];
-      if (!t) break;
-      if (t.bol && t.text === '#') {
+      if (bols[i] === 1 && p[i] === 35 /* # */) {
         let j = i + 1;
-        while (j < toks.length && !toks[j]?.bol) j++;
-        this.directive(toks.slice(i, j));
+        while (j < toks.length && bols[j] !== 1) j++;
+        this.directive(i, j);
         i = j;
         continue;
       }
       const region = this.tracker.region;
       if (region.target !== 'false' || region.reference !== 'false') {
-        this.code.toks.push(t);
-        this.code.regions.push(region);
+        this.code.add(i);
+        this.regions.push(region);
       }
       i++;
     }
   }
 
-  private directive(d: Token[]): void {
+  /** The directive made of stream tokens [from, to). */
+  private directive(from: number, to: number): void {
+    const toks = this.src.tokens;
+    const d: Token[] = [];
+    for (let i = from; i < to; i++) d.push(toks.token(i));
     const hash = d[0];
     const name = d[1];
     if (!hash || !name || name.kind !== 'ident') return;
@@ -128,8 +132,9 @@ export class FileScan {
     if (live && (name.text === 'if' || name.text === 'elif')) this.prereq(d.slice(2), text, region);
     if (live && name.text === 'define' && d[2]) {
       this.defines.add(d[2].text);
-      const toks = d.slice(3);
-      this.defineBodies.push({ toks, regions: toks.map(() => region) });
+      const body = new TokenSubset(toks, to - from);
+      for (let i = from + 3; i < to; i++) body.add(i);
+      this.defineBodies.push({ toks: body, region });
     }
     this.tracker.directive(name.text, d.slice(2), line, text);
   }
@@ -137,7 +142,7 @@ export class FileScan {
   private include(h: Token | undefined, region: Region): void {
     if (h?.kind !== 'header') return;
     const rule = HEADER_RULES.get(h.text.slice(1, -1));
-    if (rule) this.report(rule.id, h, `#include ${h.text}`, region);
+    if (rule) this.report(rule.id, h.pos, `#include ${h.text}`, region);
   }
 
   /** `#if __GLIBC_PREREQ(2,17)` where musl may reach it and nothing defined the macro. */
@@ -147,22 +152,34 @@ export class FileScan {
       if (!t || !GLIBC_PREREQ_MACROS.has(t.text) || args[k + 1]?.text !== '(' || args[k - 1]?.text === 'defined') continue;
       const fact = this.tracker.fact('target', t.text);
       if (fact === undefined || fact.defined) continue;
-      this.report('glibc-prereq-unguarded', t, text, region);
+      this.report('glibc-prereq-unguarded', t.pos, text, region);
     }
   }
 
-  private identRule(list: TokenRun, k: number, isCode: boolean): void {
-    const t = list.toks[k];
-    const region = list.regions[k];
-    if (!t || !region || t.kind !== 'ident') return;
-    const r = IDENT_RULES.get(t.text);
+  /** Identifier rules over a run of tokens; most identifiers are rejected on length and first character. */
+  private identRules(list: TokenSubset, regionOf: (k: number) => Region | undefined, isCode: boolean): void {
+    const { kinds, starts, ends, src } = list.stream;
+    const idx = list.idx;
+    const keys = (identKeys ??= new Set([...IDENT_RULES.keys()].map((n) => identKey(n.length, n.charCodeAt(0)))));
+    for (let k = 0; k < list.length; k++) {
+      const si = idx[k] ?? 0;
+      if (kinds[si] !== KIND_CODE.ident) continue;
+      const start = starts[si] ?? 0;
+      if (!keys.has(identKey((ends[si] ?? 0) - start, src.charCodeAt(start)))) continue;
+      const region = regionOf(k);
+      if (region) this.identRule(list, k, region, isCode);
+    }
+  }
+
+  private identRule(list: TokenSubset, k: number, region: Region, isCode: boolean): void {
+    const name = list.text(k);
+    const r = IDENT_RULES.get(name);
     if (!r) return;
-    const prev = list.toks[k - 1]?.text;
-    if (prev === '.' || prev === '->') return;
-    if (r.call && list.toks[k + 1]?.text !== '(') return;
-    if (r.rule === 'begin-decls' && this.defines.has(t.text)) return;
+    if (list.is(k - 1, '.') || list.is(k - 1, '->')) return;
+    if (r.call && !list.is(k + 1, '(')) return;
+    if (r.rule === 'begin-decls' && this.defines.has(name)) return;
     if (r.call && isCode && this.isDefinitionName(k)) return;
-    this.report(r.rule, t, r.call ? `${t.text}()` : t.text, region);
+    this.report(r.rule, list.pos(k), r.call ? `${name}()` : name, region);
   }
 
   private definitionNames: Set<number> | undefined;
@@ -170,15 +187,14 @@ export class FileScan {
   isDefinitionName(k: number): boolean {
     if (!this.definitionNames) {
       this.definitionNames = new Set();
-      const toks = this.code.toks;
-      for (let j = 0; j < toks.length; j++) {
-        if (toks[j]?.text !== '{' || toks[j - 1]?.text !== ')') continue;
+      const p = this.code.p;
+      for (let j = 1; j < this.code.length; j++) {
+        if (p[j] !== 123 /* { */ || p[j - 1] !== 41 /* ) */) continue;
         let depth = 0;
         let m = j - 1;
         for (; m >= 0; m--) {
-          const x = toks[m]?.text;
-          if (x === ')') depth++;
-          else if (x === '(' && --depth === 0) break;
+          if (p[m] === 41) depth++;
+          else if (p[m] === 40 && --depth === 0) break;
         }
         this.definitionNames.add(m - 1);
       }
@@ -186,14 +202,20 @@ export class FileScan {
     return this.definitionNames.has(k);
   }
 
-  locate(tok: Token): { line: number; col: number } {
-    return this.src.map.locate(tok.pos);
+  locate(pos: number): { line: number; col: number } {
+    return this.src.map.locate(pos);
+  }
+
+  /** The source text from the start of code token `a` to the end of code token `b`, on one line. */
+  sourceText(a: number, b: number): string {
+    const end = this.code.pos(b) + this.code.size(b);
+    return this.src.text.slice(this.code.pos(a), end).replace(/\s+/g, ' ');
   }
 
   /** Record a hit for `tok`, as a finding or as guarded depending on `region`. */
-  report(rule: MuslRuleId, tok: Token, construct: string, region: Region, guardOverride?: { line: number; text: string }): void {
+  report(rule: MuslRuleId, pos: number, construct: string, region: Region, guardOverride?: { line: number; text: string }): void {
     if (region.target === 'false' && region.reference === 'false') return;
-    const { line, col } = this.src.map.locate(tok.pos);
+    const { line, col } = this.src.map.locate(pos);
     const r = ruleById(rule);
     const hit: MuslHit = { file: this.file, line, col, rule, construct, why: r.why, fix: r.fix };
     if (region.target === 'false') {

@@ -3,8 +3,8 @@
  * declarations, `.symver` in asm, dlclose followed by a reload, and big stack arrays in thread start routines.
  */
 import { evaluate, parseExpr } from './cpp-expr.js';
-import { callArgs, enclosingFunction, functionDefs, localArrays, statementStart, type FunctionDef } from './cpp-structure.js';
-import type { Token } from './cpp-tokenizer.js';
+import { callArgs, enclosingFunction, functionDefs, localArrays, statementStart, texts, type FunctionDef } from './cpp-structure.js';
+import { KIND_CODE, type Token, type TokView } from './cpp-tokenizer.js';
 import type { FileScan } from './musl-scan.js';
 
 /** musl's default thread stack size (128 KiB since musl 1.1.21). */
@@ -12,94 +12,100 @@ export const MUSL_THREAD_STACK = 128 * 1024;
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const CONDITION_KEYWORDS = new Set(['if', 'while', 'switch', 'for']);
+/** Identifiers the checks below start from. */
+const STARTERS = new Set(['symver', '__symver__', 'optreset', 'dlclose', 'strerror_r']);
+const starterKeys = new Set([...STARTERS].map((n) => n.length * 256 + n.charCodeAt(0)));
 
 export function structuralChecks(scan: FileScan): void {
-  const toks = scan.code.toks;
+  const toks = scan.code;
   let defs: FunctionDef[] | undefined;
   const functions = (): FunctionDef[] => (defs ??= functionDefs(toks));
-  const lastDlopen = lastReopen(toks, functions);
-  const charPtrs = charPointerNames(toks);
+  let lastOpen: number | undefined;
+  let charPtrs: Set<string> | undefined;
+  const { kinds, starts, ends, src } = toks.stream;
+  const idx = toks.idx;
   for (let k = 0; k < toks.length; k++) {
-    const t = toks[k];
-    const region = scan.code.regions[k];
-    if (!t || !region) continue;
-    if (t.kind === 'string' && t.text.includes('.symver') && t.text.includes('GLIBC_')) {
-      scan.report('symver', t, t.text, region);
-    } else if (t.kind !== 'ident') {
+    const si = idx[k] ?? 0;
+    const kind = kinds[si];
+    if (kind !== KIND_CODE.string && kind !== KIND_CODE.ident) continue;
+    const start = starts[si] ?? 0;
+    const size = (ends[si] ?? 0) - start;
+    if (kind === KIND_CODE.ident && !starterKeys.has(size * 256 + src.charCodeAt(start))) continue;
+    const region = scan.regions[k];
+    if (!region) continue;
+    const name = toks.text(k);
+    if (kind === KIND_CODE.string) {
+      if (name.includes('.symver') && name.includes('GLIBC_')) scan.report('symver', toks.pos(k), name, region);
       continue;
-    } else if ((t.text === 'symver' || t.text === '__symver__') && toks[k + 1]?.text === '(' && toks[k + 2]?.text.includes('GLIBC_')) {
-      scan.report('symver', t, `symver(${toks[k + 2]?.text ?? ''})`, region);
-    } else if (t.text === 'optreset' && toks[k - 1]?.text === 'int') {
-      scan.report('optreset', t, declarationText(toks, k), region);
-    } else if (t.text === 'dlclose' && toks[k + 1]?.text === '(' && lastDlopen > k) {
-      scan.report('dlclose-unload', t, 'dlclose() followed by dlopen() again', region);
-    } else if (t.text === 'strerror_r' && toks[k + 1]?.text === '(' && gnuStrerrorUse(toks, k, functions, charPtrs)) {
-      scan.report('gnu-strerror-r', t, `${declarationText(toks, k)} (result used as char *)`, region);
+    }
+    if ((name === 'symver' || name === '__symver__') && toks.is(k + 1, '(') && toks.text(k + 2).includes('GLIBC_')) {
+      scan.report('symver', toks.pos(k), `${name}(${toks.text(k + 2)})`, region);
+    } else if (name === 'optreset' && toks.is(k - 1, 'int')) {
+      scan.report('optreset', toks.pos(k), statementText(scan, k), region);
+    } else if (name === 'dlclose' && toks.is(k + 1, '(') && (lastOpen ??= lastReopen(toks, functions)) > k) {
+      scan.report('dlclose-unload', toks.pos(k), 'dlclose() followed by dlopen() again', region);
+    } else if (name === 'strerror_r' && toks.is(k + 1, '(') && gnuStrerrorUse(toks, k, functions, () => (charPtrs ??= charPointerNames(toks)))) {
+      scan.report('gnu-strerror-r', toks.pos(k), `${statementText(scan, k)} (result used as char *)`, region);
     }
   }
-  threadStacks(scan, toks, functions);
+  threadStacks(scan, functions);
 }
 
 /** The last call that opens a library: dlopen() itself, or a function of the file that calls dlopen(). */
-function lastReopen(toks: readonly Token[], functions: () => FunctionDef[]): number {
+function lastReopen(toks: TokView, functions: () => FunctionDef[]): number {
   const openers = new Set(['dlopen']);
   let any = false;
   for (let k = 0; k < toks.length; k++) {
-    if (toks[k]?.text !== 'dlopen' || toks[k + 1]?.text !== '(') continue;
+    if (!toks.is(k, 'dlopen') || !toks.is(k + 1, '(')) continue;
     any = true;
     const fn = enclosingFunction(functions(), k);
     if (fn) openers.add(fn.name);
   }
   if (!any) return -1;
   for (let k = toks.length - 1; k >= 0; k--) {
-    const t = toks[k];
-    if (t && openers.has(t.text) && toks[k + 1]?.text === '(') return k;
+    if (toks.kind(k) === 'ident' && toks.is(k + 1, '(') && openers.has(toks.text(k))) return k;
   }
   return -1;
 }
 
-/** The statement holding token `k`, as written (up to the token and a little beyond, for context). */
-function declarationText(toks: readonly Token[], k: number): string {
+/** The statement holding code token `k`, as written, up to its end (or a little beyond `k`). */
+function statementText(scan: FileScan, k: number): string {
+  const toks = scan.code;
   const start = statementStart(toks, k);
   let end = k + 1;
-  while (end < toks.length && toks[end]?.text !== ';' && toks[end]?.text !== '{' && end - start < 24) end++;
-  return toks.slice(start, end).map((t) => t.text).join(' ');
+  while (end < toks.length && !toks.is(end, ';') && !toks.is(end, '{') && end - start < 24) end++;
+  return scan.sourceText(start, Math.max(start, end - 1));
 }
 
 /** Names declared `char *name` (or `const char *name`) anywhere in the file. */
-function charPointerNames(toks: readonly Token[]): Set<string> {
+function charPointerNames(toks: TokView): Set<string> {
   const names = new Set<string>();
   for (let k = 2; k < toks.length; k++) {
-    const t = toks[k];
-    if (t?.kind !== 'ident' || toks[k - 1]?.text !== '*') continue;
-    const type = toks[k - 2]?.text;
-    if (type === 'char' || (type === 'const' && toks[k - 3]?.text === 'char')) names.add(t.text);
+    if (toks.kind(k) !== 'ident' || !toks.is(k - 1, '*')) continue;
+    if (toks.is(k - 2, 'char') || (toks.is(k - 2, 'const') && toks.is(k - 3, 'char'))) names.add(toks.text(k));
   }
   return names;
 }
 
 /** Is the result of the strerror_r call at `k` used as a string (the GNU variant)? */
-function gnuStrerrorUse(toks: readonly Token[], k: number, functions: () => FunctionDef[], charPtrs: Set<string>): boolean {
+function gnuStrerrorUse(toks: TokView, k: number, functions: () => FunctionDef[], charPtrs: () => Set<string>): boolean {
   const close = callArgs(toks, k + 1).at(-1)?.[1] ?? -1;
-  if (close >= 0 && COMPARISONS.has(toks[close + 1]?.text ?? '')) return false;
-  const prev = toks[k - 1];
-  if (!prev) return false;
-  switch (prev.text) {
+  if (close >= 0 && COMPARISONS.has(toks.text(close + 1))) return false;
+  switch (toks.text(k - 1)) {
     case '=': {
-      const start = statementStart(toks, k);
-      const lhs = toks.slice(start, k - 1).map((t) => t.text);
+      const lhs = texts(toks, statementStart(toks, k), k - 1);
       if (lhs.includes('char') && lhs.includes('*')) return true;
       const target = lhs[lhs.length - 1];
-      return lhs.length === 1 && target !== undefined && charPtrs.has(target);
+      return lhs.length === 1 && target !== undefined && charPtrs().has(target);
     }
     case 'return': {
       const fn = enclosingFunction(functions(), k);
       if (!fn) return false;
-      const header = toks.slice(fn.headerStart, fn.nameIdx).map((t) => t.text);
+      const header = texts(toks, fn.headerStart, fn.nameIdx);
       return header.includes('char') && header.includes('*');
     }
     case '(':
-      return !CONDITION_KEYWORDS.has(toks[k - 2]?.text ?? '') && toks[k - 2]?.kind === 'ident';
+      return !CONDITION_KEYWORDS.has(toks.text(k - 2)) && toks.kind(k - 2) === 'ident';
     case ',':
     case '?':
     case ':':
@@ -110,39 +116,45 @@ function gnuStrerrorUse(toks: readonly Token[], k: number, functions: () => Func
 }
 
 /** Thread start routines (third argument of pthread_create) with automatic arrays bigger than musl's stack. */
-function threadStacks(scan: FileScan, toks: readonly Token[], functions: () => FunctionDef[]): void {
+function threadStacks(scan: FileScan, functions: () => FunctionDef[]): void {
+  const toks = scan.code;
   const routines = new Set<string>();
-  let setStack: Token | undefined;
+  let setStack = -1;
+  const { kinds, starts, src } = toks.stream;
+  const idx = toks.idx;
   for (let k = 0; k < toks.length; k++) {
-    const t = toks[k];
-    if (t?.text === 'pthread_attr_setstacksize') setStack ??= t;
-    if (t?.text !== 'pthread_create' || toks[k + 1]?.text !== '(') continue;
+    const si = idx[k] ?? 0;
+    if (kinds[si] !== KIND_CODE.ident || src.charCodeAt(starts[si] ?? 0) !== 112 /* p */) continue;
+    if (setStack < 0 && toks.is(k, 'pthread_attr_setstacksize')) setStack = k;
+    if (!toks.is(k, 'pthread_create') || !toks.is(k + 1, '(')) continue;
     const third = callArgs(toks, k + 1)[2];
     if (!third) continue;
-    const idents = toks.slice(third[0], third[1]).filter((x) => x.kind === 'ident');
-    const name = idents[idents.length - 1]?.text;
-    if (name) routines.add(name);
+    for (let j = third[1] - 1; j >= third[0]; j--) {
+      if (toks.kind(j) !== 'ident') continue;
+      routines.add(toks.text(j));
+      break;
+    }
   }
   if (routines.size === 0) return;
-  const guard = setStack ? { line: scan.locate(setStack).line, text: 'pthread_attr_setstacksize() in the same file' } : undefined;
+  const guard = setStack >= 0 ? { line: scan.locate(toks.pos(setStack)).line, text: 'pthread_attr_setstacksize() in the same file' } : undefined;
   for (const def of functions()) {
     if (!routines.has(def.name)) continue;
     for (const arr of localArrays(toks, def)) {
-      const bytes = arraySize(scan, toks, arr.dims, arr.elementSize);
-      if (bytes === null || bytes <= MUSL_THREAD_STACK) continue;
-      const nameTok = toks[arr.nameIdx];
-      const region = scan.code.regions[arr.nameIdx];
-      if (!nameTok || !region) continue;
-      const construct = `${arr.text} (${formatBytes(bytes)} on the stack of thread routine ${def.name})`;
-      scan.report('thread-stack', nameTok, construct, region, guard);
+      const bytes = arraySize(scan, arr.dims, arr.elementSize);
+      const region = scan.regions[arr.nameIdx];
+      if (bytes === null || bytes <= MUSL_THREAD_STACK || !region) continue;
+      const construct = `${scan.sourceText(arr.start, arr.end - 1)} (${formatBytes(bytes)} on the stack of thread routine ${def.name})`;
+      scan.report('thread-stack', toks.pos(arr.nameIdx), construct, region, guard);
     }
   }
 }
 
-function arraySize(scan: FileScan, toks: readonly Token[], dims: Array<[number, number]>, elementSize: number): number | null {
+function arraySize(scan: FileScan, dims: Array<[number, number]>, elementSize: number): number | null {
   let total = elementSize;
   for (const [a, b] of dims) {
-    const parsed = parseExpr(toks.slice(a, b));
+    const expr: Token[] = [];
+    for (let k = a; k < b; k++) expr.push(scan.code.token(k));
+    const parsed = parseExpr(expr);
     if (!parsed.ok) return null;
     const v = evaluate(parsed.expr, scan.tracker.targetEnv);
     if (v === null) return null;
