@@ -48,6 +48,7 @@ interface PendingRecipe {
 }
 
 const MAX_INCLUDES = 200;
+const MAX_EVALS = 1000;
 
 class Evaluator {
   readonly vars = new Map<string, MakeVar>();
@@ -55,6 +56,7 @@ class Evaluator {
   readonly files: string[] = [];
   readonly pending: PendingRecipe[] = [];
   private chain: string[] = [];
+  private evals = 0;
 
   constructor(
     private readonly tree: TextTree,
@@ -113,12 +115,32 @@ class Evaluator {
         case 'export':
           break;
         case 'other':
-          if (s.text.includes('$(eval')) this.diag(s.loc, 'make.eval', '$(eval ...) is not evaluated by the audit', s.text);
+          this.other(s.text, s.loc, uncertain);
           rule = undefined;
           break;
       }
     }
     if (stack.length > 0) this.diag(stmts.at(-1)!.loc, 'make.missing-endif', 'a conditional has no endif');
+  }
+
+  /**
+   * A line that is neither a rule nor an assignment: usually `$(eval ...)` (often in a `foreach` over a `call`ed
+   * template). It is expanded now, and the text each `eval` makes is read as makefile text at this place.
+   */
+  private other(text: string, loc: MakeLoc, uncertain: boolean): void {
+    if (uncertain) return;
+    const st: ExpandState = { ...newState(this.vars), evalHook: (made) => this.evalText(made, loc) };
+    expand(text, st);
+    if (st.unresolved.length > 0 && text.includes('$(eval')) {
+      this.diag(loc, 'make.eval', `$(eval ...) cannot be evaluated: ${st.unresolved.join('; ')}`, text);
+    }
+  }
+
+  private evalText(text: string, loc: MakeLoc): void {
+    if (++this.evals > MAX_EVALS) return;
+    const { stmts, diagnostics } = parseMakefile(text, loc.file);
+    for (const d of diagnostics) this.diagnostics.push({ ...d, loc });
+    this.run(stmts.map((s) => ({ ...s, loc })));
   }
 
   private conditional(stack: Frame[], s: MakeStmt & { kind: 'if' | 'else' | 'endif' }): void {

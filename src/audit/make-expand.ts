@@ -23,6 +23,8 @@ export interface ExpandState {
    * a later reader (the shell parser) can tell exactly which parts of the text are not final.
    */
   mark?: (orig: string, reasons: readonly string[]) => string;
+  /** Reads makefile text made by `$(eval ...)` at this point; without it `eval` stays unresolved. */
+  evalHook?: (text: string) => void;
 }
 
 /** Variables make defines itself, as a plain `make` with a clean environment sees them. */

@@ -73,8 +73,8 @@ const PURE: Record<string, { max: number; fn: (a: string[]) => string }> = {
 };
 
 /** Functions that need something make runs or reads (a shell, the file system, make's own parser). */
-const UNRESOLVED = new Set(['shell', 'wildcard', 'realpath', 'abspath', 'eval', 'error', 'file', 'guile', 'let']);
-const CONTROL = new Set(['if', 'or', 'and', 'foreach', 'call', 'value', 'origin', 'flavor']);
+const UNRESOLVED = new Set(['shell', 'wildcard', 'realpath', 'abspath', 'error', 'file', 'guile', 'let']);
+const CONTROL = new Set(['if', 'or', 'and', 'foreach', 'call', 'value', 'origin', 'flavor', 'eval']);
 
 export function isFunction(name: string): boolean {
   return name in PURE || UNRESOLVED.has(name) || CONTROL.has(name);
@@ -146,6 +146,13 @@ function control(name: string, argText: string, orig: string, st: ExpandState): 
     }
     case 'call':
       return callUser(argText, orig, st);
+    case 'eval': {
+      if (!st.evalHook) break;
+      const text = expandAll([argText], st);
+      if (!text) return orig;
+      st.evalHook(text[0]!);
+      return '';
+    }
     case 'value':
     case 'origin':
     case 'flavor': {
@@ -157,9 +164,10 @@ function control(name: string, argText: string, orig: string, st: ExpandState): 
       return v ? v.flavor : 'undefined';
     }
     default:
-      note(st, [`$(${name} ...) is not evaluated by the audit`]);
-      return orig;
+      break;
   }
+  note(st, [`$(${name} ...) is not evaluated by the audit`]);
+  return orig;
 }
 
 function withLocals<T>(st: ExpandState, locals: Map<string, string>, fn: () => T): T {

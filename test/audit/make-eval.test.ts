@@ -159,6 +159,29 @@ test('conditionals: ifeq/ifneq/ifdef/ifndef, else, else-if chains, nesting; unkn
   assert.match(e.unresolved[0]!, /E is set under a condition that cannot be evaluated \(Makefile:25\)/);
 });
 
+test('$(eval) of a called template (in a foreach) defines rules and variables at its place', () => {
+  const r = make(
+    [
+      'FMLIB_REPO = https://github.com/nxp-qoriq/fmlib',
+      'FMC_REPO = https://github.com/nxp-qoriq/fmc',
+      'define CLONE_template',
+      '$(1)_DIR = sources/$(2)',
+      'sources/$(2):',
+      '\tgit clone -b $$(NXP_TAG) $$($(1)_REPO) $$@',
+      'endef',
+      '$(foreach p,FMLIB:fmlib FMC:fmc,$(eval $(call CLONE_template,$(word 1,$(subst :, ,$(p))),$(word 2,$(subst :, ,$(p))))))',
+      'NXP_TAG = lf-6.1',
+      '$(eval $(shell cat more.mk))',
+    ].join('\n'),
+  );
+  assert.equal(value(r, 'FMC_DIR'), 'sources/fmc');
+  assert.deepEqual(r.recipes.map((x) => [x.loc.line, x.target, x.text]), [
+    [8, 'sources/fmlib', 'git clone -b lf-6.1 https://github.com/nxp-qoriq/fmlib sources/fmlib'],
+    [8, 'sources/fmc', 'git clone -b lf-6.1 https://github.com/nxp-qoriq/fmc sources/fmc'],
+  ]);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line]), [['make.eval', 10]]);
+});
+
 test('target-specific variables are ignored; continuations and comments are handled', () => {
   const r = make(
     ['TAG = v1 # the tag', 'fmlib: TAG = other', 'LIST = a \\', '       b \\', '   c', 'HASH = a\\#b', '# TAG = commented'].join('\n'),
