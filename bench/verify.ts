@@ -28,13 +28,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-/** Run under /usr/bin/time to get the peak RSS (KiB) as well as the wall time. */
+const TIME = '/usr/bin/time';
+
+/** Wall time, and the peak RSS (KiB) when GNU time is installed (else 0). */
 async function timed(argv: string[], cwd: string): Promise<{ ms: number; rssKiB: number }> {
+  const haveTime = await fs.access(TIME).then(() => true, () => false);
   const rssFile = path.join(os.tmpdir(), `tarsmith-bench-rss-${process.pid}`);
+  const full = haveTime ? [TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
   const t0 = process.hrtime.bigint();
-  const r = await exec(['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv], { cwd, capture: true });
+  const r = await exec(full, { cwd, capture: true });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
+  if (!haveTime) return { ms, rssKiB: 0 };
   const rssKiB = Number((await fs.readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
   await fs.rm(rssFile, { force: true });
   return { ms, rssKiB };

@@ -11,7 +11,7 @@ import type { Manifest, Source } from '../manifest/types.js';
 import type { Via } from './fetch.js';
 import { LOCK_FILE, PACKAGES_DIR, canonicalJson, emptyLock, readLock, writeLock, type Lock, type LockedFile, type LockedSource } from './lock.js';
 import { REJECTED_DIR } from './mismatch.js';
-import { frozenFailure, localTarget, vendorGit, vendorLocal, vendorUrl, whereOf, type VendorContext } from './sources.js';
+import { fileNameFromUrl, frozenFailure, localTarget, vendorGit, vendorLocal, vendorUrl, whereOf, type VendorContext } from './sources.js';
 
 export interface VendorOptions {
   frozen?: boolean;
@@ -129,6 +129,8 @@ async function vendorSource(ctx: VendorContext, s: Source): Promise<{ entry: Loc
 interface Job {
   kind: VendorItem['kind'];
   name: string;
+  /** The file it will be vendored to, when known before fetching (not for git: it names the commit). */
+  planned?: string;
   run: () => Promise<{ entry: LockedFile; via: Via }>;
   old: LockedFile | undefined;
   store: (lock: Lock, entry: LockedFile) => void;
@@ -136,9 +138,10 @@ interface Job {
 
 function jobs(ctx: VendorContext): Job[] {
   const m = ctx.manifest;
-  const out: Job[] = m.sources.map((s) => ({
+  const out: Job[] = m.sources.map((s): Job => ({
     kind: 'source',
     name: s.name,
+    ...plannedFile(s),
     run: () => vendorSource(ctx, s),
     old: ctx.old.sources[s.name],
     store: (lock, e) => (lock.sources[s.name] = e as LockedSource),
@@ -150,6 +153,7 @@ function jobs(ctx: VendorContext): Job[] {
     out.push({
       kind: 'patch',
       name: p,
+      planned: localTarget(p),
       run: async () => {
         const r = await vendorLocal(ctx, {
           path: p, label: `patch ${p}`, ...(locked ? { locked } : {}), where: whereOf(m, `/sources/${i}/patches/${j}`),
@@ -167,6 +171,7 @@ function jobs(ctx: VendorContext): Job[] {
     out.push({
       kind: 'rootfs',
       name: rootfs,
+      planned: localTarget(rootfs),
       run: async () => {
         const r = await vendorLocal(ctx, {
           path: rootfs, label: 'builder rootfs', ...(locked ? { locked } : {}), where: whereOf(m, '/builder/rootfs'),
@@ -181,20 +186,36 @@ function jobs(ctx: VendorContext): Job[] {
   return out;
 }
 
-function checkDuplicateFiles(items: readonly VendorItem[]): void {
+function plannedFile(s: Source): { planned?: string } {
+  const o = s.origin;
+  switch (o.kind) {
+    case 'url':
+      return { planned: `${PACKAGES_DIR}/${fileNameFromUrl(o.url, s.name)}` };
+    case 'file':
+      return { planned: localTarget(o.file) };
+    case 'git':
+      return {};
+    default:
+      return unreachable(o, 'source origin');
+  }
+}
+
+/** Two inputs that would land on one file are refused before anything is fetched. */
+function checkClashes(list: readonly Job[]): void {
   const seen = new Map<string, string>();
-  for (const it of items) {
-    const prev = seen.get(it.file);
-    if (prev !== undefined && prev !== `${it.kind} ${it.name}`) {
+  for (const j of list) {
+    if (j.planned === undefined) continue;
+    const prev = seen.get(j.planned);
+    if (prev !== undefined) {
       fail({
         code: 'vendor.file-clash',
-        message: `${it.kind} ${it.name} and ${prev} both vendor to ${it.file}`,
+        message: `${j.kind} ${j.name} and ${prev} would both be vendored to ${j.planned}`,
         exit: ExitCode.usage,
-        value: it.file,
-        hint: 'rename one of the files (for url sources, the file name comes from the last part of the URL)',
+        value: j.planned,
+        hint: 'rename one of the files (for url sources, the file name is the last part of the URL)',
       });
     }
-    seen.set(it.file, `${it.kind} ${it.name}`);
+    seen.set(j.planned, `${j.kind} ${j.name}`);
   }
 }
 
@@ -214,7 +235,9 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
   const final: Lock = { lockVersion: 1, sources: {}, patches: {}, ...(old.toolchain ? { toolchain: old.toolchain } : {}) };
   const items: VendorItem[] = [];
   const failures: Failure[] = [];
-  for (const job of jobs(ctx)) {
+  const todo = jobs(ctx);
+  checkClashes(todo);
+  for (const job of todo) {
     try {
       const { entry, via } = await job.run();
       const changed = !sameEntry(job.old, entry);
@@ -230,7 +253,6 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
     }
   }
   if (failures.length) throw new TarsmithError(failures);
-  checkDuplicateFiles(items);
   const lockChanged = canonicalJson(final) !== canonicalJson(old);
   if (lockChanged && ctx.frozen) fail(frozenFailure('the project', 'inputs were added or removed since the lock was written'));
   if (!ctx.frozen) await writeLock(manifest.dir, final);

@@ -217,13 +217,29 @@ test('--frozen fails without a lock and when a source is new, and writes nothing
     assert.equal(ok.items[0]?.via, 'cache');
     await writeManifest(p.dir, [
       { name: 'zlib', url: `${s.base}/files/zlib-1.3.tar.gz` },
-      { name: 'more', url: `${s.base}/files/zlib-1.3.tar.gz?v=2` },
+      { name: 'more', url: `${s.base}/files/more-1.tar.gz` },
     ]);
     const hits = s.hits.length;
     const e2 = await failureOf(run(p, { frozen: true }));
     assert.match(e2.failures[0]?.message ?? '', /source "more" would change tarsmith\.lock/);
     assert.equal(s.hits.length, hits, 'no download for a source the lock does not know');
     assert.equal(await fs.readFile(path.join(p.dir, 'tarsmith.lock'), 'utf8'), before);
+  } finally {
+    await done();
+  }
+});
+
+test('two sources that would land on one file are refused before anything is fetched', async () => {
+  const { p, s, done } = await setup('clash');
+  try {
+    await writeManifest(p.dir, [
+      { name: 'a', url: `${s.base}/files/zlib-1.3.tar.gz` },
+      { name: 'b', url: `${s.base}/redirect/1/zlib-1.3.tar.gz` },
+    ]);
+    const e = await failureOf(run(p));
+    assert.equal(e.failures[0]?.code, 'vendor.file-clash');
+    assert.equal(e.exit, 2);
+    assert.deepEqual(s.hits, []);
   } finally {
     await done();
   }
