@@ -4,6 +4,7 @@
  * set in the script stay unresolved; nothing is guessed from the environment.
  */
 import sh from 'mvdan-sh';
+import { unreachable } from '../core/errors.js';
 import type { Resolved } from './fetch-types.js';
 
 const OPERATORS = [':-', ':=', ':+', ':?', '##', '%%', '-', '=', '+', '?', '#', '%'] as const;
@@ -89,6 +90,8 @@ export class ParamResolver {
         const r = removeAffix(v.text, arg.text, op);
         return r === undefined ? unknown(`pattern ${arg.text} is not evaluated by the audit`) : r;
       }
+      default:
+        return unreachable(op, 'parameter operator');
     }
   }
 }

@@ -5,6 +5,7 @@
  * recipes, which are expanded at the end with the final variable values and the automatic variables of their rule.
  */
 import * as posix from 'node:path/posix';
+import { unreachable } from '../core/errors.js';
 import { expand, newState, note, type ExpandState } from './make-expand.js';
 import { words } from './make-functions.js';
 import { parseMakefile } from './make-lines.js';
@@ -118,6 +119,8 @@ class Evaluator {
           this.other(s.text, s.loc, uncertain);
           rule = undefined;
           break;
+        default:
+          unreachable(s, 'make statement');
       }
     }
     if (stack.length > 0) this.diag(stmts.at(-1)!.loc, 'make.missing-endif', 'a conditional has no endif');
@@ -218,6 +221,8 @@ class Evaluator {
         return this.append(s.value, old, set);
       case '!=':
         return void set({ flavor: 'simple', value: `$(shell ${s.value})`, unresolved: [`${name} is set by a shell command (!=)`] });
+      default:
+        unreachable(s.op, 'assignment operator');
     }
   }
 

@@ -9,6 +9,7 @@
  *   SHIMS_ROOT/urlmap                (0644)   one row per answered URL; files relative to PACKAGES_DIR
  * The scripts honour TARSMITH_SHIMS_ROOT and TARSMITH_PACKAGES to run from other places (tests, hosts).
  */
+import { unreachable } from '../core/errors.js';
 import type { Manifest, Source } from '../manifest/types.js';
 import { LIB_SCRIPT } from './script-lib.js';
 import { CURL_SCRIPT, WGET_SCRIPT } from './script-get.js';
@@ -100,6 +101,8 @@ function providedUrls(source: Source): string[] {
       return [source.origin.git];
     case 'file':
       return [];
+    default:
+      return unreachable(source.origin, 'source origin');
   }
 }
 
