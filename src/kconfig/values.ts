@@ -8,10 +8,10 @@
  * their value from the `.config` instead, and are marked `fromConfig`.
  */
 import { unreachable } from '../core/errors.js';
-import type { SymbolType, Tristate } from './ast.js';
+import type { Operand, SymbolType, Tristate } from './ast.js';
 import type { ConfigLine, ParsedConfig } from './fragment.js';
 import { renderValue } from './fragment.js';
-import { M, N, Y, cStrtol, evalExpr, hasUnknown, triAnd, triOr, type SymValue, type ValueSource } from './eval.js';
+import { M, N, Y, cStrtol, evalExpr, hasUnknown, triAnd, triName, triOr, type SymValue, type ValueSource } from './eval.js';
 import type { KconfigModel, SymbolModel } from './model.js';
 
 /** A user value after the kernel's type check (`conf_set_sym_val`), or why it was refused. */
@@ -203,12 +203,27 @@ export class Calculator implements ValueSource {
       const e = d ? s.defaults[d.index]?.value : undefined;
       if (e && (e.kind === 'sym' || e.kind === 'tri' || e.kind === 'str' || e.kind === 'unknown')) {
         st.written = true;
-        const src = e.kind === 'sym' ? this.calc(e.name).value.val : e.kind === 'tri' ? ['n', 'm', 'y'][e.value] : e.kind === 'str' ? e.value : '';
-        st.value = { tri: N, val: src ?? '' };
+        st.value = { tri: N, val: this.operandVal(e) };
       }
     }
     const r = this.rangeCheck(s, st.value.val);
     if (r) st.value = { tri: N, val: r.clampedTo };
+  }
+
+  /** The string value (`curr.val`) of an operand's symbol: a defined symbol's value, else the constant's text. */
+  operandVal(o: Operand): string {
+    switch (o.kind) {
+      case 'sym':
+        return this.calc(o.name).value.val;
+      case 'tri':
+        return triName(o.value);
+      case 'str':
+        return o.value;
+      case 'unknown':
+        return '';
+      default:
+        return unreachable(o, 'operand');
+    }
   }
 
   /** `sym_validate_range`: the active range and, when `val` is outside it, the bound it is clamped to. */
@@ -218,12 +233,10 @@ export class Calculator implements ValueSource {
     const range = s.ranges.find((r) => this.eval(r.visible) !== N);
     if (!range) return undefined;
     const num = (t: string, b: 10 | 16): bigint => cStrtol(t, b, false).value;
-    const bound = (o: typeof range.min): { text: string; n: bigint } => {
-      const name = o.kind === 'sym' ? o.name : o.kind === 'str' ? o.value : o.kind === 'tri' ? ['n', 'm', 'y'][o.value] ?? '' : '';
-      const ms = this.model.symbols.get(name);
-      const text = this.calc(name).value.val;
-      const b = ms?.type === 'int' ? 10 : ms?.type === 'hex' ? 16 : base;
-      return { text, n: num(text, b) };
+    const bound = (o: Operand): { text: string; n: bigint } => {
+      const t = o.kind === 'sym' ? this.model.symbols.get(o.name)?.type : undefined;
+      const text = this.operandVal(o);
+      return { text, n: num(text, t === 'int' ? 10 : t === 'hex' ? 16 : base) };
     };
     const v = num(val, base);
     const lo = bound(range.min);
@@ -238,8 +251,7 @@ export class Calculator implements ValueSource {
     if (s.type !== 'int' && s.type !== 'hex') return undefined;
     const range = s.ranges.find((r) => this.eval(r.visible) !== N);
     if (!range) return undefined;
-    const text = (o: typeof range.min): string => (o.kind === 'sym' ? this.calc(o.name).value.val : o.kind === 'str' ? o.value : o.kind === 'unknown' ? o.text : ['n', 'm', 'y'][o.value] ?? '');
-    return { min: text(range.min), max: text(range.max) };
+    return { min: this.operandVal(range.min), max: this.operandVal(range.max) };
   }
 
   /** `sym_calc_choice`: the chosen member is `y`, every other visible member `n`. */
