@@ -43,10 +43,10 @@ export async function scanDir(dir: string): Promise<Need[]> {
   for (const file of await candidates(dir)) {
     const st = await fs.stat(file);
     if (st.size > MAX_FILE) continue;
-    const rel = path.relative(process.cwd(), file) || file;
+    // Locations use the path as the user spelled DIR (`proj/scripts/pack.sh`).
     const text = await fs.readFile(file, 'utf8');
-    if (isMakefile(file)) needs.push(...(await makefileNeeds(text, rel)));
-    else if (isShellScript(file, text.slice(0, 200))) needs.push(...(await scriptNeeds(text, rel)));
+    if (isMakefile(file)) needs.push(...(await makefileNeeds(text, file)));
+    else if (isShellScript(file, text.slice(0, 200))) needs.push(...(await scriptNeeds(text, file)));
   }
   return needs;
 }
