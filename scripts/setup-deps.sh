@@ -12,6 +12,7 @@ PKGS=(
   git gcc make libc6-dev flex bison bc libelf-dev libssl-dev
   xz-utils zstd bzip2 gzip tar coreutils curl
   patch              # convert apk: its unified diff must apply with patch(1)
+  time               # /usr/bin/time: peak RSS in bench/normalize.ts
 )
 
 SUDO=()

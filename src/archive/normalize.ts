@@ -1,89 +1,151 @@
 /**
- * Deterministic repack. Pass 1 streams the input once: member names are checked (as for extraction), VCS
- * folders dropped, metadata kept in memory (a few hundred bytes per member) and file bodies appended to one
- * spill file beside the output. Pass 2 writes members sorted by name (byte order) from the spill file through a
- * fixed compressor into a temp file that is renamed into place. Peak memory is the metadata, not the contents.
+ * Deterministic repack. Members are written sorted by name (byte order of the UTF-8 name, without the folder's
+ * trailing slash), with every folder that a deeper member implies.
+ *
+ * Fast path (one pass): most tarballs (git archive, kernel.org, GNU tar --sort=name) are already in that order,
+ * so the input is streamed straight through: decompress → check → pack → compress, with nothing held in memory.
+ * As soon as a member arrives out of order (or twice), that attempt is dropped and the spill path runs.
+ * Spill path (two passes): bodies are appended to one spill file beside the output and metadata kept in memory
+ * (a few hundred bytes per member); then members are written in order, each body read back from the spill file.
+ * Both paths produce the same bytes. Peak memory is the metadata, never the contents.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { promises as fs } from 'node:fs';
 import { ExitCode, fail, ioFailure, isTarsmithError, TarsmithError, unreachable, type Failure } from '../core/errors.js';
 import { tempSibling } from '../core/fs-atomic.js';
-import { checkWritable, createCompressor } from './codec.js';
+import { checkWritable } from './codec.js';
 import { detectFormat } from './detect.js';
 import { memberFailure } from './failures.js';
+import { emit, writePacked, type OutMember, type TarPack } from './pack-writer.js';
 import { checkMemberPath, DEFAULT_MAX_DEPTH, splitName, type PathRules } from './paths.js';
 import { readEntriesOf } from './read.js';
 import { Spill, type SpillRef } from './spill.js';
-import type { ArchiveEntry, NormalizeOptions, NormalizeResult } from './types.js';
+import type { ArchiveEntry, ArchiveFormat, NormalizeOptions, NormalizeResult } from './types.js';
 
-/** A member as it will be written. `body.offset` identifies hardlinked copies of one file. */
-type Member =
+/** An input member after the name checks: where it goes, and its clamped mtime. */
+type Checked = { kind: 'skip' } | { kind: 'fail'; failure: Failure } | { kind: 'member'; rel: string; mtime: number };
+
+function check(e: ArchiveEntry, rules: PathRules, input: string, epoch: number): Checked {
+  const v = checkMemberPath(e.path, rules);
+  if (v.kind === 'skip') return { kind: 'skip' };
+  if (v.kind === 'refuse') return { kind: 'fail', failure: memberFailure(input, v.code, e.path, v.why) };
+  if (e.type === 'other') {
+    return { kind: 'fail', failure: memberFailure(input, 'archive.special-file', e.path, `${e.rawType ?? 'special file'} members are not packed`) };
+  }
+  return { kind: 'member', rel: v.rel, mtime: Math.max(0, Math.min(e.mtime ?? epoch, epoch)) };
+}
+
+function hardlinkFailure(input: string, e: ArchiveEntry): Failure {
+  return memberFailure(input, 'archive.link-escape', e.path, `hardlink target "${e.linkname ?? ''}" is not a file earlier in the archive`);
+}
+
+function rulesOf(opts: NormalizeOptions): PathRules {
+  return { strip: 0, dropVcs: opts.dropVcs ?? true, maxDepth: DEFAULT_MAX_DEPTH };
+}
+
+class Unsorted extends Error {}
+
+/** A file as written: hardlinked copies share `first`, the smallest name, which carries the body. */
+interface FileInfo {
+  exec: boolean;
+  size: number;
+  first: string;
+}
+
+/** Fast path: stream members straight into `pack`; throws Unsorted when the input is not in output order. */
+async function streamInOrder(input: string, format: ArchiveFormat, opts: NormalizeOptions, pack: TarPack): Promise<Failure[]> {
+  const epoch = opts.sourceDateEpoch;
+  const failures: Failure[] = [];
+  const dirs = new Set<string>();
+  const files = new Map<string, FileInfo>();
+  let last: Buffer | undefined;
+  const next = async (name: string, m: OutMember, body?: AsyncIterable<Buffer>): Promise<void> => {
+    const b = Buffer.from(name, 'utf8');
+    if (last !== undefined && Buffer.compare(b, last) <= 0) throw new Unsorted();
+    last = b;
+    if (failures.length === 0) await emit(pack, name, m, body);
+  };
+  for await (const e of readEntriesOf(input, format)) {
+    const c = check(e, rulesOf(opts), input, epoch);
+    if (c.kind === 'skip') continue;
+    if (c.kind === 'fail') {
+      failures.push(c.failure);
+      continue;
+    }
+    const parts = c.rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (dirs.has(dir)) continue;
+      dirs.add(dir);
+      await next(dir, { kind: 'dir', mtime: epoch });
+    }
+    switch (e.type) {
+      case 'directory':
+        dirs.add(c.rel);
+        await next(c.rel, { kind: 'dir', mtime: c.mtime });
+        break;
+      case 'symlink':
+        await next(c.rel, { kind: 'symlink', mtime: c.mtime, target: e.linkname ?? '' });
+        break;
+      case 'file': {
+        const exec = (e.mode & 0o111) !== 0;
+        files.set(c.rel, { exec, size: e.size, first: c.rel });
+        await next(c.rel, { kind: 'file', mtime: c.mtime, exec, size: e.size }, e.body);
+        break;
+      }
+      case 'link': {
+        const t = files.get(splitName(e.linkname ?? '').join('/'));
+        if (!t) {
+          failures.push(hardlinkFailure(input, e));
+          break;
+        }
+        files.set(c.rel, t);
+        const m: OutMember = t.size > 0 ? { kind: 'link', mtime: c.mtime, exec: t.exec, target: t.first } : { kind: 'file', mtime: c.mtime, exec: t.exec, size: 0 };
+        await next(c.rel, m);
+        break;
+      }
+      case 'other':
+        break; // refused by check()
+      default:
+        unreachable(e.type, 'entry type');
+    }
+  }
+  return failures;
+}
+
+/** A member of the spill path. `body.offset` identifies hardlinked copies of one file. */
+type Spilled =
   | { kind: 'dir'; mtime: number }
   | { kind: 'file'; mtime: number; exec: boolean; body: SpillRef }
   | { kind: 'symlink'; mtime: number; target: string };
 
-interface Collected {
-  members: Map<string, Member>;
-  failures: Failure[];
-}
-
-function clamp(mtime: number | undefined, epoch: number): number {
-  return Math.max(0, Math.min(mtime ?? epoch, epoch));
-}
-
-async function collectMember(e: ArchiveEntry, rel: string, epoch: number, spill: Spill, into: Collected, input: string): Promise<void> {
-  const mtime = clamp(e.mtime, epoch);
-  switch (e.type) {
-    case 'directory':
-      into.members.set(rel, { kind: 'dir', mtime });
-      return;
-    case 'file':
-      into.members.set(rel, { kind: 'file', mtime, exec: (e.mode & 0o111) !== 0, body: await spill.append(e.body) });
-      return;
-    case 'symlink':
-      into.members.set(rel, { kind: 'symlink', mtime, target: e.linkname ?? '' });
-      return;
-    case 'link': {
-      const target = into.members.get(splitName(e.linkname ?? '').join('/'));
-      if (target?.kind !== 'file') {
-        into.failures.push(memberFailure(input, 'archive.link-escape', e.path, `hardlink target "${e.linkname ?? ''}" is not a file earlier in the archive`));
-        return;
-      }
-      into.members.set(rel, { ...target, mtime });
-      return;
-    }
-    case 'other':
-      into.failures.push(memberFailure(input, 'archive.special-file', e.path, `${e.rawType ?? 'special file'} members are not packed`));
-      return;
-    default:
-      return unreachable(e.type, 'entry type');
-  }
-}
-
-/** Pass 1: read every member, spill bodies, check names. */
-async function collect(input: string, opts: NormalizeOptions, spill: Spill): Promise<Collected> {
-  const format = await detectFormat(input);
-  const rules: PathRules = { strip: 0, dropVcs: opts.dropVcs ?? true, maxDepth: DEFAULT_MAX_DEPTH };
-  const into: Collected = { members: new Map(), failures: [] };
+/** Spill path, pass 1: read every member, spill bodies, check names. */
+async function collect(input: string, format: ArchiveFormat, opts: NormalizeOptions, spill: Spill): Promise<{ members: Map<string, Spilled>; failures: Failure[] }> {
+  const members = new Map<string, Spilled>();
+  const failures: Failure[] = [];
   for await (const e of readEntriesOf(input, format)) {
-    const v = checkMemberPath(e.path, rules);
-    if (v.kind === 'skip') continue;
-    if (v.kind === 'refuse') {
-      into.failures.push(memberFailure(input, v.code, e.path, v.why));
+    const c = check(e, rulesOf(opts), input, opts.sourceDateEpoch);
+    if (c.kind === 'skip') continue;
+    if (c.kind === 'fail') {
+      failures.push(c.failure);
       continue;
     }
-    await collectMember(e, v.rel, opts.sourceDateEpoch, spill, into, input);
+    if (e.type === 'directory') members.set(c.rel, { kind: 'dir', mtime: c.mtime });
+    else if (e.type === 'symlink') members.set(c.rel, { kind: 'symlink', mtime: c.mtime, target: e.linkname ?? '' });
+    else if (e.type === 'file') members.set(c.rel, { kind: 'file', mtime: c.mtime, exec: (e.mode & 0o111) !== 0, body: await spill.append(e.body) });
+    else if (e.type === 'link') {
+      const target = members.get(splitName(e.linkname ?? '').join('/'));
+      if (target?.kind === 'file') members.set(c.rel, { ...target, mtime: c.mtime });
+      else failures.push(hardlinkFailure(input, e));
+    }
   }
-  for (const rel of [...into.members.keys()]) {
+  for (const rel of [...members.keys()]) {
     const parts = rel.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (!into.members.has(dir)) into.members.set(dir, { kind: 'dir', mtime: opts.sourceDateEpoch });
+      if (!members.has(dir)) members.set(dir, { kind: 'dir', mtime: opts.sourceDateEpoch });
     }
   }
-  return into;
+  return { members, failures };
 }
 
 /** Member names in byte order of their UTF-8 encoding. */
@@ -94,57 +156,56 @@ export function sortedNames(names: Iterable<string>): string[] {
     .map((b) => b.toString('utf8'));
 }
 
-type TarPack = import('tar-stream').Pack;
-
-function entryDone(pack: TarPack, header: Partial<import('tar-stream').Header> & { name: string }): { sink: NodeJS.WritableStream; done: Promise<void> } {
-  let sink!: NodeJS.WritableStream;
-  const done = new Promise<void>((resolve, reject) => {
-    sink = pack.entry(header, (err) => (err ? reject(err) : resolve())) as unknown as NodeJS.WritableStream;
-  });
-  return { sink, done };
-}
-
-async function writeBody(sink: NodeJS.WritableStream, chunks: AsyncIterable<Buffer>): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', resolve));
-  }
-  sink.end();
-}
-
-/** Pass 2: write the members in order into the tar packer. */
-async function packMembers(pack: TarPack, members: Map<string, Member>, spill: Spill): Promise<void> {
+/** Spill path, pass 2: write the members in order. */
+async function packSpilled(pack: TarPack, members: Map<string, Spilled>, spill: Spill): Promise<void> {
   const firstName = new Map<number, string>();
   for (const name of sortedNames(members.keys())) {
-    const m = members.get(name) as Member;
-    const base = { name, mtime: new Date(m.mtime * 1000), uid: 0, gid: 0, uname: '', gname: '' };
-    switch (m.kind) {
-      case 'dir':
-        await entryDone(pack, { ...base, name: `${name}/`, type: 'directory', mode: 0o755 }).done;
-        break;
-      case 'symlink':
-        await entryDone(pack, { ...base, type: 'symlink', mode: 0o777, linkname: m.target }).done;
-        break;
-      case 'file': {
-        const mode = m.exec ? 0o755 : 0o644;
-        const first = m.body.size > 0 ? firstName.get(m.body.offset) : undefined;
-        if (first !== undefined) {
-          await entryDone(pack, { ...base, type: 'link', mode, linkname: first }).done;
-          break;
-        }
-        firstName.set(m.body.offset, name);
-        const { sink, done } = entryDone(pack, { ...base, type: 'file', mode, size: m.body.size });
-        await writeBody(sink, spill.read(m.body));
-        await done;
-        break;
-      }
-      default:
-        unreachable(m, 'member');
+    const m = members.get(name) as Spilled;
+    if (m.kind !== 'file') {
+      await emit(pack, name, m);
+      continue;
     }
+    const first = m.body.size > 0 ? firstName.get(m.body.offset) : undefined;
+    if (first !== undefined) {
+      await emit(pack, name, { kind: 'link', mtime: m.mtime, exec: m.exec, target: first });
+      continue;
+    }
+    firstName.set(m.body.offset, name);
+    await emit(pack, name, { kind: 'file', mtime: m.mtime, exec: m.exec, size: m.body.size }, spill.read(m.body));
   }
-  pack.finalize();
+}
+
+async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOptions, output: string, tmp: string): Promise<NormalizeResult> {
+  const spillPath = tempSibling(output, 'spill');
+  let spill: Spill | undefined;
+  try {
+    spill = await Spill.create(spillPath);
+    const { members, failures } = await collect(input, format, opts, spill);
+    if (failures.length > 0) throw new TarsmithError(failures);
+    await spill.seal();
+    const s = spill;
+    return await writePacked(tmp, opts.format, (pack) => packSpilled(pack, members, s));
+  } finally {
+    await spill?.close();
+    await fs.rm(spillPath, { force: true });
+  }
+}
+
+async function viaStream(input: string, format: ArchiveFormat, opts: NormalizeOptions, tmp: string): Promise<NormalizeResult | 'unsorted'> {
+  try {
+    return await writePacked(tmp, opts.format, async (pack) => {
+      const failures = await streamInOrder(input, format, opts, pack);
+      if (failures.length > 0) throw new TarsmithError(failures);
+    });
+  } catch (e) {
+    if (!(e instanceof Unsorted)) throw e;
+    await fs.rm(tmp, { force: true });
+    return 'unsorted';
+  }
 }
 
 function checkOptions(opts: NormalizeOptions): void {
+  checkWritable(opts.format);
   if (!Number.isSafeInteger(opts.sourceDateEpoch) || opts.sourceDateEpoch < 0) {
     fail({
       code: 'usage.bad-source-date-epoch',
@@ -156,57 +217,25 @@ function checkOptions(opts: NormalizeOptions): void {
   }
 }
 
-/** Pack, compress and write to a temp file; returns the temp file's sha256 and size. */
-async function writeOutput(tmp: string, opts: NormalizeOptions, members: Map<string, Member>, spill: Spill): Promise<NormalizeResult> {
-  const { default: tarStream } = await import('tar-stream');
-  const stages = await createCompressor(opts.format);
-  const pack = tarStream.pack();
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  const out = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-  const producer = packMembers(pack, members, spill).catch((e: unknown) => {
-    pack.destroy(e as Error);
-    throw e;
-  });
-  const consumer = pipeline([Readable.from(pack as unknown as AsyncIterable<Buffer>), ...stages, tap, out]);
-  await Promise.all([producer, consumer]);
-  const fh = await fs.open(tmp, 'r+');
-  await fh.sync().finally(() => fh.close());
-  return { sha256: hash.digest('hex'), size };
-}
-
 /**
  * Repack `input` (any readable format) into `output` deterministically: members sorted by name, mtimes clamped
  * to `sourceDateEpoch`, uid/gid 0 with empty names, modes 0755 (folders, executables) / 0644 / 0777 (symlinks),
- * no per-machine pax records, VCS folders dropped, fixed compressor settings. Written atomically.
+ * no per-machine pax records, VCS folders dropped, fixed compressor settings. Written atomically. Unsafe member
+ * names (absolute, `..`), special files and dangling hardlinks fail, each named (exit 2).
  */
 export async function normalize(input: string, output: string, opts: NormalizeOptions): Promise<NormalizeResult> {
   checkOptions(opts);
-  checkWritable(opts.format);
-  const spillPath = tempSibling(output, 'spill');
+  const format = await detectFormat(input);
   const tmp = tempSibling(output);
-  let spill: Spill | undefined;
   try {
-    spill = await Spill.create(spillPath);
-    const { members, failures } = await collect(input, opts, spill);
-    if (failures.length > 0) throw new TarsmithError(failures);
-    await spill.seal();
-    const result = await writeOutput(tmp, opts, members, spill);
+    const streamed = await viaStream(input, format, opts, tmp);
+    const result: NormalizeResult =
+      streamed === 'unsorted' ? { ...(await viaSpill(input, format, opts, output, tmp)), method: 'spill' } : { ...streamed, method: 'stream' };
     await fs.rename(tmp, output);
     return result;
   } catch (e) {
     await fs.rm(tmp, { force: true });
     if (isTarsmithError(e)) throw e;
     return fail(ioFailure(e, 'cannot normalize into', output));
-  } finally {
-    await spill?.close();
-    await fs.rm(spillPath, { force: true });
   }
 }

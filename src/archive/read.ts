@@ -43,7 +43,7 @@ async function openTarBytes(
   format: ArchiveFormat,
 ): Promise<{ source: Readable; decoder: Transform; failure: () => Failure | undefined }> {
   let failure: Failure | undefined;
-  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
   const decoder = await createDecompressor(format);
   source.on('error', (e) => {
     failure ??= ioFailure(e, 'cannot read archive', path);

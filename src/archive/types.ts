@@ -67,4 +67,6 @@ export interface NormalizeResult {
   sha256: string;
   /** Size of the output file in bytes. */
   size: number;
+  /** 'stream': the input was already in order and went through in one pass; 'spill': bodies were spilled to disk. */
+  method?: 'stream' | 'spill';
 }

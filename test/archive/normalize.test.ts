@@ -40,6 +40,7 @@ test('normalize output is pinned (golden sha256) and identical when run twice', 
     for (const format of ['tar', 'tar.gz', 'tar.xz', 'tar.zst'] as const) {
       const a = await normalize(input, path.join(dir, `a.${format}`), { format, sourceDateEpoch: EPOCH });
       const b = await normalize(input, path.join(dir, `b.${format}`), { format, sourceDateEpoch: EPOCH });
+      assert.equal(a.method, 'spill');
       assert.equal(a.sha256, b.sha256, `${format} twice`);
       assert.equal(a.sha256, await sha256File(path.join(dir, `a.${format}`)));
       assert.equal(a.size, (await fs.stat(path.join(dir, `a.${format}`))).size);
@@ -148,6 +149,35 @@ test('normalize refuses hostile or unsupported input and writes nothing', async 
     await assert.rejects(normalize(good, out, { format: 'tar.bz2', sourceDateEpoch: EPOCH }), (e) => isTarsmithError(e) && e.failures[0]?.code === 'archive.unsupported-output');
     await assert.rejects(normalize(good, out, { format: 'tar', sourceDateEpoch: -1 }), (e) => isTarsmithError(e) && e.exit === 2);
     assert.deepEqual(await listTree(dir), ['bad.tar', 'good.tar']);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('normalize: an input already in order streams in one pass and gives the same bytes as a shuffled one', async () => {
+  const { dir, cleanup } = await tempDir('normalize-paths');
+  try {
+    const sorted: CraftedEntry[] = [
+      { name: 'pkg/README', body: 'fixed input\n', mode: 0o600 },
+      { name: 'pkg/a-hardlink', body: 'int main(void) { return 0; }\n', mode: 0o664 },
+      { name: 'pkg/configure', body: '#!/bin/sh\nexit 0\n', mode: 0o775, mtime: EPOCH - 10 },
+      { name: 'pkg/link', type: 'symlink', linkname: 'README' },
+      { name: 'pkg/src/main.c', type: 'link', linkname: 'pkg/a-hardlink' },
+    ];
+    // FIXED without its .git folder: the same tree, out of order, with the hardlink pointing the other way.
+    const shuffled = FIXED.filter((e) => !e.name.includes('.git'));
+    for (const format of ['tar', 'tar.zst'] as const) {
+      const a = await normalize(await craftTar(path.join(dir, 'sorted.tar'), sorted), path.join(dir, `s.${format}`), { format, sourceDateEpoch: EPOCH });
+      const b = await normalize(await craftTar(path.join(dir, 'shuffled.tar'), shuffled), path.join(dir, `u.${format}`), { format, sourceDateEpoch: EPOCH });
+      assert.equal(a.method, 'stream');
+      assert.equal(b.method, 'spill');
+      assert.equal(a.sha256, b.sha256, format);
+    }
+    assert.equal(
+      (await normalize(path.join(dir, 'sorted.tar'), path.join(dir, 'g.tar.gz'), { format: 'tar.gz', sourceDateEpoch: EPOCH })).sha256,
+      GOLDEN['tar.gz'],
+      'the one-pass path reproduces the pinned output too',
+    );
   } finally {
     await cleanup();
   }

@@ -1,0 +1,91 @@
+/**
+ * Bench: `tarsmith normalize` of the Debian kernel source tarball (tar.xz → tar.gz) against GNU tar + gzip
+ * making the same kind of deterministic tarball from the extracted tree, measured in the same run:
+ *   tar --sort=name --mtime=@N --owner=0 --group=0 --numeric-owner -c DIR | gzip -n
+ * Prints the wall-time ratio (goal ≤ 1.2×) and tarsmith's peak RSS from /usr/bin/time (goal < 200 MB).
+ * Usage: npm run bench -- normalize   (TARSMITH_BENCH_TARBALL=PATH to use another tarball)
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TARBALL = process.env.TARSMITH_BENCH_TARBALL ?? '/usr/src/linux-source-6.12.tar.xz';
+const EPOCH = '1700000000';
+const TIME = '/usr/bin/time';
+const BIN = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
+
+interface Run {
+  seconds: number;
+  peakKb: number;
+}
+
+/** Run argv under /usr/bin/time; stdout goes to `stdoutTo` (a stream) or is ignored. */
+function timed(argv: string[], rssFile: string, stdin?: NodeJS.ReadableStream, stdoutTo?: NodeJS.WritableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TIME, ['-f', '%M', '-o', rssFile, ...argv], {
+      stdio: [stdin ? 'pipe' : 'ignore', stdoutTo ? 'pipe' : 'ignore', 'inherit'],
+    });
+    if (stdin && child.stdin) stdin.pipe(child.stdin);
+    if (stdoutTo && child.stdout) child.stdout.pipe(stdoutTo);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(code) : reject(new Error(`${argv.join(' ')} exited ${code}`))));
+  });
+}
+
+async function peak(rssFile: string): Promise<number> {
+  const lines = (await fs.readFile(rssFile, 'utf8')).trim().split('\n');
+  return Number(lines[lines.length - 1]);
+}
+
+async function gnu(tree: string, name: string, out: string, work: string): Promise<Run> {
+  const t0 = process.hrtime.bigint();
+  const tarRss = path.join(work, 'tar.rss');
+  const gzRss = path.join(work, 'gzip.rss');
+  const tarArgv = ['tar', '--sort=name', `--mtime=@${EPOCH}`, '--owner=0', '--group=0', '--numeric-owner', '-C', tree, '-c', name];
+  const tar = spawn(TIME, ['-f', '%M', '-o', tarRss, ...tarArgv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tarDone = new Promise<void>((resolve, reject) => tar.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`tar exited ${c}`)))));
+  await Promise.all([tarDone, timed(['gzip', '-n'], gzRss, tar.stdout, createWriteStream(out))]);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, peakKb: (await peak(tarRss)) + (await peak(gzRss)) };
+}
+
+async function tarsmith(out: string, work: string): Promise<Run> {
+  const rss = path.join(work, 'tarsmith.rss');
+  const t0 = process.hrtime.bigint();
+  await timed(['node', BIN, 'normalize', TARBALL, out, '--format', 'tar.gz', '--source-date-epoch', EPOCH, '--quiet'], rss);
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakKb: await peak(rss) };
+}
+
+async function main(): Promise<void> {
+  try {
+    await fs.access(TARBALL);
+    await fs.access(TIME);
+  } catch {
+    console.log(`skipped: needs ${TARBALL} and ${TIME} (scripts/setup-deps.sh installs both)`);
+    return;
+  }
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-bench-normalize-'));
+  try {
+    const tree = path.join(work, 'tree');
+    await fs.mkdir(tree);
+    console.log(`extracting ${TARBALL} for the GNU side (not timed)...`);
+    await timed(['tar', '-xf', TARBALL, '-C', tree], path.join(work, 'x.rss'));
+    const [name] = await fs.readdir(tree);
+    if (!name) throw new Error('empty tarball');
+    const g = await gnu(tree, name, path.join(work, 'gnu.tar.gz'), work);
+    const t = await tarsmith(path.join(work, 'tarsmith.tar.gz'), work);
+    const gz = (await fs.stat(path.join(work, 'gnu.tar.gz'))).size;
+    const ts = (await fs.stat(path.join(work, 'tarsmith.tar.gz'))).size;
+    const ratio = t.seconds / g.seconds;
+    console.log(`GNU tar | gzip -n (from the extracted tree): ${g.seconds.toFixed(1)} s, peak RSS ${(g.peakKb / 1024).toFixed(0)} MB, ${(gz / 1e6).toFixed(1)} MB`);
+    console.log(`tarsmith normalize (tar.xz → tar.gz):        ${t.seconds.toFixed(1)} s, peak RSS ${(t.peakKb / 1024).toFixed(0)} MB, ${(ts / 1e6).toFixed(1)} MB`);
+    console.log(`time ratio tarsmith/GNU: ${ratio.toFixed(2)}x (goal <= 1.2x) ${ratio <= 1.2 ? 'ok' : 'MISSED'}`);
+    console.log(`tarsmith peak RSS: ${(t.peakKb / 1024).toFixed(0)} MB (goal < 200 MB) ${t.peakKb < 200 * 1024 ? 'ok' : 'MISSED'}`);
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

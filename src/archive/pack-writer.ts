@@ -1,0 +1,91 @@
+/** Writes normalized members into a tar packer, through a fixed compressor, into a temp file (hashed on the way). */
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { unreachable } from '../core/errors.js';
+import { createCompressor } from './codec.js';
+import type { ArchiveFormat, NormalizeResult } from './types.js';
+
+export type TarPack = import('tar-stream').Pack;
+
+/** A member exactly as written: every field that reaches the output is here. */
+export type OutMember =
+  | { kind: 'dir'; mtime: number }
+  | { kind: 'symlink'; mtime: number; target: string }
+  | { kind: 'file'; mtime: number; exec: boolean; size: number }
+  | { kind: 'link'; mtime: number; exec: boolean; target: string };
+
+/** Member names compare as the bytes of their UTF-8 encoding. */
+export function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function entry(pack: TarPack, header: Partial<import('tar-stream').Header> & { name: string }): { sink: NodeJS.WritableStream; done: Promise<void> } {
+  let sink!: NodeJS.WritableStream;
+  const done = new Promise<void>((resolve, reject) => {
+    sink = pack.entry(header, (err) => (err ? reject(err) : resolve())) as unknown as NodeJS.WritableStream;
+  });
+  return { sink, done };
+}
+
+async function writeBody(sink: NodeJS.WritableStream, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', resolve));
+  }
+  sink.end();
+}
+
+/** Write one member: uid/gid 0, empty owner names, modes 0755/0644 (0777 for symlinks), no extra pax records. */
+export async function emit(pack: TarPack, name: string, m: OutMember, body?: AsyncIterable<Buffer>): Promise<void> {
+  const base = { name, mtime: new Date(m.mtime * 1000), uid: 0, gid: 0, uname: '', gname: '' };
+  switch (m.kind) {
+    case 'dir':
+      return entry(pack, { ...base, name: `${name}/`, type: 'directory', mode: 0o755 }).done;
+    case 'symlink':
+      return entry(pack, { ...base, type: 'symlink', mode: 0o777, linkname: m.target }).done;
+    case 'link':
+      return entry(pack, { ...base, type: 'link', mode: m.exec ? 0o755 : 0o644, linkname: m.target }).done;
+    case 'file': {
+      const { sink, done } = entry(pack, { ...base, type: 'file', mode: m.exec ? 0o755 : 0o644, size: m.size });
+      await writeBody(sink, body ?? []);
+      return done;
+    }
+    default:
+      return unreachable(m, 'member');
+  }
+}
+
+/**
+ * Run `produce` against a fresh packer whose bytes go through the compressor of `format` into `tmp` (created
+ * exclusively, fsynced). If `produce` throws, the pipeline is torn down and the error rethrown.
+ */
+export async function writePacked(tmp: string, format: ArchiveFormat, produce: (pack: TarPack) => Promise<void>): Promise<NormalizeResult> {
+  const { default: tarStream } = await import('tar-stream');
+  const stages = await createCompressor(format);
+  const pack = tarStream.pack();
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const out = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
+  const producer = produce(pack).then(
+    () => pack.finalize(),
+    (e: unknown) => {
+      pack.destroy(e as Error);
+      throw e;
+    },
+  );
+  const consumer = pipeline([Readable.from(pack as unknown as AsyncIterable<Buffer>), ...stages, tap, out]);
+  const [p, c] = await Promise.allSettled([producer, consumer]);
+  if (p.status === 'rejected') throw p.reason;
+  if (c.status === 'rejected') throw c.reason;
+  const fh = await fs.open(tmp, 'r+');
+  await fh.sync().finally(() => fh.close());
+  return { sha256: hash.digest('hex'), size };
+}
