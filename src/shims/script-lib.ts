@@ -128,6 +128,7 @@ ts_vendored() {
 # top folder is removed; with tree, the tarball holds the files at the top already.
 ts_extract() {
   _src=$1 _dst=$2 _layout=$\{3:-auto}
+  while :; do case $_dst in ?*/) _dst=$\{_dst%/} ;; *) break ;; esac; done
   if [ -d "$_dst" ]; then
     rmdir -- "$_dst" 2>/dev/null || ts_die "destination path '$_dst' already exists and is not an empty directory."
   fi

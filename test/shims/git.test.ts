@@ -83,7 +83,7 @@ for (const shell of SHELLS) {
     });
 
     test('git apply and git am work on the clone; other git commands reach the real git', async () => {
-      const r = await rig.run(shell, 'git', ['clone', '-q', '--branch', 'lf-6.1', FMLIB], ws);
+      const r = await rig.run(shell, 'git', ['clone', '-q', '--branch', 'lf-6.1', FMLIB, 'fmlib//'], ws);
       assert.equal(r.code, 0, r.stderr);
       const dir = path.join(ws, 'fmlib');
       const patch = [
