@@ -40,7 +40,12 @@ class AttemptError extends Error {
 }
 
 /** Idle timeout (no byte for this long): 30 s, or TARSMITH_HTTP_TIMEOUT_MS. */
-const defaultTimeoutMs = (): number => Number(process.env.TARSMITH_HTTP_TIMEOUT_MS ?? 30_000);
+const defaultTimeoutMs = (): number => envNumber('TARSMITH_HTTP_TIMEOUT_MS', 30_000);
+
+function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
+}
 
 function netFailure(code: string, url: string, message: string, hint: string): Failure {
   return { code: `vendor.${code}`, message, exit: ExitCode.io, value: url, hint };
@@ -165,7 +170,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * no temp file is left behind on failure.
  */
 export async function download(url: string, opts: DownloadOptions): Promise<Downloaded> {
-  const retries = opts.retries ?? Number(process.env.TARSMITH_HTTP_RETRIES ?? 3);
+  const retries = opts.retries ?? envNumber('TARSMITH_HTTP_RETRIES', 3);
   await fs.mkdir(path.dirname(opts.target), { recursive: true });
   const tmp = tempSibling(opts.target, 'download');
   for (let i = 0; ; i++) {
