@@ -51,65 +51,81 @@ interface FileInfo {
   first: string;
 }
 
-/** Fast path: stream members straight into `pack`; throws Unsorted when the input is not in output order. */
-async function streamInOrder(input: string, format: ArchiveFormat, opts: NormalizeOptions, pack: TarPack): Promise<Failure[]> {
-  const epoch = opts.sourceDateEpoch;
-  const failures: Failure[] = [];
-  const dirs = new Set<string>();
-  const files = new Map<string, FileInfo>();
-  let last: Buffer | undefined;
-  const next = async (name: string, m: OutMember, body?: AsyncIterable<Buffer>): Promise<void> => {
+/** Fast path: writes members as they arrive; throws Unsorted on the first one that is not after the last. */
+class InOrderWriter {
+  readonly failures: Failure[] = [];
+  private readonly dirs = new Set<string>();
+  private readonly files = new Map<string, FileInfo>();
+  private last: Buffer | undefined;
+
+  constructor(
+    private readonly pack: TarPack,
+    private readonly input: string,
+    private readonly epoch: number,
+  ) {}
+
+  private async next(name: string, m: OutMember, body?: AsyncIterable<Buffer>): Promise<void> {
     const b = Buffer.from(name, 'utf8');
-    if (last !== undefined && Buffer.compare(b, last) <= 0) throw new Unsorted();
-    last = b;
-    if (failures.length === 0) await emit(pack, name, m, body);
-  };
-  for await (const e of readEntriesOf(input, format)) {
-    const c = check(e, rulesOf(opts), input, epoch);
-    if (c.kind === 'skip') continue;
-    if (c.kind === 'fail') {
-      failures.push(c.failure);
-      continue;
-    }
-    const parts = c.rel.split('/');
+    if (this.last !== undefined && Buffer.compare(b, this.last) <= 0) throw new Unsorted();
+    this.last = b;
+    if (this.failures.length === 0) await emit(this.pack, name, m, body);
+  }
+
+  /** Folders implied by `rel` that were not written yet. */
+  async parents(rel: string): Promise<void> {
+    const parts = rel.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (dirs.has(dir)) continue;
-      dirs.add(dir);
-      await next(dir, { kind: 'dir', mtime: epoch });
-    }
-    switch (e.type) {
-      case 'directory':
-        dirs.add(c.rel);
-        await next(c.rel, { kind: 'dir', mtime: c.mtime });
-        break;
-      case 'symlink':
-        await next(c.rel, { kind: 'symlink', mtime: c.mtime, target: e.linkname ?? '' });
-        break;
-      case 'file': {
-        const exec = (e.mode & 0o111) !== 0;
-        files.set(c.rel, { exec, size: e.size, first: c.rel });
-        await next(c.rel, { kind: 'file', mtime: c.mtime, exec, size: e.size }, e.body);
-        break;
-      }
-      case 'link': {
-        const t = files.get(splitName(e.linkname ?? '').join('/'));
-        if (!t) {
-          failures.push(hardlinkFailure(input, e));
-          break;
-        }
-        files.set(c.rel, t);
-        const m: OutMember = t.size > 0 ? { kind: 'link', mtime: c.mtime, exec: t.exec, target: t.first } : { kind: 'file', mtime: c.mtime, exec: t.exec, size: 0 };
-        await next(c.rel, m);
-        break;
-      }
-      case 'other':
-        break; // refused by check()
-      default:
-        unreachable(e.type, 'entry type');
+      if (this.dirs.has(dir)) continue;
+      this.dirs.add(dir);
+      await this.next(dir, { kind: 'dir', mtime: this.epoch });
     }
   }
-  return failures;
+
+  async member(e: ArchiveEntry, rel: string, mtime: number): Promise<void> {
+    switch (e.type) {
+      case 'directory':
+        this.dirs.add(rel);
+        return this.next(rel, { kind: 'dir', mtime });
+      case 'symlink':
+        return this.next(rel, { kind: 'symlink', mtime, target: e.linkname ?? '' });
+      case 'file': {
+        const exec = (e.mode & 0o111) !== 0;
+        this.files.set(rel, { exec, size: e.size, first: rel });
+        return this.next(rel, { kind: 'file', mtime, exec, size: e.size }, e.body);
+      }
+      case 'link': {
+        const t = this.files.get(splitName(e.linkname ?? '').join('/'));
+        if (!t) {
+          this.failures.push(hardlinkFailure(this.input, e));
+          return;
+        }
+        this.files.set(rel, t);
+        return this.next(rel, t.size > 0 ? { kind: 'link', mtime, exec: t.exec, target: t.first } : { kind: 'file', mtime, exec: t.exec, size: 0 });
+      }
+      case 'other':
+        return; // refused by check()
+      default:
+        return unreachable(e.type, 'entry type');
+    }
+  }
+}
+
+/** Fast path: stream members straight into `pack`; throws Unsorted when the input is not in output order. */
+async function streamInOrder(input: string, format: ArchiveFormat, opts: NormalizeOptions, pack: TarPack): Promise<Failure[]> {
+  const w = new InOrderWriter(pack, input, opts.sourceDateEpoch);
+  const rules = rulesOf(opts);
+  for await (const e of readEntriesOf(input, format)) {
+    const c = check(e, rules, input, opts.sourceDateEpoch);
+    if (c.kind === 'skip') continue;
+    if (c.kind === 'fail') {
+      w.failures.push(c.failure);
+      continue;
+    }
+    await w.parents(c.rel);
+    await w.member(e, c.rel, c.mtime);
+  }
+  return w.failures;
 }
 
 /** A member of the spill path. `body.offset` identifies hardlinked copies of one file. */
