@@ -34,7 +34,10 @@ parentPort.on('message', ({ id, file }) => {
 });
 `;
 
-/** Hash `files` with up to `concurrency` workers; results in input order. Never rejects for per-file errors. */
+/**
+ * Hash `files`, up to `concurrency` at once: one on this thread, the others on worker threads (so one file costs no
+ * worker start-up). Results in input order. Never rejects for per-file errors.
+ */
 export async function hashFiles(files: readonly string[], concurrency = 2): Promise<HashOutcome[]> {
   const results: HashOutcome[] = new Array(files.length);
   if (files.length === 0) return results;
@@ -62,7 +65,13 @@ export async function hashFiles(files: readonly string[], concurrency = 2): Prom
       await worker.terminate();
     }
   };
-  await Promise.all(Array.from({ length: n }, runWorker));
+  const runHere = async (): Promise<void> => {
+    while (next < files.length) {
+      const id = next++;
+      results[id] = await hashFile(files[id]!);
+    }
+  };
+  await Promise.all([runHere(), ...Array.from({ length: n - 1 }, runWorker)]);
   return results;
 }
 
@@ -73,7 +82,7 @@ export async function hashFile(file: string): Promise<HashOutcome> {
   try {
     fh = await open(file, 'r');
     const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
+    const buf = Buffer.allocUnsafe(8 << 20);
     let size = 0;
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);

@@ -46,6 +46,22 @@ test('file sources, patches and the builder rootfs are locked; patches are copie
   }
 });
 
+test('a missing local file fails vendor with exit 2 and says where it is named; an edited one updates the lock', async () => {
+  const { p } = await vendored('missing');
+  try {
+    await fs.writeFile(path.join(p.dir, 'patches', 'fix.patch'), '--- a\n+++ b\n@@ edited\n');
+    const edited = await vendor(await loadManifest({ cwd: p.dir }));
+    assert.deepEqual(edited.items.filter((i) => i.changed).map((i) => i.name), ['patches/fix.patch']);
+    assert.equal((await readLock(p.dir))?.patches['patches/fix.patch']?.sha256, sha256('--- a\n+++ b\n@@ edited\n'));
+    await fs.rm(path.join(p.dir, 'packages', 'app-1.0.tar.gz'));
+    const r = await cli(p, ['vendor']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /tarsmith\.yaml:\d+:\d+: error\[vendor\.missing-file\]: source "app": packages\/app-1\.0\.tar\.gz does not exist/);
+  } finally {
+    await p.cleanup();
+  }
+});
+
 test('verifyInputs reports a missing file, a changed file with the fix line, and a source the lock lacks', async () => {
   const { p } = await vendored('problems');
   try {
