@@ -108,6 +108,9 @@ function convertFrom(doc: DocText, ins: Instruction, opts: DockerfileOptions, ou
   const end = doc.offset(range.end);
   const image = `alpine:${opts.alpineVersion}@sha256:${DIGEST_PLACEHOLDER}`;
   stage.converted = true;
+  const lineStart = doc.starts[ins.getRange().start.line] ?? start;
+  const note = `# ${DIGEST_PLACEHOLDER}: pin the digest of alpine:${opts.alpineVersion} (docker buildx imagetools inspect alpine:${opts.alpineVersion})\n`;
+  out.edits.push({ start: lineStart, end: lineStart, text: note });
   out.edits.push({ start, end, text: image });
   const where = doc.locate(start);
   const was = doc.text.slice(start, end);

@@ -46,6 +46,7 @@ COPY --from=builder /out /
 const ASK_EXPECTED = `# syntax=docker/dockerfile:1
 # Builder for the NXP ASK (Application Solutions Kit) on LS1043/LS1046
 ARG DEBIAN_RELEASE=bookworm
+# FILL-IN-DIGEST: pin the digest of alpine:3.21 (docker buildx imagetools inspect alpine:3.21)
 FROM alpine:3.21@sha256:FILL-IN-DIGEST AS builder
 ARG KERNEL_DEPS="bc bison flex kmod cpio elfutils-dev openssl-dev"
 RUN apk add --no-cache \\
@@ -237,7 +238,7 @@ test('removed commands behave as a successful `true` wherever they stood', async
 test('`# escape=`` Dockerfiles: backtick continuations are understood', async () => {
   const src = '# escape=`\nFROM debian:bookworm\nRUN apt-get update `\n && apt-get install -y gcc `\n && make\n';
   const r = await convertApk(src, { file: 'Dockerfile' });
-  assert.equal(r.output, '# escape=`\nFROM alpine:3.21@sha256:FILL-IN-DIGEST\nRUN apk add --no-cache gcc `\n && make\n');
+  assert.equal(r.output, '# escape=`\n# FILL-IN-DIGEST: pin the digest of alpine:3.21 (docker buildx imagetools inspect alpine:3.21)\nFROM alpine:3.21@sha256:FILL-IN-DIGEST\nRUN apk add --no-cache gcc `\n && make\n');
   await assertParses('dockerfile', r.output);
 });
 
