@@ -53,6 +53,7 @@ export function convertAptCommand(inv: Invocation, env: AptEnv): AptOutcome | un
   if (APT_TOOLS.has(tool)) return aptCommand(inv, env);
   if (tool === 'rm') return rmCommand(inv, env);
   if (tool === 'dpkg') return dpkgCommand(inv, env);
+  if (tool === 'apk') return existingApk(inv);
   if (tool === 'xargs' && inv.args.some((a) => APT_TOOLS.has(argValue(a) ?? ''))) {
     const out = empty();
     out.findings.push({
@@ -313,5 +314,17 @@ function dpkgCommand(inv: Invocation, env: AptEnv): AptOutcome {
     value: from,
     hint: 'install the Alpine package with apk instead of a .deb',
   });
+  return out;
+}
+
+/** An `apk add` already there (a converted file converted again): its packages count, nothing changes. */
+function existingApk(inv: Invocation): AptOutcome | undefined {
+  const words = inv.args.map((a) => argValue(a));
+  const operands = words.filter((w) => w === undefined || !w.startsWith('-'));
+  if (operands[0] !== 'add') return undefined;
+  const out = empty();
+  for (const w of operands.slice(1)) if (w !== undefined) pushUnique(out.packages, w);
+  const last = inv.args[inv.args.length - 1];
+  if (last) out.appendAt = last.endIndex;
   return out;
 }

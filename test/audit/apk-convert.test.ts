@@ -258,3 +258,13 @@ test('Ubuntu-style repository setup and .deb files are reported, never silently 
   assert.match(r.output, /^RUN apk add --no-cache curl \\$/m);
   assert.match(r.output, /^ && apk add --no-cache git$/m);
 });
+
+test('converting the output again changes nothing', async () => {
+  const once = await convertApk(ASK_DOCKERFILE, { file: 'Dockerfile' });
+  const twice = await convertApk(once.output, { file: 'Dockerfile' });
+  assert.equal(twice.output, once.output);
+  const script = '#!/bin/bash\napt-get install -y gcc\nfind . -printf "%p"\n';
+  const s1 = await convertApk(script, { file: 'b.sh' });
+  assert.equal(s1.output, '#!/bin/bash\napk add --no-cache gcc bash findutils\nfind . -printf "%p"\n');
+  assert.equal((await convertApk(s1.output, { file: 'b.sh' })).output, s1.output);
+});
