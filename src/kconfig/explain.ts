@@ -109,7 +109,12 @@ export interface ExplainResult {
   info?: SymbolInfo;
   nearest?: string[];
   /** With a `.config`: the symbol's line there (`<missing>` when absent) and the value the kernel computes. */
-  config?: { file: string; line: string; computed: string; written: boolean };
+  /**
+   * With a `.config`: the symbol's line there (`<missing>` when absent), its value by the kernel's rules, whether a
+   * `.config` lists it, and whether the file's line is the one the kernel would write (false: not resolved for
+   * this tree, e.g. hand-edited or from another version; run olddefconfig).
+   */
+  config?: { file: string; line: string; computed: string; written: boolean; resolved: boolean };
   why?: Explanation;
 }
 
@@ -144,7 +149,11 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
   const calc = new Calculator(model, config.parsed, ENVIRONMENT_SYMBOLS);
   const fact = config.fact(name);
   const line = fact.state === 'absent' ? '<missing>' : renderLine(name, fact.state === 'set' ? fact.value : undefined);
-  if (info) result.config = { file: config.parsed.file, line, computed: valueText(calc, name), written: calc.calc(name).written };
+  if (info) {
+    const expected = calc.line(name) ?? '<missing>';
+    const written = calc.calc(name).written;
+    result.config = { file: config.parsed.file, line, computed: valueText(calc, name), written, resolved: expected === line };
+  }
   result.why = explainWith(calc, name, req);
   return result;
 }
@@ -158,6 +167,7 @@ export function renderExplain(r: ExplainResult): string {
   if (r.config) {
     out.push(`in ${r.config.file}: ${r.config.line}`);
     out.push(`  computed by the kernel's rules: ${r.config.computed}${r.config.written ? '' : ' (not written to a .config)'}`);
+    if (!r.config.resolved) out.push('  note: the .config does not hold what the kernel would write here: run olddefconfig on it');
   }
   if (r.why) {
     out.push(`why: ${r.why.reason}`);

@@ -10,7 +10,7 @@
 import { unreachable } from '../core/errors.js';
 import type { Operand, SymbolType, Tristate } from './ast.js';
 import type { ConfigLine, ParsedConfig } from './fragment.js';
-import { renderValue } from './fragment.js';
+import { renderLine, renderValue } from './fragment.js';
 import { M, N, Y, cStrtol, evalExpr, hasUnknown, triAnd, triName, triOr, type SymValue, type ValueSource } from './eval.js';
 import type { KconfigModel, SymbolModel } from './model.js';
 
@@ -208,6 +208,25 @@ export class Calculator implements ValueSource {
     }
     const r = this.rangeCheck(s, st.value.val);
     if (r) st.value = { tri: N, val: r.clampedTo };
+  }
+
+  /** The line the kernel would write for a symbol in a `.config`, or undefined when it is not written. */
+  line(name: string): string | undefined {
+    const s = this.model.symbols.get(name);
+    const st = this.calc(name);
+    if (!s?.type || !st.written) return undefined;
+    switch (s.type) {
+      case 'bool':
+      case 'tristate':
+        return renderLine(name, st.value.tri === N ? undefined : { kind: 'tristate', value: triName(st.value.tri) });
+      case 'string':
+        return renderLine(name, { kind: 'string', value: st.value.val });
+      case 'int':
+      case 'hex':
+        return `CONFIG_${name}=${st.value.val}`;
+      default:
+        return unreachable(s.type, 'symbol type');
+    }
   }
 
   /** The string value (`curr.val`) of an operand's symbol: a defined symbol's value, else the constant's text. */

@@ -26,7 +26,7 @@ interface ExplainJson {
     defaults: { value: string; if?: string }[];
     choice?: { members: string[] };
   };
-  config?: { line: string; computed: string; written: boolean };
+  config?: { line: string; computed: string; written: boolean; resolved: boolean };
   why?: { reason: string; details: string[]; fix?: string; set?: string[] };
 }
 
@@ -84,6 +84,7 @@ test('explain with a defconfig: the capping dependency with values, --want, and 
     const capped = explain(['IP6_NF_IPTABLES', '--kernel', k.dir, '--config', config, '--want', 'y']);
     assert.equal(capped.status, 0, capped.stderr);
     assert.equal(capped.doc.config?.line, 'CONFIG_IP6_NF_IPTABLES=m');
+    assert.equal(capped.doc.config?.resolved, true);
     assert.match(capped.doc.why?.reason ?? '', /capped at m/);
     assert.match(capped.doc.why?.details.join('\n') ?? '', /IPV6=m/);
     assert.deepEqual(capped.doc.why?.set, ['CONFIG_IPV6=y']);
@@ -144,6 +145,7 @@ test('explain reads a kernel tarball, and explains no-prompt, select, range and 
     const shift = explain(['SHIFT', '--kernel', tarball, '--arch', 'x86', '--config', config]);
     assert.match(shift.doc.why?.reason ?? '', /12 is outside the range 4\.\.8 of CONFIG_SHIFT: clamped to 8/);
     assert.equal(shift.doc.config?.computed, '8');
+    assert.equal(shift.doc.config?.resolved, false, 'the .config says 12; the kernel would write 8');
     const bad = explain(['USER', '--kernel', tarball, '--arch', 'x86', '--config', config, '--want', '"text"']);
     assert.match(bad.doc.why?.reason ?? '', /not a tristate value/);
   }));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { exec } from '../../src/core/exec.js';
 import { dotConfigFromText } from '../../src/kconfig/dotconfig.js';
 import { evaluate, loadTree } from '../../src/kconfig/explain.js';
-import { parseConfigText, renderLine, type ParsedConfig } from '../../src/kconfig/fragment.js';
+import { parseConfigText, type ParsedConfig } from '../../src/kconfig/fragment.js';
 import type { Calculator } from '../../src/kconfig/values.js';
 import { kernelTree, type KernelTree } from './kernel-tree.js';
 
@@ -21,24 +21,10 @@ async function conf(k: KernelTree, arch: string, args: string[], config: string)
   return readFile(config, 'utf8');
 }
 
-/** The `.config` line the evaluator would write for each symbol (undefined: not written). */
-function predicted(calc: Calculator): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  for (const [name, s] of calc.model.symbols) {
-    if (!s.type) continue;
-    const st = calc.calc(name);
-    if (!st.written) out.set(name, undefined);
-    else if (s.type === 'bool' || s.type === 'tristate') {
-      out.set(name, renderLine(name, st.value.tri === 0 ? undefined : { kind: 'tristate', value: st.value.tri === 2 ? 'y' : 'm' }));
-    } else if (s.type === 'string') out.set(name, renderLine(name, { kind: 'string', value: st.value.val }));
-    else out.set(name, `CONFIG_${name}=${st.value.val}`);
-  }
-  return out;
-}
-
 function differences(calc: Calculator, written: ParsedConfig): string[] {
   const diffs: string[] = [];
-  for (const [name, line] of predicted(calc)) {
+  for (const name of calc.model.symbols.keys()) {
+    const line = calc.line(name);
     const actual = written.byName.get(name)?.text;
     if (line !== actual) diffs.push(`${name}: predicted ${line ?? '(not written)'}, conf wrote ${actual ?? '(nothing)'}`);
   }
