@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, fail, ioFailure, renderFailure } from '../core/errors.js';
+import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 
@@ -34,7 +34,8 @@ export function register(kconfig: Command): void {
 Comments, blank lines and line order are kept. Each removal is reported on stderr as
   FRAGMENT:LINE: removed CONFIG_X: no such symbol in this kernel for ARCH; nearest: A, B, C
 Exit codes: 0 ok (or nothing to remove with --check), 1 --check found lines to remove,
-2 bad options / fragment / Kconfig syntax errors in the tree, 3 unreadable files.
+2 bad options or Kconfig syntax errors in the tree, 3 unreadable files. Fragment lines that are not
+valid assignments are kept as written and reported on stderr.
 
 Example:
   tarsmith kconfig filter --kernel linux-6.12.tar.xz --arch arm64 extra.config -o extra.filtered.config
@@ -43,15 +44,16 @@ Example:
     .action(
       action(async (fragment: string, opts: FilterOpts) => {
         const { readFile } = await import('node:fs/promises');
-        const { loadKconfig } = await import('../kconfig/tree.js');
+        const { loadSymbolNames } = await import('../kconfig/tree.js');
         const { filterFragment, renderRemoval, treeErrors } = await import('../kconfig/filter.js');
+        const { renderDiagnostic } = await import('../kconfig/diagnostics.js');
         let text: string;
         try {
           text = await readFile(fragment, 'utf8');
         } catch (e) {
           return fail(ioFailure(e, 'cannot read fragment', fragment));
         }
-        const tree = await loadKconfig({
+        const known = await loadSymbolNames({
           kernel: opts.kernel,
           arch: opts.arch,
           ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
@@ -59,11 +61,11 @@ Example:
           ...(opts.cache === false ? { cacheDir: false as const } : {}),
           onProgress: (m) => log.verbose(m),
         });
-        const errors = treeErrors(tree);
+        const errors = treeErrors(known.errors);
         if (errors.length > 0) fail(errors);
-        const r = filterFragment(text, fragment, tree);
-        for (const d of r.diagnostics) log.warn(renderFailure(d).replace(/^.*?error\[/, (m) => m.replace('error[', '[')));
-        for (const rm of r.removed) log.info(renderRemoval(fragment, tree.arch, rm));
+        const r = filterFragment(text, fragment, known);
+        for (const d of r.diagnostics) log.error(renderDiagnostic(d));
+        for (const rm of r.removed) log.info(renderRemoval(fragment, known.arch, rm));
         const write = !opts.check && opts.output !== undefined;
         if (write) {
           const { writeFileAtomic } = await import('../core/fs-atomic.js');
@@ -71,7 +73,7 @@ Example:
         }
         if (opts.json) {
           printJson({
-            ok: !(opts.check && r.removed.length > 0), file: fragment, arch: tree.arch, kept: r.kept, removed: r.removed,
+            ok: !(opts.check && r.removed.length > 0), file: fragment, arch: known.arch, kept: r.kept, removed: r.removed,
             ...(opts.check || write ? {} : { text: r.text }), ...(write ? { output: opts.output } : {}),
           });
         } else if (!opts.check && !write) process.stdout.write(r.text);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, failureToJson, renderFailure } from '../core/errors.js';
+import { ExitCode, failureToJson } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 
@@ -39,6 +39,7 @@ Example:
       action(async (opts: SymbolsOpts) => {
         const { loadKconfig } = await import('../kconfig/tree.js');
         const { listSymbols, renderSymbolsText } = await import('../kconfig/symbols.js');
+        const { renderDiagnostic } = await import('../kconfig/diagnostics.js');
         const tree = await loadKconfig({
           kernel: opts.kernel,
           arch: opts.arch,
@@ -57,7 +58,7 @@ Example:
           });
         } else {
           process.stdout.write(renderSymbolsText(records));
-          for (const d of problems) log.error(renderFailure(d).replace(/error\[/, `${d.severity}[`));
+          for (const d of problems) log.error(renderDiagnostic(d));
         }
         return errors.length > 0 ? ExitCode.usage : ExitCode.ok;
       }),

@@ -4,7 +4,7 @@
  * with its line number and the nearest existing names.
  */
 import { ExitCode, type Failure } from '../core/errors.js';
-import type { KconfigTree } from './ast.js';
+import type { Diagnostic } from './ast.js';
 import { parseConfigText } from './fragment.js';
 import { NameIndex } from './suggest.js';
 
@@ -36,17 +36,24 @@ export interface FilterOptions {
   suggestions?: number;
 }
 
-export function filterFragment(text: string, file: string, tree: KconfigTree, opts: FilterOptions = {}): FilterResult {
+/** The symbols a tree defines for one arch (a `SymbolNames` from `loadSymbolNames`, or any such list). */
+export interface KnownSymbols {
+  arch: string;
+  names: readonly string[];
+}
+
+export function filterFragment(text: string, file: string, known: KnownSymbols, opts: FilterOptions = {}): FilterResult {
   const parsed = parseConfigText(text, file);
+  const defined = new Set(known.names);
   let index: NameIndex | undefined;
   const drop = new Map<number, Removal>();
   let kept = 0;
   for (const l of parsed.lines) {
-    if (tree.symbols.has(l.name)) {
+    if (defined.has(l.name)) {
       kept++;
       continue;
     }
-    index ??= new NameIndex([...tree.symbols.keys()]);
+    index ??= new NameIndex(known.names);
     const suggestions = index.nearest(l.name, opts.suggestions ?? 5).map((s) => s.name);
     drop.set(l.line, { line: l.line, name: l.name, text: l.text, suggestions });
   }
@@ -54,7 +61,7 @@ export function filterFragment(text: string, file: string, tree: KconfigTree, op
   const out = rows.filter((_, i) => !drop.has(i + 1));
   return {
     file,
-    arch: tree.arch,
+    arch: known.arch,
     text: out.join('\n'),
     removed: [...drop.values()],
     kept,
@@ -69,8 +76,6 @@ export function renderRemoval(file: string, arch: string, r: Removal): string {
 }
 
 /** A Kconfig tree with syntax errors cannot say which symbols exist: refuse rather than drop real ones. */
-export function treeErrors(tree: KconfigTree): Failure[] {
-  return tree.diagnostics
-    .filter((d) => d.severity === 'error')
-    .map((d) => ({ ...d, exit: ExitCode.usage }));
+export function treeErrors(errors: readonly Diagnostic[]): Failure[] {
+  return errors.filter((d) => d.severity === 'error').map((d) => ({ ...d, exit: ExitCode.usage }));
 }

@@ -1,5 +1,5 @@
 /**
- * Cache of parsed Kconfig trees (v8-serialised `KconfigTree`), keyed by the tarball's sha256 — or, for a folder,
+ * Cache of parsed Kconfig trees (v8-serialised `KconfigTree`, plus a small entry with only the symbol names), keyed by the tarball's sha256 — or, for a folder,
  * by its absolute path — plus the arch and macro environment. A folder's entry also records the mtime and size
  * of every Kconfig file read, the result of every `source` glob and the optional files found absent; any change
  * to those makes the entry stale.
@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { writeFileAtomic } from '../core/fs-atomic.js';
-import type { KconfigTree } from './ast.js';
+import type { Diagnostic, KconfigTree } from './ast.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
 
@@ -21,12 +21,36 @@ export interface CacheOptions {
   dir?: string;
 }
 
-interface Entry {
+/** What `loadSymbolNames` returns: the defined names, sorted, and the tree's error diagnostics. */
+export interface SymbolNames {
+  arch: string;
+  srcarch: string;
+  names: string[];
+  errors: Diagnostic[];
+}
+
+export function symbolNamesOf(tree: KconfigTree): SymbolNames {
+  return {
+    arch: tree.arch,
+    srcarch: tree.srcarch,
+    names: [...tree.symbols.keys()].sort(),
+    errors: tree.diagnostics.filter((d) => d.severity === 'error'),
+  };
+}
+
+interface Freshness {
   format: string;
-  tree: KconfigTree;
   stats: { path: string; mtimeMs: number; size: number }[];
   globs: ParseDeps['globs'];
   absent: string[];
+}
+
+interface Entry extends Freshness {
+  tree: KconfigTree;
+}
+
+interface NamesEntry extends Freshness {
+  names: SymbolNames;
 }
 
 export function defaultCacheDir(): string {
@@ -46,8 +70,8 @@ export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<
   return createHash('sha256').update(`${FORMAT}\n${what}\n${envText}`).digest('hex');
 }
 
-function entryPath(opts: CacheOptions, key: string): string {
-  return path.join(opts.dir ?? defaultCacheDir(), `${key}.v8`);
+function entryPath(opts: CacheOptions, key: string, kind: 'tree' | 'names' = 'tree'): string {
+  return path.join(opts.dir ?? defaultCacheDir(), kind === 'tree' ? `${key}.v8` : `${key}.names.v8`);
 }
 
 async function statsOf(dir: string, paths: readonly string[]): Promise<Entry['stats']> {
@@ -59,7 +83,7 @@ async function statsOf(dir: string, paths: readonly string[]): Promise<Entry['st
   );
 }
 
-async function fresh(entry: Entry, files: SourceFiles | undefined): Promise<boolean> {
+async function fresh(entry: Freshness, files: SourceFiles | undefined): Promise<boolean> {
   if (entry.format !== FORMAT) return false;
   if (!files?.dir) return true;
   try {
@@ -72,14 +96,22 @@ async function fresh(entry: Entry, files: SourceFiles | undefined): Promise<bool
   return entry.absent.every((p) => files.read(p) === undefined);
 }
 
-export async function readCache(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<KconfigTree | undefined> {
-  let entry: Entry;
+async function readEntry<T extends Freshness>(file: string, files: SourceFiles | undefined): Promise<T | undefined> {
+  let entry: T;
   try {
-    entry = v8.deserialize(await fs.readFile(entryPath(opts, key))) as Entry;
+    entry = v8.deserialize(await fs.readFile(file)) as T;
   } catch {
     return undefined;
   }
-  return (await fresh(entry, files)) ? entry.tree : undefined;
+  return (await fresh(entry, files)) ? entry : undefined;
+}
+
+export async function readCache(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<KconfigTree | undefined> {
+  return (await readEntry<Entry>(entryPath(opts, key), files))?.tree;
+}
+
+export async function readNames(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<SymbolNames | undefined> {
+  return (await readEntry<NamesEntry>(entryPath(opts, key, 'names'), files))?.names;
 }
 
 export async function writeCache(
@@ -91,8 +123,9 @@ export async function writeCache(
 ): Promise<void> {
   try {
     const stats = files?.dir ? await statsOf(files.dir, tree.files) : [];
-    const entry: Entry = { format: FORMAT, tree, stats, globs: deps.globs, absent: deps.absent };
-    await writeFileAtomic(entryPath(opts, key), v8.serialize(entry));
+    const fresh: Freshness = { format: FORMAT, stats, globs: deps.globs, absent: deps.absent };
+    await writeFileAtomic(entryPath(opts, key), v8.serialize({ ...fresh, tree } satisfies Entry));
+    await writeFileAtomic(entryPath(opts, key, 'names'), v8.serialize({ ...fresh, names: symbolNamesOf(tree) } satisfies NamesEntry));
   } catch {
     /* a cache that cannot be written is only slower */
   }

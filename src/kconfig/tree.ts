@@ -12,7 +12,9 @@ import * as path from 'node:path';
 import { ExitCode, fail, ioFailure, type Failure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import type { KconfigTree } from './ast.js';
-import { cacheKey, readCache, writeCache, type CacheOptions } from './tree-cache.js';
+
+export type { SymbolNames } from './tree-cache.js';
+import { cacheKey, readCache, readNames, symbolNamesOf, writeCache, type CacheOptions, type SymbolNames } from './tree-cache.js';
 import { parseTree } from './parse-tree.js';
 import { DirFiles, readTarballKconfig, type SourceFiles } from './source-files.js';
 
@@ -153,38 +155,74 @@ async function parseWithToolchain(files: SourceFiles, arch: string, srcarch: str
   }
 }
 
-/** Load, parse and cache a kernel tree's Kconfig for one architecture. Never throws on Kconfig syntax. */
-export async function loadKconfig(opts: LoadOptions): Promise<KconfigTree> {
+interface Prepared {
+  srcarch: string;
+  toolchain: boolean;
+  env: Map<string, string>;
+  cache?: { opts: CacheOptions; key: string };
+  dirFiles?: DirFiles;
+}
+
+/** Everything decided before reading any Kconfig file: arch, macro environment, cache key. */
+async function prepare(opts: LoadOptions): Promise<Prepared> {
   const isDir = (await statKernel(opts.kernel)).isDirectory();
   const srcarch = srcarchOf(opts.arch);
-  const toolchain = opts.cc !== undefined || opts.crossCompile !== undefined;
   const env = await toolchainEnv(opts);
   for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
   env.set('srctree', '.');
   env.set('ARCH', opts.arch);
   env.set('SRCARCH', srcarch);
   const cacheOpts: CacheOptions | undefined = opts.cacheDir === false ? undefined : { dir: opts.cacheDir };
-  const key = cacheOpts ? await cacheKey(opts.kernel, isDir, env) : undefined;
-  const dirFiles = isDir ? new DirFiles(path.resolve(opts.kernel)) : undefined;
-  if (cacheOpts && key) {
-    const hit = await readCache(cacheOpts, key, dirFiles);
-    if (hit) {
-      opts.onProgress?.(`kconfig: cached parse of ${opts.kernel} (${opts.arch})`);
-      return hit;
-    }
-  }
-  if (!isDir) opts.onProgress?.(`kconfig: reading Kconfig files from ${opts.kernel}`);
-  const files = dirFiles ?? (await openTarball(opts.kernel));
-  checkArch(files, srcarch, opts.arch);
-  env.set('KERNELVERSION', kernelVersionOf(files.read('Makefile')));
-  const { tree, deps } = await parseWithToolchain(files, opts.arch, srcarch, env, toolchain);
-  if (!toolchain && tree.unknownMacros.length > 0) {
+  return {
+    srcarch,
+    toolchain: opts.cc !== undefined || opts.crossCompile !== undefined,
+    env,
+    ...(cacheOpts ? { cache: { opts: cacheOpts, key: await cacheKey(opts.kernel, isDir, env) } } : {}),
+    ...(isDir ? { dirFiles: new DirFiles(path.resolve(opts.kernel)) } : {}),
+  };
+}
+
+async function parseAndCache(opts: LoadOptions, p: Prepared): Promise<KconfigTree> {
+  if (!p.dirFiles) opts.onProgress?.(`kconfig: reading Kconfig files from ${opts.kernel}`);
+  const files = p.dirFiles ?? (await openTarball(opts.kernel));
+  checkArch(files, p.srcarch, opts.arch);
+  p.env.set('KERNELVERSION', kernelVersionOf(files.read('Makefile')));
+  const { tree, deps } = await parseWithToolchain(files, opts.arch, p.srcarch, p.env, p.toolchain);
+  if (!p.toolchain && tree.unknownMacros.length > 0) {
     tree.diagnostics.push({
       severity: 'warning', code: 'kconfig.shell-unknown', exit: ExitCode.ok, where: tree.unknownMacros[0]?.loc ?? { file: 'Kconfig' },
       message: `${tree.unknownMacros.length} shell/compiler probes left unknown (no toolchain given)`,
       hint: 'pass --cc or --cross-compile to evaluate $(cc-option,…) and friends',
     });
   }
-  if (cacheOpts && key) await writeCache(cacheOpts, key, tree, deps, dirFiles);
+  if (p.cache) await writeCache(p.cache.opts, p.cache.key, tree, deps, p.dirFiles);
   return tree;
+}
+
+/** Load, parse and cache a kernel tree's Kconfig for one architecture. Never throws on Kconfig syntax. */
+export async function loadKconfig(opts: LoadOptions): Promise<KconfigTree> {
+  const p = await prepare(opts);
+  if (p.cache) {
+    const hit = await readCache(p.cache.opts, p.cache.key, p.dirFiles);
+    if (hit) {
+      opts.onProgress?.(`kconfig: cached parse of ${opts.kernel} (${opts.arch})`);
+      return hit;
+    }
+  }
+  return parseAndCache(opts, p);
+}
+
+/**
+ * Only the names of the defined symbols (and the tree's errors), for callers that need nothing else (`filter`):
+ * read from a small cache entry written beside the full one, so a cached answer does not load the whole tree.
+ */
+export async function loadSymbolNames(opts: LoadOptions): Promise<SymbolNames> {
+  const p = await prepare(opts);
+  if (p.cache) {
+    const hit = await readNames(p.cache.opts, p.cache.key, p.dirFiles);
+    if (hit) return hit;
+    const tree = await readCache(p.cache.opts, p.cache.key, p.dirFiles);
+    if (tree) return symbolNamesOf(tree);
+  }
+  return symbolNamesOf(await parseAndCache(opts, p));
 }

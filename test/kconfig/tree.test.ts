@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { loadKconfig, srcarchOf } from '../../src/kconfig/tree.js';
+import { readdir } from 'node:fs/promises';
+import { loadKconfig, loadSymbolNames, srcarchOf } from '../../src/kconfig/tree.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +46,9 @@ test('folder: arch-dependent sources, KERNELVERSION, and a cache that notices ed
     assert.equal(first.srcarch, 'x86');
     const arm = await loadKconfig({ kernel: tree, arch: 'arm64', cacheDir: cache });
     assert.deepEqual([...arm.symbols.keys()], ['ARM64', 'DRV_A', 'DRV_B']);
+    assert.equal((await readdir(cache)).filter((f) => f.endsWith('.names.v8')).length, 2);
+    const names = await loadSymbolNames({ kernel: tree, arch: 'arm64', cacheDir: cache });
+    assert.deepEqual(names, { arch: 'arm64', srcarch: 'arm64', names: ['ARM64', 'DRV_A', 'DRV_B'], errors: [] });
 
     await writeFile(path.join(tree, 'drivers/a/Kconfig'), 'config DRV_A2\n\ttristate "A2"\n');
     await utimes(path.join(tree, 'drivers/a/Kconfig'), new Date(), new Date(Date.now() + 5000));
@@ -57,6 +61,9 @@ test('folder: arch-dependent sources, KERNELVERSION, and a cache that notices ed
     await mkdir(path.join(tree, 'extra'));
     await writeFile(path.join(tree, 'extra/Kconfig'), 'config EXTRA\n\tbool\n');
     assert.ok((await loadKconfig({ kernel: tree, arch: 'x86_64', cacheDir: cache })).symbols.has('EXTRA'));
+    await writeFile(path.join(tree, 'extra/Kconfig'), 'config EXTRA_RENAMED\n\tbool\n');
+    await utimes(path.join(tree, 'extra/Kconfig'), new Date(), new Date(Date.now() + 9000));
+    assert.ok((await loadSymbolNames({ kernel: tree, arch: 'x86_64', cacheDir: cache })).names.includes('EXTRA_RENAMED'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
