@@ -63,14 +63,15 @@ test('image loads the runtime stage: FROM scratch, only the artifacts under /opt
     const res = JSON.parse(r.stdout) as { tag: string; imageId: string };
     assert.equal(res.tag, tag);
     const inspect = await run([docker, 'image', 'inspect', '--format', '{{.Id}}', tag]);
-    assert.equal(inspect.stdout.trim(), res.imageId);
+    assert.equal(inspect.stdout.trim(), res.imageId, inspect.stderr);
     const created = await run([docker, 'create', tag, '/opt/hello/hello']);
     assert.equal(created.code, 0, created.stderr);
     const id = created.stdout.trim();
     try {
       const list = await run(['sh', '-c', `"$0" export "$1" | tar -tf -`, docker, id]);
+      assert.equal(list.code, 0, list.stderr);
       const files = list.stdout.split('\n').filter((l) => l.startsWith('opt/') && !l.endsWith('/'));
-      assert.deepEqual(files.sort(), ['opt/hello/hello', 'opt/hello/include/greet.h', 'opt/hello/lib/libgreet.a']);
+      assert.deepEqual(files.sort(), ['opt/hello/hello', 'opt/hello/include/greet.h', 'opt/hello/lib/libgreet.a'], list.stdout + list.stderr);
       assert.ok(!list.stdout.split('\n').some((l) => l.startsWith('bin/') || l.startsWith('usr/')), 'no builder files');
     } finally {
       await run([docker, 'rm', id]);
