@@ -34,7 +34,7 @@ Example:
     )
     .action(
       action(async (fragment: string, opts: CheckOpts) => {
-        const { runCheck, renderCheckReport, renderWarning, checkExitCode } = await import('../kconfig/check.js');
+        const { runCheck, renderCheckReport, formatWarning, checkExitCode } = await import('../kconfig/check.js');
         const report = await runCheck({
           fragment,
           config: opts.config,
@@ -48,8 +48,9 @@ Example:
             warnings: report.warnings.map(failureToJson),
           });
         } else {
-          for (const w of report.warnings) log.warn(renderWarning(w).replace(/^warning: /, ''));
+          for (const w of report.warnings) log.warn(formatWarning(w));
           process.stdout.write(renderCheckReport(report));
+          if (report.ok) log.info(`${report.config} satisfies ${report.fragment} (${report.checked} lines)`);
         }
         return checkExitCode(report);
       }),

@@ -190,9 +190,10 @@ export function renderExplanation(e: Explanation): string[] {
   return lines;
 }
 
-export function renderWarning(w: Warning): string {
+/** A warning as one line, `file:line: message (hint)`, for `log.warn`. */
+export function formatWarning(w: Warning): string {
   const at = w.where ? `${w.where.file}${w.where.line !== undefined ? `:${w.where.line}` : ''}: ` : '';
-  return `warning: ${at}${w.message}${w.hint ? ` (${w.hint})` : ''}`;
+  return `${at}${w.message}${w.hint ? ` (${w.hint})` : ''}`;
 }
 
 export interface CheckInput {

@@ -51,6 +51,7 @@ test('kconfig check --json: one document; a satisfied fragment exits 0', () =>
     });
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout, '');
+    assert.match(ok.stderr, /satisfies .*ok\.config \(2 lines\)/);
     await writeFile(join(dir, 'bad.config'), 'CONFIG_IPV6=y\nCONFIG_X=oops oops\n');
     const r = spawnSync(bin, ['kconfig', 'check', '--json', '--config', join(dir, '.config'), join(dir, 'bad.config')], {
       encoding: 'utf8',
