@@ -30,19 +30,19 @@ function median(xs: number[]): number {
 
 const TIME = '/usr/bin/time';
 
-/** Wall time, and the peak RSS (KiB) when GNU time is installed (else 0). */
-async function timed(argv: string[], cwd: string): Promise<{ ms: number; rssKiB: number }> {
+/** Wall time, and the peak RSS (KiB) and CPU time (user + sys, ms) when GNU time is installed (else 0). */
+async function timed(argv: string[], cwd: string): Promise<{ ms: number; rssKiB: number; cpuMs: number }> {
   const haveTime = await fs.access(TIME).then(() => true, () => false);
   const rssFile = path.join(os.tmpdir(), `tarsmith-bench-rss-${process.pid}`);
-  const full = haveTime ? [TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const full = haveTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
   const t0 = process.hrtime.bigint();
   const r = await exec(full, { cwd, capture: true });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
-  if (!haveTime) return { ms, rssKiB: 0 };
-  const rssKiB = Number((await fs.readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
+  if (!haveTime) return { ms, rssKiB: 0, cpuMs: 0 };
+  const [rss, user, sys] = ((await fs.readFile(rssFile, 'utf8')).trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   await fs.rm(rssFile, { force: true });
-  return { ms, rssKiB };
+  return { ms, rssKiB: rss ?? 0, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000 };
 }
 
 async function makeBigTar(dir: string): Promise<string> {
@@ -74,17 +74,23 @@ async function compare(label: string, dir: string): Promise<number> {
   const theirs = ['sha256sum', '-c', '--quiet', 'SHA256SUMS'];
   const a: number[] = [];
   const b: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
   let rss = 0;
   for (let i = 0; i < RUNS; i++) {
-    b.push((await timed(theirs, path.join(dir, 'packages'))).ms);
+    const t = await timed(theirs, path.join(dir, 'packages'));
+    b.push(t.ms);
+    cb.push(t.cpuMs);
     const r = await timed(ours, dir);
     a.push(r.ms);
+    ca.push(r.cpuMs);
     rss = Math.max(rss, r.rssKiB);
   }
   const ratio = median(b) / median(a);
+  const cpu = median(ca) > 0 ? `   CPU time ${median(cb).toFixed(0)} vs ${median(ca).toFixed(0)} ms (${(median(cb) / median(ca)).toFixed(2)}x)` : '';
   process.stdout.write(
     `${label}\n  sha256sum -c: ${median(b).toFixed(0)} ms   tarsmith verify: ${median(a).toFixed(0)} ms   ` +
-      `ratio ${ratio.toFixed(2)}x (goal ≥ ${GOAL}x)   tarsmith peak RSS ${(rss / 1024).toFixed(0)} MiB\n`,
+      `ratio ${ratio.toFixed(2)}x (goal ≥ ${GOAL}x)${cpu}   tarsmith peak RSS ${(rss / 1024).toFixed(0)} MiB\n`,
   );
   return ratio;
 }

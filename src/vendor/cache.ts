@@ -67,12 +67,13 @@ export async function toCache(file: string, sha256: string): Promise<void> {
   } catch {
     /* not cached yet */
   }
+  const tmp = tempSibling(dest, 'put');
   try {
     await fs.mkdir(path.dirname(dest), { recursive: true });
-    const tmp = tempSibling(dest, 'put');
     await fs.copyFile(file, tmp, constants.COPYFILE_FICLONE);
     await fs.rename(tmp, dest);
   } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
     log.warn(`cannot store ${path.basename(file)} in the cache ${cacheRoot()}: ${(e as Error).message}`);
   }
 }

@@ -222,6 +222,14 @@ function checkClashes(list: readonly Job[]): void {
 /** Vendor everything the manifest names. Throws a TarsmithError listing every input that failed. */
 export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Promise<VendorReport> {
   const update = opts.update ?? [];
+  if (opts.frozen && update.length) {
+    fail({
+      code: 'usage.frozen-update',
+      message: '--frozen and --update cannot be used together',
+      exit: ExitCode.usage,
+      hint: '--update re-resolves a source (a lock change), --frozen forbids lock changes: drop one of them',
+    });
+  }
   checkUpdateNames(manifest, update);
   const onDisk = await readLock(manifest.dir);
   if (!onDisk && opts.frozen) {

@@ -23,6 +23,9 @@ test('tarsmith vendor: --json report, exit 1 on a wrong hash or a --frozen chang
     const badName = await cli(p, ['vendor', '--update', 'nosuch']);
     assert.equal(badName.status, 2);
     assert.match(badName.stderr, /--update names no source: nosuch/);
+    const both = await cli(p, ['vendor', '--frozen', '--update', 'lib']);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /usage\.frozen-update/);
 
     await writeManifest(p.dir, [{ name: 'lib', url: `${s.base}/files/lib-2.tar.gz`, sha256: '0'.repeat(64) }]);
     const frozen = await cli(p, ['vendor', '--frozen']);
