@@ -160,7 +160,10 @@ class Lexer {
   private push(kind: number, start: number, end: number): void {
     this.tokens.push(kind, start, end, this.bol);
     if (this.directive === 1) this.directive = kind === K_IDENT && INCLUDES.has(this.s.slice(start, end)) ? 2 : 3;
-    else if (this.bol && kind === K_PUNCT && end - start === 1 && this.s.charCodeAt(start) === 35) this.directive = 1;
+    else if (this.bol && kind === K_PUNCT && end - start === 1 && this.s.charCodeAt(start) === 35) {
+      this.directive = 1;
+      this.tokens.directives.push(this.tokens.length - 1);
+    }
     this.bol = false;
     this.i = end;
   }

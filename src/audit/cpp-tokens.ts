@@ -48,6 +48,8 @@ export class TokenStream implements TokView {
   ends: Int32Array;
   bols: Uint8Array;
   p: Uint8Array;
+  /** Indexes of the `#` tokens that start a directive (first on their line). */
+  readonly directives: number[] = [];
   constructor(readonly src: string) {
     const cap = Math.max(64, src.length >> 2);
     this.kinds = new Uint8Array(cap);
@@ -124,16 +126,30 @@ export class TokenSubset implements TokView {
     this.p = new Uint8Array(this.idx.length);
   }
   add(streamIndex: number): void {
-    if (this.length === this.idx.length) {
-      const next = new Int32Array(this.idx.length * 2);
-      next.set(this.idx);
-      this.idx = next;
-      const p = new Uint8Array(next.length);
-      p.set(this.p);
-      this.p = p;
-    }
+    if (this.length === this.idx.length) this.grow();
     this.p[this.length] = this.stream.p[streamIndex] ?? 0;
     this.idx[this.length++] = streamIndex;
+  }
+  /** Add stream tokens [from, to). */
+  addRange(from: number, to: number): void {
+    while (this.length + (to - from) > this.idx.length) this.grow();
+    const { idx, p } = this;
+    const sp = this.stream.p;
+    let len = this.length;
+    for (let i = from; i < to; i++) {
+      idx[len] = i;
+      p[len] = sp[i] ?? 0;
+      len++;
+    }
+    this.length = len;
+  }
+  private grow(): void {
+    const next = new Int32Array(this.idx.length * 2);
+    next.set(this.idx);
+    this.idx = next;
+    const p = new Uint8Array(next.length);
+    p.set(this.p);
+    this.p = p;
   }
   /** The stream index of token `k` (-1 when out of range). */
   at(k: number): number {

@@ -35,9 +35,7 @@ interface IdentRule {
   rule: MuslRuleId;
   call: boolean;
 }
-/** `length * 256 + first character` of every name in IDENT_RULES: most identifiers are rejected without a string. */
-let identKeys: Set<number> | undefined;
-const identKey = (len: number, first: number): number => len * 256 + (first & 255);
+const TOP_REGION: Region = { target: 'true', reference: 'true', conditions: [] };
 
 const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
   ...['backtrace', 'backtrace_symbols', 'backtrace_symbols_fd'].map((n) => [n, { rule: 'backtrace', call: true }] as const),
@@ -62,13 +60,36 @@ const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
 export const MUSL_TRIGGERS =
   /<(?:execinfo|error|fts|obstack|argp|printf|gnu\/libc-version|fpu_control|sys\/cdefs)\.h>|backtrace|mallinfo|_(?:malloc|free|realloc|memalign|after_morecore|malloc_initialize)_hook|register_printf|qsort_r|strerror_r|optreset|RTLD_DEEPBIND|dlclose|symver|dlvsym|_PREREQ|gnu_get_libc|pthread_create|__BEGIN_DECLS|__END_DECLS|__THROW/;
 
+/** Identifiers the structural checks (musl-structural.ts) start from, and the thread-stack rule's. */
+const STRUCTURAL_STARTERS = ['symver', '__symver__', 'optreset', 'dlclose', 'strerror_r'];
+const THREAD_NAMES = ['pthread_create', 'pthread_attr_setstacksize'];
+
+/** Bitmap over `length * 256 + first character`: 1 identifier rule, 2 structural check, 4 thread rule. */
+let keyTable: Uint8Array | undefined;
+function keyOf(len: number, first: number): number {
+  return (len < 64 ? len : 63) * 256 + (first & 255);
+}
+function candidateKeys(): Uint8Array {
+  if (keyTable) return keyTable;
+  const t = new Uint8Array(64 * 256);
+  const mark = (names: Iterable<string>, bit: number): void => {
+    for (const n of names) t[keyOf(n.length, n.charCodeAt(0))] = (t[keyOf(n.length, n.charCodeAt(0))] ?? 0) | bit;
+  };
+  mark(IDENT_RULES.keys(), 1);
+  mark(STRUCTURAL_STARTERS, 2);
+  mark(THREAD_NAMES, 4);
+  return (keyTable = t);
+}
+
 const LINUX_MACROS = new Set(['__linux__', '__linux', 'linux', '__gnu_linux__']);
 
 export class FileScan {
   readonly result: FileResult = { findings: [], guarded: [] };
   /** Code tokens (directives removed, branches no environment compiles dropped) and, index for index, their regions. */
   readonly code: TokenSubset;
-  readonly regions: Region[] = [];
+  /** Regions of the code tokens, as runs: `regionList[r]` holds from code index `regionStarts[r]` on. */
+  private readonly regionStarts: number[] = [];
+  private readonly regionList: Region[] = [];
   /** Tokens inside `#define` bodies (only identifier rules look at them). */
   private readonly defineBodies: Array<{ toks: TokenSubset; region: Region }> = [];
   /** Macros the file defines itself. */
@@ -86,33 +107,78 @@ export class FileScan {
 
   run(): FileResult {
     this.walk();
-    this.identRules(this.code, (k) => this.regions[k], true);
-    for (const body of this.defineBodies) this.identRules(body.toks, () => body.region, false);
-    structuralChecks(this);
+    const c = this.candidates();
+    for (const k of c.ident) this.identRule(this.code, k, this.regionAt(k), true);
+    for (const body of this.defineBodies) this.identRules(body.toks, body.region);
+    structuralChecks(this, c.structural, c.thread);
     const byPos = (a: MuslHit, b: MuslHit): number => a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule);
     this.result.findings.sort(byPos);
     this.result.guarded.sort(byPos);
     return this.result;
   }
 
+  /** Split directives from code, feeding the directives to the condition tracker. */
   private walk(): void {
     const toks = this.src.tokens;
-    const { bols, p } = toks;
-    for (let i = 0; i < toks.length; ) {
-      if (bols[i] === 1 && p[i] === 35 /* # */) {
-        let j = i + 1;
-        while (j < toks.length && bols[j] !== 1) j++;
-        this.directive(i, j);
-        i = j;
+    const bols = toks.bols;
+    const n = toks.length;
+    let i = 0;
+    for (const d of [...toks.directives, n]) {
+      if (d > i) this.codeRun(i, d);
+      if (d >= n) break;
+      let j = d + 1;
+      while (j < n && bols[j] !== 1) j++;
+      this.directive(d, j);
+      i = j;
+    }
+  }
+
+  /** Stream tokens [from, to) are code under the current region. */
+  private codeRun(from: number, to: number): void {
+    const region = this.tracker.region;
+    if (region.target === 'false' && region.reference === 'false') return;
+    if (this.regionList[this.regionList.length - 1] !== region) {
+      this.regionStarts.push(this.code.length);
+      this.regionList.push(region);
+    }
+    this.code.addRange(from, to);
+  }
+
+  /** The region of code token `k`. */
+  regionAt(k: number): Region {
+    let lo = 0;
+    let hi = this.regionStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.regionStarts[mid] ?? 0) <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.regionList[lo] ?? TOP_REGION;
+  }
+
+  /** Code tokens worth a closer look, found on length and first character without making strings. */
+  private candidates(): { ident: number[]; structural: number[]; thread: number[] } {
+    const out = { ident: [] as number[], structural: [] as number[], thread: [] as number[] };
+    const { kinds, starts, ends, src } = this.code.stream;
+    const idx = this.code.idx;
+    const symver = src.includes('.symver');
+    const keys = candidateKeys();
+    for (let k = 0; k < this.code.length; k++) {
+      const si = idx[k] ?? 0;
+      const kind = kinds[si];
+      if (kind === KIND_CODE.string) {
+        if (symver) out.structural.push(k);
         continue;
       }
-      const region = this.tracker.region;
-      if (region.target !== 'false' || region.reference !== 'false') {
-        this.code.add(i);
-        this.regions.push(region);
-      }
-      i++;
+      if (kind !== KIND_CODE.ident) continue;
+      const start = starts[si] ?? 0;
+      const bits = keys[keyOf((ends[si] ?? 0) - start, src.charCodeAt(start))] ?? 0;
+      if (bits === 0) continue;
+      if (bits & 1) out.ident.push(k);
+      if (bits & 2) out.structural.push(k);
+      if (bits & 4) out.thread.push(k);
     }
+    return out;
   }
 
   /** The directive made of stream tokens [from, to). */
@@ -156,22 +222,13 @@ export class FileScan {
     }
   }
 
-  /** Identifier rules over a run of tokens; most identifiers are rejected on length and first character. */
-  private identRules(list: TokenSubset, regionOf: (k: number) => Region | undefined, isCode: boolean): void {
-    const { kinds, starts, ends, src } = list.stream;
-    const idx = list.idx;
-    const keys = (identKeys ??= new Set([...IDENT_RULES.keys()].map((n) => identKey(n.length, n.charCodeAt(0)))));
-    for (let k = 0; k < list.length; k++) {
-      const si = idx[k] ?? 0;
-      if (kinds[si] !== KIND_CODE.ident) continue;
-      const start = starts[si] ?? 0;
-      if (!keys.has(identKey((ends[si] ?? 0) - start, src.charCodeAt(start)))) continue;
-      const region = regionOf(k);
-      if (region) this.identRule(list, k, region, isCode);
-    }
+  /** Identifier rules over a `#define` body. */
+  private identRules(list: TokenSubset, region: Region): void {
+    for (let k = 0; k < list.length; k++) if (list.kind(k) === 'ident') this.identRule(list, k, region, false);
   }
 
   private identRule(list: TokenSubset, k: number, region: Region, isCode: boolean): void {
+    if (region.target === 'false' && region.reference === 'false') return;
     const name = list.text(k);
     const r = IDENT_RULES.get(name);
     if (!r) return;

@@ -4,7 +4,7 @@
  */
 import { evaluate, parseExpr } from './cpp-expr.js';
 import { callArgs, enclosingFunction, functionDefs, localArrays, statementStart, texts, type FunctionDef } from './cpp-structure.js';
-import { KIND_CODE, type Token, type TokView } from './cpp-tokenizer.js';
+import type { Token, TokView } from './cpp-tokenizer.js';
 import type { FileScan } from './musl-scan.js';
 
 /** musl's default thread stack size (128 KiB since musl 1.1.21). */
@@ -12,33 +12,22 @@ export const MUSL_THREAD_STACK = 128 * 1024;
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const CONDITION_KEYWORDS = new Set(['if', 'while', 'switch', 'for']);
-/** Identifiers the checks below start from. */
-const STARTERS = new Set(['symver', '__symver__', 'optreset', 'dlclose', 'strerror_r']);
-const starterKeys = new Set([...STARTERS].map((n) => n.length * 256 + n.charCodeAt(0)));
-
-export function structuralChecks(scan: FileScan): void {
+/**
+ * Run the checks from the candidate code tokens: `starters` (strings that may hold `.symver`, and the identifiers
+ * symver, __symver__, optreset, dlclose, strerror_r) and `threadNames` (pthread_create, pthread_attr_setstacksize).
+ */
+export function structuralChecks(scan: FileScan, starters: readonly number[], threadNames: readonly number[]): void {
   const toks = scan.code;
   let defs: FunctionDef[] | undefined;
   const functions = (): FunctionDef[] => (defs ??= functionDefs(toks));
   let lastOpen: number | undefined;
   let charPtrs: Set<string> | undefined;
-  const { kinds, starts, ends, src } = toks.stream;
-  const idx = toks.idx;
-  for (let k = 0; k < toks.length; k++) {
-    const si = idx[k] ?? 0;
-    const kind = kinds[si];
-    if (kind !== KIND_CODE.string && kind !== KIND_CODE.ident) continue;
-    const start = starts[si] ?? 0;
-    const size = (ends[si] ?? 0) - start;
-    if (kind === KIND_CODE.ident && !starterKeys.has(size * 256 + src.charCodeAt(start))) continue;
-    const region = scan.regions[k];
-    if (!region) continue;
+  for (const k of starters) {
+    const region = scan.regionAt(k);
     const name = toks.text(k);
-    if (kind === KIND_CODE.string) {
+    if (toks.kind(k) === 'string') {
       if (name.includes('.symver') && name.includes('GLIBC_')) scan.report('symver', toks.pos(k), name, region);
-      continue;
-    }
-    if ((name === 'symver' || name === '__symver__') && toks.is(k + 1, '(') && toks.text(k + 2).includes('GLIBC_')) {
+    } else if ((name === 'symver' || name === '__symver__') && toks.is(k + 1, '(') && toks.text(k + 2).includes('GLIBC_')) {
       scan.report('symver', toks.pos(k), `${name}(${toks.text(k + 2)})`, region);
     } else if (name === 'optreset' && toks.is(k - 1, 'int')) {
       scan.report('optreset', toks.pos(k), statementText(scan, k), region);
@@ -48,7 +37,7 @@ export function structuralChecks(scan: FileScan): void {
       scan.report('gnu-strerror-r', toks.pos(k), `${statementText(scan, k)} (result used as char *)`, region);
     }
   }
-  threadStacks(scan, functions);
+  if (threadNames.length > 0) threadStacks(scan, threadNames, functions);
 }
 
 /** The last call that opens a library: dlopen() itself, or a function of the file that calls dlopen(). */
@@ -116,15 +105,11 @@ function gnuStrerrorUse(toks: TokView, k: number, functions: () => FunctionDef[]
 }
 
 /** Thread start routines (third argument of pthread_create) with automatic arrays bigger than musl's stack. */
-function threadStacks(scan: FileScan, functions: () => FunctionDef[]): void {
+function threadStacks(scan: FileScan, names: readonly number[], functions: () => FunctionDef[]): void {
   const toks = scan.code;
   const routines = new Set<string>();
   let setStack = -1;
-  const { kinds, starts, src } = toks.stream;
-  const idx = toks.idx;
-  for (let k = 0; k < toks.length; k++) {
-    const si = idx[k] ?? 0;
-    if (kinds[si] !== KIND_CODE.ident || src.charCodeAt(starts[si] ?? 0) !== 112 /* p */) continue;
+  for (const k of names) {
     if (setStack < 0 && toks.is(k, 'pthread_attr_setstacksize')) setStack = k;
     if (!toks.is(k, 'pthread_create') || !toks.is(k + 1, '(')) continue;
     const third = callArgs(toks, k + 1)[2];
@@ -141,8 +126,8 @@ function threadStacks(scan: FileScan, functions: () => FunctionDef[]): void {
     if (!routines.has(def.name)) continue;
     for (const arr of localArrays(toks, def)) {
       const bytes = arraySize(scan, arr.dims, arr.elementSize);
-      const region = scan.regions[arr.nameIdx];
-      if (bytes === null || bytes <= MUSL_THREAD_STACK || !region) continue;
+      const region = scan.regionAt(arr.nameIdx);
+      if (bytes === null || bytes <= MUSL_THREAD_STACK) continue;
       const construct = `${scan.sourceText(arr.start, arr.end - 1)} (${formatBytes(bytes)} on the stack of thread routine ${def.name})`;
       scan.report('thread-stack', toks.pos(arr.nameIdx), construct, region, guard);
     }
