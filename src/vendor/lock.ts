@@ -154,6 +154,12 @@ export function sumsFromLock(lock: Lock): SumEntry[] {
   return [...seen.entries()].map(([file, sha256]) => ({ file, sha256 }));
 }
 
+/** Atomic write, skipped when the file already holds exactly `text` (keeps its mtime for tools that watch it). */
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  const have = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (have !== text) await writeFileAtomic(file, text);
+}
+
 /**
  * Write the lock atomically (keeping the `toolchain` entry written by the build), then `packages/SHA256SUMS`.
  * The toolchain entry on disk wins over a missing one in `lock`, so vendoring never drops it.
@@ -166,10 +172,10 @@ export async function writeLock(manifestDir: string, lock: Lock): Promise<void> 
   }
   const full: Lock = { ...lock, lockVersion: 1, ...(toolchain ? { toolchain } : {}) };
   try {
-    await writeFileAtomic(lockPath(manifestDir), canonicalJson(full));
+    await writeIfChanged(lockPath(manifestDir), canonicalJson(full));
     const sums = sumsFromLock(full);
     const sumsFile = path.join(manifestDir, PACKAGES_DIR, SUMS_FILE);
-    if (sums.length > 0) await writeFileAtomic(sumsFile, formatSums(sums));
+    if (sums.length > 0) await writeIfChanged(sumsFile, formatSums(sums));
     else await fs.rm(sumsFile, { force: true });
   } catch (e) {
     fail(ioFailure(e, 'cannot write', lockPath(manifestDir)));
