@@ -69,8 +69,12 @@ export function unmark(text: string, marks: readonly Mark[] | undefined, reasons
   return out;
 }
 
+/** A command that fetches names one of these words; text without any of them needs no parsing. */
+const FETCH_WORDS = /\b(git|wget|curl|pip3?|python3?|npm|pnpm|yarn|go|cargo|svn|hg)\b/;
+
 export function scanShell(input: ShellScanInput): ShellScanResult {
   const result: ShellScanResult = { fetches: [], diagnostics: [] };
+  if (!FETCH_WORDS.test(input.text)) return result;
   const { file, error } = parse(input.text);
   if (!file) {
     result.diagnostics.push({
@@ -91,6 +95,8 @@ class Walker {
   private readonly vars: Map<string, Resolved>;
   private readonly params: ParamResolver;
   private readonly session: ShellSession;
+  /** Loop bodies read per value, in all, before loops are read once with their variable unresolved. */
+  private unrollBudget = 64;
 
   constructor(
     private readonly input: ShellScanInput,
@@ -158,15 +164,27 @@ class Walker {
     const loop = f.Loop as unknown as { Name?: sh.Lit | null; Items?: (sh.Word | null)[] };
     const name = loop.Name?.Value;
     const items = (loop.Items ?? []).filter((w): w is sh.Word => w !== null).map((w) => this.word(w));
-    const values = items.flatMap((r) => (r.unresolved.length > 0 ? [r] : r.text.split(/\s+/).filter(Boolean).map((t) => ({ text: t, unresolved: [] }))));
-    if (!name || values.length === 0 || values.length > 32) return this.stmts(f.Do, true);
-    const saved = this.vars.get(name);
+    const values = items.flatMap((r) =>
+      r.unresolved.length > 0 ? [r] : r.text.split(/\s+/).filter(Boolean).map((t) => ({ text: t, unresolved: [] })),
+    );
+    const saved = this.vars.get(name ?? '');
+    if (!name || values.length === 0 || values.length > this.unrollBudget) {
+      // nested loops would multiply: past the budget the body is read once, the loop variable unresolved
+      if (name) this.vars.set(name, { text: `$${name}`, unresolved: [`$${name} is a loop variable`] });
+      this.stmts(f.Do, true);
+    } else {
+      this.unrollBudget -= values.length;
+      this.unroll(name, values, f.Do);
+    }
+    if (saved) this.vars.set(name!, saved);
+    else if (name) this.vars.delete(name);
+  }
+
+  private unroll(name: string, values: readonly Resolved[], body: readonly (sh.Stmt | null)[]): void {
     for (const v of values) {
       this.vars.set(name, v);
-      this.stmts(f.Do, true);
+      this.stmts(body, true);
     }
-    if (saved) this.vars.set(name, saved);
-    else this.vars.delete(name);
   }
 
   private declClause(d: { Args: (sh.Assign | null)[] }, cond: boolean): void {

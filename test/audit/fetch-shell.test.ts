@@ -94,8 +94,17 @@ test('a git checkout after a clone without -b gives the clone its ref, across th
   assert.deepEqual(r.fetches.map((f) => [f.line, f.url?.text, f.ref?.text]), [[3, 'https://h/lib.git', 'v3']]);
 });
 
+test('nested loops are unrolled within a budget, then read once with the loop variable unresolved', () => {
+  const ten = '0 1 2 3 4 5 6 7 8 9';
+  const rows = scan(`for a in ${ten}; do for b in ${ten}; do for c in ${ten}; do wget https://h/$a$b$c; done; done; done`);
+  assert.ok(rows.length > 1 && rows.length <= 64, String(rows.length));
+  assert.equal(rows[0]![2], 'https://h/000');
+  assert.ok(rows.some((r) => (r[4] as string[]).some((why) => /is a loop variable/.test(why))));
+  assert.deepEqual(scan('echo no fetching words here; for x in a b; do ls $x; done'), []);
+});
+
 test('unparsable shell text is a note, not a crash', () => {
-  const r = scanShell({ text: 'if then (', file: 'bad.sh', lineBase: 10 });
+  const r = scanShell({ text: 'if then ( git clone x', file: 'bad.sh', lineBase: 10 });
   assert.deepEqual(r.fetches, []);
   assert.equal(r.diagnostics[0]!.code, 'audit.shell-syntax');
   assert.equal(r.diagnostics[0]!.line, 11);
