@@ -27,7 +27,7 @@ function formatDuration(s: number): string {
   return `${m}:${String(sec).padStart(2, '0')}`;
 }
 
-function barLine(label: string, bytes: number, total: number | undefined, rate: number): string {
+export function barLine(label: string, bytes: number, total: number | undefined, rate: number): string {
   const width = 24;
   const r = `${formatBytes(rate)}/s`;
   if (total && total > 0) {
