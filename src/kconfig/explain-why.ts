@@ -239,7 +239,7 @@ export function whyValue(s: SymbolModel, calc: Calculator, req: ConfigLine | und
     }
     if (s.prompts.length === 0) return noPrompt(s, calc);
     const want = requestedTri(req);
-    if (st.visible === N && s.choice === undefined && (want ?? Y) > st.value.tri) return invisible(s, calc);
+    if (st.visible === N && (want ?? Y) > st.value.tri) return invisible(s, calc);
     if (st.visible === N && s.choice === undefined && want !== undefined && want < st.value.tri && st.revDep < st.value.tri) {
       return invisible(s, calc, true);
     }
