@@ -52,8 +52,13 @@ export function scanGitmodules(tree: AuditTree): Fetch[] {
   const out: Fetch[] = [];
   for (const file of tree.files.filter((f) => posix.basename(f) === '.gitmodules')) {
     const entries = readIni(tree.read(file) ?? '');
+    const top = posix.dirname(file);
     for (const e of entries.filter((x) => x.key === 'url')) {
       const branch = entries.find((x) => x.section === e.section && x.key === 'branch');
+      const sub = entries.find((x) => x.section === e.section && x.key === 'path');
+      const prefix = sub ? `${posix.normalize(posix.join(top, sub.value))}/` : undefined;
+      // A submodule whose files are already in the tree (as release tarballs often ship them) needs no fetch.
+      const present = prefix !== undefined && tree.files.some((f) => f.startsWith(prefix));
       out.push({
         file,
         line: e.line,
@@ -62,7 +67,8 @@ export function scanGitmodules(tree: AuditTree): Fetch[] {
         url: ok(e.value),
         ...(branch ? { ref: ok(branch.value) } : {}),
         command: `[${e.section}] url = ${e.value}`,
-        needsSource: true,
+        ...(present ? { context: `already in the tree at ${sub!.value}` } : {}),
+        needsSource: !present,
       });
     }
   }

@@ -7,7 +7,9 @@ function show(r: Resolved | undefined): string {
 }
 
 function status(f: Fetch): string {
-  if (!f.needsSource) return 'answered by the stand-ins from an earlier vendored clone';
+  if (!f.needsSource) {
+    return f.tool === '.gitmodules' ? 'nothing to fetch' : 'answered by the stand-ins from an earlier vendored clone';
+  }
   if (f.kind === 'unsupported') return 'unsupported, vendor by hand';
   if (f.coveredBy === undefined) return '';
   return f.coveredBy === null ? 'NOT COVERED by the manifest' : `covered by source ${f.coveredBy}`;

@@ -44,7 +44,7 @@ export interface Fetch {
   context?: string;
   /**
    * False when the fetch needs no source of its own (a `git fetch origin` in a repository that came from a
-   * vendored clone, `git submodule update` whose URLs come from .gitmodules).
+   * vendored clone, `git submodule update` whose URLs come from .gitmodules, a submodule already in the tree).
    */
   needsSource: boolean;
   /** With a manifest: the name of the source that answers this fetch, or null when none does. */

@@ -68,6 +68,21 @@ test('the sources: snippet is valid YAML in the manifest keys; unresolved and un
   assert.match(r.snippet, /^# scripts\/get-tools\.sh:6: pip fetch is not supported: vendor it by hand/m);
 });
 
+test('a .gitmodules submodule whose files are already in the tree needs no source', async () => {
+  const top = path.join(dir, 'subs');
+  await writeTree(top, {
+    '.gitmodules': '[submodule "a"]\n\tpath = deps/a\n\turl = https://h/a.git\n[submodule "b"]\n\tpath = deps/b\n\turl = https://h/b.git\n',
+    'deps/a/a.c': 'int a;\n',
+  });
+  const r = await auditFetch(top);
+  assert.deepEqual(r.fetches.map((f) => [f.url?.text, f.needsSource, f.context]), [
+    ['https://h/a.git', false, 'already in the tree at deps/a'],
+    ['https://h/b.git', true, undefined],
+  ]);
+  assert.match(r.snippet, /- name: b\n {4}git: https:\/\/h\/b\.git\n {4}ref: REF\n/);
+  assert.doesNotMatch(r.snippet, /name: a\n/);
+});
+
 test('a path that does not exist is a usage error', async () => {
   await assert.rejects(auditFetch(path.join(dir, 'nope')), (e: unknown) => (e as { exit: number }).exit === 2);
 });
