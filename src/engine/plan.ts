@@ -225,8 +225,8 @@ function artifactsOf(m: Manifest, t: Target): { glob: string; rename?: string }[
   });
 }
 
-export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
-  const target = selectTarget(m, opts.target);
+/** The base layer: a locked rootfs tarball (in the toolchain step's context), or an image pinned by digest. */
+function baseOf(m: Manifest, lock: Lock, allowUnpinned: boolean) {
   const builder = m.builder;
   if (!builder || (!builder.image && !builder.rootfs)) {
     return usage({
@@ -236,28 +236,33 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
       hint: 'add builder.image (name:tag@sha256:...) or builder.rootfs (a root filesystem tarball under packages/)',
     });
   }
-  const context: ContextEntry[] = [];
-  const toolchainContext: ContextEntry[] = [];
-  let base: BuildSpec['base'];
-  let rootfsSha = '';
   if (builder.rootfs) {
-    const lr = lock.rootfs;
-    const file = path.resolve(m.dir, lr?.file ?? builder.rootfs);
+    const file = path.resolve(m.dir, lock.rootfs?.file ?? builder.rootfs);
     const cp = `rootfs/${path.basename(file)}`;
-    toolchainContext.push({ contextPath: cp, src: file });
-    rootfsSha = lr?.sha256 ?? '';
-    base = { kind: 'rootfs', contextPath: cp };
-  } else {
-    checkImageRef(m, builder.image as string, Boolean(opts.allowUnpinned));
-    base = { kind: 'image', ref: builder.image as string };
+    const base: BuildSpec['base'] = { kind: 'rootfs', contextPath: cp };
+    return { builder, base, rootfsSha: lock.rootfs?.sha256 ?? '', context: [{ contextPath: cp, src: file }] };
   }
+  checkImageRef(m, builder.image as string, allowUnpinned);
+  const base: BuildSpec['base'] = { kind: 'image', ref: builder.image as string };
+  return { builder, base, rootfsSha: '', context: [] as ContextEntry[] };
+}
+
+function stampsOf(m: Manifest, workdir: string): { stamps: BuildSpec['stamps']; context: ContextEntry[] } {
+  const version = m.build?.version ?? [];
+  return {
+    stamps: version.map((v, i) => ({ contextPath: `tarsmith/stamps/${i}`, dest: path.posix.resolve(workdir, v.path) })),
+    context: version.map((v, i) => ({ contextPath: `tarsmith/stamps/${i}`, content: v.content, mode: 0o644 })),
+  };
+}
+
+export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
+  const target = selectTarget(m, opts.target);
+  const { builder, base, rootfsSha, context: toolchainContext } = baseOf(m, lock, Boolean(opts.allowUnpinned));
   const needsToolchainImage = base.kind === 'image' || builder.packages.length > 0;
   const src = sourcesOf(m, lock);
   const tools = toolSets(opts.tools ?? []);
-  const version = m.build?.version ?? [];
   const workdir = workdirOf(m);
-  const stamps = version.map((v, i) => ({ contextPath: `tarsmith/stamps/${i}`, dest: path.posix.resolve(workdir, v.path) }));
-  version.forEach((v, i) => context.push({ contextPath: `tarsmith/stamps/${i}`, content: v.content, mode: 0o644 }));
+  const stamps = stampsOf(m, workdir);
   const spec: BuildSpec = {
     name: m.name,
     packagesDir: opts.packagesDir ?? '/opt/tarsmith/packages',
@@ -269,7 +274,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     workdir,
     env: m.build?.env ?? {},
     steps: stepsOf(m, target),
-    stamps,
+    stamps: stamps.stamps,
     tools: tools.sets,
     artifacts: artifactsOf(m, target),
     target: target.name,
@@ -278,15 +283,16 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const toolchainInputsHash = createHash('sha256')
     .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: m.platform }))
     .digest('hex');
-  let buildSpec = spec;
-  if (needsToolchainImage) {
-    const tag = opts.toolchainTag ?? toolchainTag(m, toolchainInputsHash);
-    buildSpec = { ...spec, base: { kind: 'toolchain-image', ref: tag } };
-  } else {
-    context.push(...toolchainContext);
-  }
-  for (const h of helperFiles(buildSpec)) context.push(h);
-  context.push(...src.context, ...tools.context);
+  const buildSpec: BuildSpec = needsToolchainImage
+    ? { ...spec, base: { kind: 'toolchain-image', ref: opts.toolchainTag ?? toolchainTag(m, toolchainInputsHash) } }
+    : spec;
+  const context = [
+    ...(needsToolchainImage ? [] : toolchainContext),
+    ...stamps.context,
+    ...helperFiles(buildSpec),
+    ...src.context,
+    ...tools.context,
+  ];
   return {
     target,
     spec: buildSpec,
