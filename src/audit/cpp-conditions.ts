@@ -53,14 +53,35 @@ function tri(v: number | null): Tri {
   return v === null ? 'unknown' : v !== 0 ? 'true' : 'false';
 }
 
+/** An object-like macro whose body is parsed only when its value is asked for (most never are). */
+interface LazyMacro {
+  defined: true;
+  body: () => readonly Token[];
+  value?: number | null;
+  busy?: boolean;
+}
+type LocalFact = MacroFact | LazyMacro | 'unknown';
+
 /** An environment plus the file's own `#define`s and `#undef`s. */
 class LayeredEnv implements Env {
-  readonly local = new Map<string, MacroFact | 'unknown'>();
+  readonly local = new Map<string, LocalFact>();
   constructor(private readonly base: Env) {}
   macro(name: string): MacroFact | undefined {
     const l = this.local.get(name);
     if (l === 'unknown') return undefined;
+    if (l && 'body' in l) return { defined: true, value: this.valueOf(l) };
     return l ?? this.base.macro(name);
+  }
+  /** Value of a lazy macro, evaluated (once) where it is used, as the preprocessor does; self-reference is unknown. */
+  private valueOf(m: LazyMacro): number | null {
+    if (m.value !== undefined) return m.value;
+    if (m.busy) return null;
+    m.busy = true;
+    const body = m.body();
+    const parsed = body.length > 0 ? parseExpr(body) : undefined;
+    m.value = parsed?.ok ? evaluate(parsed.expr, this) : null;
+    m.busy = false;
+    return m.value;
   }
   call(name: string, args: Array<number | null>): number | null | undefined {
     const l = this.local.get(name);
@@ -198,13 +219,23 @@ export class ConditionTracker {
   private define(args: readonly Token[]): void {
     const name = args[0];
     if (!name || name.kind !== 'ident') return;
-    const body = args.slice(1);
-    const fnLike = body[0]?.text === '(' && body[0].pos === name.pos + name.text.length;
-    const parsed = !fnLike && body.length > 0 ? parseExpr(body) : undefined;
+    const open = args[1];
+    const fnLike = open?.text === '(' && open.pos === name.pos + name.text.length;
+    this.defineMacro(name.text, fnLike, () => args.slice(1));
+  }
+
+  /** `#define name body`: the body is only read if the macro's value is ever needed. */
+  defineMacro(name: string, fnLike: boolean, body: () => readonly Token[]): void {
     for (const env of ['target', 'reference'] as const) {
-      const value = parsed?.ok ? evaluate(parsed.expr, this.envs[env]) : null;
-      this.setLocal(env, name.text, { defined: true, value });
+      this.setLocal(env, name, fnLike ? { defined: true, value: null } : { defined: true, body });
     }
+  }
+
+  /** A `#define` fed directly (not through `directive`): keeps include-guard detection. */
+  defineDirective(name: string, fnLike: boolean, body: () => readonly Token[]): void {
+    if (this.last !== undefined && name === this.last) this.includeGuard();
+    this.last = undefined;
+    this.defineMacro(name, fnLike, body);
   }
 
   private undef(args: readonly Token[]): void {
@@ -213,7 +244,7 @@ export class ConditionTracker {
     for (const env of ['target', 'reference'] as const) this.setLocal(env, name.text, { defined: false });
   }
 
-  private setLocal(env: EnvName, name: string, fact: MacroFact): void {
+  private setLocal(env: EnvName, name: string, fact: MacroFact | LazyMacro): void {
     const where = this.current[env];
     const local = this.envs[env].local;
     if (where === 'true') local.set(name, fact);

@@ -35,6 +35,7 @@ interface IdentRule {
   rule: MuslRuleId;
   call: boolean;
 }
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif', 'undef']);
 const TOP_REGION: Region = { target: 'true', reference: 'true', conditions: [] };
 
 const IDENT_RULES: ReadonlyMap<string, IdentRule> = new Map<string, IdentRule>([
@@ -184,25 +185,43 @@ export class FileScan {
   /** The directive made of stream tokens [from, to). */
   private directive(from: number, to: number): void {
     const toks = this.src.tokens;
-    const d: Token[] = [];
-    for (let i = from; i < to; i++) d.push(toks.token(i));
-    const hash = d[0];
-    const name = d[1];
-    if (!hash || !name || name.kind !== 'ident') return;
-    const last = d[d.length - 1] ?? name;
-    const text = this.src.text.slice(hash.pos, last.pos + last.text.length).replace(/\s+/g, ' ');
-    const line = this.src.map.locate(hash.pos).line;
+    if (toks.kind(from + 1) !== 'ident') return;
+    const name = toks.text(from + 1);
     const region = this.tracker.region;
     const live = region.target !== 'false' || region.reference !== 'false';
-    if (live && (name.text === 'include' || name.text === 'include_next')) this.include(d[2], region);
-    if (live && (name.text === 'if' || name.text === 'elif')) this.prereq(d.slice(2), text, region);
-    if (live && name.text === 'define' && d[2]) {
-      this.defines.add(d[2].text);
+    if (name === 'define') return this.define(from, to, region, live);
+    if (name === 'include' || name === 'include_next') {
+      if (live && to > from + 2) this.include(toks.token(from + 2), region);
+      return;
+    }
+    if (!CONDITIONALS.has(name)) return;
+    const d: Token[] = [];
+    for (let i = from; i < to; i++) d.push(toks.token(i));
+    const last = d[d.length - 1] ?? toks.token(from);
+    const text = this.src.text.slice(toks.pos(from), last.pos + last.text.length).replace(/\s+/g, ' ');
+    const line = this.src.map.locate(toks.pos(from)).line;
+    if (live && (name === 'if' || name === 'elif')) this.prereq(d.slice(2), text, region);
+    this.tracker.directive(name, d.slice(2), line, text);
+  }
+
+  /** `#define NAME body`: for the tracker (value read lazily) and for the identifier rules (the body). */
+  private define(from: number, to: number, region: Region, live: boolean): void {
+    const toks = this.src.tokens;
+    if (toks.kind(from + 2) !== 'ident') return;
+    const name = toks.text(from + 2);
+    const fnLike = toks.is(from + 3, '(') && toks.pos(from + 3) === toks.pos(from + 2) + name.length;
+    this.tracker.defineDirective(name, fnLike, () => {
+      const body: Token[] = [];
+      for (let i = from + 3; i < to; i++) body.push(toks.token(i));
+      return body;
+    });
+    if (!live) return;
+    this.defines.add(name);
+    if (to > from + 3) {
       const body = new TokenSubset(toks, to - from);
-      for (let i = from + 3; i < to; i++) body.add(i);
+      body.addRange(from + 3, to);
       this.defineBodies.push({ toks: body, region });
     }
-    this.tracker.directive(name.text, d.slice(2), line, text);
   }
 
   private include(h: Token | undefined, region: Region): void {
