@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
 import { version } from './main.js';
 
@@ -77,7 +78,7 @@ Examples:
       const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
-        process.stderr.write(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files in ${r.out}\n`);
+        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files in ${r.out}`);
         for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** `tarsmith generate`: the Dockerfile and helper files a build would use, written for review. */
@@ -34,7 +35,7 @@ Examples:
         });
         if (o.json) printJson({ ok: true, ...r });
         else {
-          process.stderr.write(`wrote ${r.files.length} files to ${r.out}\n`);
+          log.info(`wrote ${r.files.length} files to ${r.out}`);
           process.stdout.write(`${r.out}\n`);
         }
       }),

@@ -7,7 +7,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, type Failure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
-import { log } from '../core/log.js';
+import { getLogLevel, log } from '../core/log.js';
 import type { StepSpec } from '../dockerfile/generate.js';
 import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
@@ -113,8 +113,9 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     stream = createWriteStream(opts.logFile);
   }
   const lines: string[] = [];
+  const echo = getLogLevel() !== 'quiet';
   const onLine = (l: string) => {
-    process.stderr.write(`${l}\n`);
+    if (echo) process.stderr.write(`${l}\n`);
     stream?.write(`${l}\n`);
     lines.push(l);
     if (lines.length > 2000) lines.splice(0, 1000);
