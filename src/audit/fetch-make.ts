@@ -57,6 +57,11 @@ function scanOne(tree: AuditTree, file: string, fetches: Fetch[], diagnostics: A
     const code = d.code.replace(/^make\./, 'audit.make-');
     diagnostics.push({ file: full(d.loc.file), line: d.loc.line, code, message: d.message, ...(d.value !== undefined ? { value: d.value } : {}) });
   }
+  for (const sh of r.shells) {
+    const res = scanShell({ text: sh.text, file: full(sh.loc.file), lineBase: sh.loc.line - 1, context: '$(shell ...) run by make' });
+    fetches.push(...res.fetches);
+    diagnostics.push(...res.diagnostics);
+  }
   const sessions = new Map<string, ShellSession>();
   for (const recipe of r.recipes) {
     const session = sessions.get(recipe.target) ?? {};

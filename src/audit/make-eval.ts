@@ -22,6 +22,8 @@ export interface MakeResult {
   diagnostics: MakeDiagnostic[];
   /** Every makefile read, the top one first. */
   files: string[];
+  /** The commands of `$(shell ...)`s make would run while reading the makefiles or expanding recipes. */
+  shells: { loc: MakeLoc; text: string }[];
   /** Expands text with the final variables (for tests and callers that resolve more than recipes). */
   expand(text: string): { text: string; unresolved: string[] };
 }
@@ -56,8 +58,23 @@ class Evaluator {
   readonly diagnostics: MakeDiagnostic[] = [];
   readonly files: string[] = [];
   readonly pending: PendingRecipe[] = [];
+  readonly shells: { loc: MakeLoc; text: string }[] = [];
   private chain: string[] = [];
   private evals = 0;
+  /** The statement being read (where a `$(shell ...)` met now runs). */
+  private loc: MakeLoc = { file: '', line: 0 };
+
+  /** A fresh expansion state that reports `$(shell ...)` commands. */
+  private state(undefinedIsEmpty = false): ExpandState {
+    return {
+      ...newState(this.vars, undefinedIsEmpty),
+      shellHook: (text) => {
+        if (!this.shells.some((x) => x.text === text && x.loc.file === this.loc.file && x.loc.line === this.loc.line)) {
+          this.shells.push({ loc: this.loc, text });
+        }
+      },
+    };
+  }
 
   constructor(
     private readonly tree: TextTree,
@@ -92,6 +109,7 @@ class Evaluator {
     const stack: Frame[] = [];
     let rule: Rule | undefined;
     for (const s of stmts) {
+      this.loc = s.loc;
       if (s.kind === 'if' || s.kind === 'else' || s.kind === 'endif') {
         this.conditional(stack, s);
         continue;
@@ -132,7 +150,7 @@ class Evaluator {
    */
   private other(text: string, loc: MakeLoc, uncertain: boolean): void {
     if (uncertain) return;
-    const st: ExpandState = { ...newState(this.vars), evalHook: (made) => this.evalText(made, loc) };
+    const st: ExpandState = { ...this.state(), evalHook: (made) => this.evalText(made, loc) };
     expand(text, st);
     if (st.unresolved.length > 0 && text.includes('$(eval')) {
       this.diag(loc, 'make.eval', `$(eval ...) cannot be evaluated: ${st.unresolved.join('; ')}`, text);
@@ -176,7 +194,7 @@ class Evaluator {
 
   /** true/false, or undefined when the test depends on something unknown. */
   private test(t: CondTest): boolean | undefined {
-    const st = newState(this.vars, true);
+    const st = this.state(true);
     if (!('a' in t)) {
       const name = expand(t.name, st).trim();
       const v = this.vars.get(name);
@@ -191,7 +209,7 @@ class Evaluator {
   }
 
   private assign(s: MakeStmt & { kind: 'assign' }, uncertain: boolean): void {
-    const st = newState(this.vars);
+    const st = this.state();
     const name = expand(s.name, st).trim();
     // A name that cannot be resolved (Kbuild's `obj-$(CONFIG_X) += ...`) cannot be referenced by a known name either.
     if (st.unresolved.length > 0 || name === '') return;
@@ -213,7 +231,7 @@ class Evaluator {
       case ':=':
       case '::=':
       case ':::=': {
-        const v = newState(this.vars);
+        const v = this.state();
         const value = expand(s.value, v);
         return void set({ flavor: 'simple', value, unresolved: v.unresolved });
       }
@@ -230,14 +248,14 @@ class Evaluator {
     if (!old) return void set({ flavor: 'recursive', value, unresolved: [] });
     const sep = old.value === '' ? '' : ' ';
     if (old.flavor === 'recursive') return void set({ flavor: 'recursive', value: old.value + sep + value, unresolved: old.unresolved });
-    const v = newState(this.vars);
+    const v = this.state();
     const more = expand(value, v);
     note(v, old.unresolved);
     set({ flavor: 'simple', value: old.value + sep + more, unresolved: v.unresolved });
   }
 
   private include(filesText: string, optional: boolean, loc: MakeLoc): void {
-    const st = newState(this.vars);
+    const st = this.state();
     const list = words(expand(filesText, st));
     if (st.unresolved.length > 0) {
       this.diag(loc, 'make.include-unresolved', `include names cannot be resolved: ${st.unresolved.join('; ')}`, filesText);
@@ -251,14 +269,15 @@ class Evaluator {
   }
 
   private rule(targets: string, prereqs: string): Rule {
-    const st = newState(this.vars);
+    const st = this.state();
     return { targets: words(expand(targets, st)), prereqs: words(expand(prereqs, st)) };
   }
 
   recipes(mark?: ExpandState['mark']): MakeRecipe[] {
     return this.pending.map((p) => {
+      this.loc = p.loc;
       const raw = p.text.replace(/^[@+\-\s]+/, '');
-      const st: ExpandState = { ...newState(this.vars), ...(mark ? { mark } : {}) };
+      const st: ExpandState = { ...this.state(), ...(mark ? { mark } : {}) };
       const first = p.rule.prereqs[0] ?? '';
       st.locals.push(
         new Map([
@@ -291,6 +310,7 @@ export function evaluateMakefile(
     recipes: ev.recipes(mark),
     diagnostics: ev.diagnostics,
     files: ev.files,
+    shells: ev.shells,
     expand(text: string) {
       const st = newState(ev.vars);
       const out = expand(text, st);

@@ -25,6 +25,8 @@ export interface ExpandState {
   mark?: (orig: string, reasons: readonly string[]) => string;
   /** Reads makefile text made by `$(eval ...)` at this point; without it `eval` stays unresolved. */
   evalHook?: (text: string) => void;
+  /** Told the command of each `$(shell ...)` met (its output stays unresolved either way). */
+  shellHook?: (command: string) => void;
 }
 
 /** Variables make defines itself, as a plain `make` with a clean environment sees them. */

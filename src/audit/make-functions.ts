@@ -111,6 +111,11 @@ export function callFunction(name: string, argText: string, orig: string, st: Ex
     return pure.fn(args);
   }
   if (UNRESOLVED.has(name)) {
+    if (name === 'shell' && st.shellHook) {
+      const sub = child(st);
+      const command = expand(argText, sub);
+      if (sub.unresolved.length === 0) st.shellHook(command);
+    }
     note(st, [`$(${name} ...) is not evaluated by the audit`]);
     return orig;
   }

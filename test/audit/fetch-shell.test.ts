@@ -103,6 +103,18 @@ test('nested loops are unrolled within a budget, then read once with the loop va
   assert.deepEqual(scan('echo no fetching words here; for x in a b; do ls $x; done'), []);
 });
 
+test('$(shell ...) commands make runs are scanned too, where they run', async () => {
+  const { scanMakefiles } = await import('../../src/audit/fetch-make.js');
+  const files: Record<string, string> = {
+    Makefile: 'SITE = https://x.org\nLATEST := $(shell curl -fsSL $(SITE)/latest.txt)\nall:\n\techo $(shell wget -qO- $(SITE)/v)\n',
+  };
+  const r = scanMakefiles({ files: ['Makefile'], read: (p) => files[p] });
+  assert.deepEqual(r.fetches.map((f) => [f.line, f.tool, f.url?.text, f.context]), [
+    [2, 'curl', 'https://x.org/latest.txt', '$(shell ...) run by make'],
+    [4, 'wget', 'https://x.org/v', '$(shell ...) run by make'],
+  ]);
+});
+
 test('unparsable shell text is a note, not a crash', () => {
   const r = scanShell({ text: 'if then ( git clone x', file: 'bad.sh', lineBase: 10 });
   assert.deepEqual(r.fetches, []);
