@@ -17,8 +17,8 @@ import { formatSums } from '../vendor/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type Plan } from './plan.js';
-import { prepare } from './prepare.js';
-import { probeEngine, type EngineCaps } from './probe.js';
+import { prepareWithEngine } from './prepare.js';
+import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 
 export interface EngineOptions {
@@ -179,9 +179,7 @@ export const RECORD_FILE = 'tarsmith-build.json';
 export const ARTIFACT_SUMS = 'SHA256SUMS';
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const { manifest: m, lock, plan } = await prepare(opts);
-  const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
-  for (const n of caps.notes) log.info(`note: ${n}`);
+  const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);

@@ -12,7 +12,7 @@ import { buildArgv } from './argv.js';
 import { buildWith, ensureToolchain, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
-import { prepare } from './prepare.js';
+import { prepare, prepareWithEngine } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 
@@ -86,8 +86,7 @@ export interface ImageResult {
 
 /** Build the runtime stage (artifacts under /opt/<name>/) into the local image store. */
 export async function image(opts: EngineOptions & { tag?: string }): Promise<ImageResult> {
-  const { manifest: m, lock, plan } = await prepare(opts);
-  const caps = await probe(opts);
+  const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   const iidDir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-iid-'));

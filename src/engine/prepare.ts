@@ -10,6 +10,7 @@ import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims
 import { readLock, type Lock } from '../vendor/lock.js';
 import { verifyInputs } from '../vendor/verify.js';
 import { plan, type Plan } from './plan.js';
+import { probeEngine, type EngineCaps } from './probe.js';
 
 export interface PrepareOptions {
   manifest?: string;
@@ -65,4 +66,24 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
   const lock = await readLockOrFail(manifest);
   if (!opts.skipVerify) await verifyOrFail(manifest, lock);
   return { manifest, lock, plan: planWithTools(manifest, lock, opts) };
+}
+
+/**
+ * `prepare` plus the engine probe, for the commands that build. The probe only asks the client and the daemon
+ * for their versions, so it runs while the inputs are hashed; its result (or failure) is looked at only after
+ * verification passed, so a bad input is always reported first and nothing is built from it.
+ */
+export async function prepareWithEngine(opts: PrepareOptions & { docker?: string }): Promise<Prepared & { caps: EngineCaps }> {
+  const manifest = await loadManifest({
+    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  const lock = await readLockOrFail(manifest);
+  const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  probing.catch(() => undefined);
+  await verifyOrFail(manifest, lock);
+  const p = planWithTools(manifest, lock, opts);
+  const caps = await probing;
+  for (const n of caps.notes) log.info(`note: ${n}`);
+  return { manifest, lock, plan: p, caps };
 }
