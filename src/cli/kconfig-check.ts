@@ -7,6 +7,9 @@ interface CheckOpts {
   config: string;
   kernel?: string;
   arch?: string;
+  cc?: string;
+  crossCompile?: string;
+  cache: boolean;
   json?: boolean;
 }
 
@@ -19,6 +22,9 @@ export function register(kconfig: Command): void {
     .requiredOption('--config <path>', 'the resolved .config to check')
     .option('--kernel <path>', 'kernel tree folder or tarball: explain each mismatch')
     .option('--arch <arch>', 'ARCH for --kernel (default: from the .config header)')
+    .option('--cc <cc>', 'C compiler for $(cc-option,...) probes (default: probed symbols take the .config values)')
+    .option('--cross-compile <prefix>', 'toolchain prefix, e.g. aarch64-linux-gnu- (CC, LD, ... = prefix + tool)')
+    .option('--no-cache', 'do not read or write the parse cache (~/.cache/tarsmith/kconfig)')
     .option('--json', 'print one JSON document on stdout')
     .addHelpText(
       'after',
@@ -40,6 +46,9 @@ Example:
           config: opts.config,
           ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
           ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
+          ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
+          ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
+          cache: opts.cache,
         });
         if (opts.json) {
           printJson({

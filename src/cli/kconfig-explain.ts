@@ -5,6 +5,9 @@ import { action, printJson } from './common.js';
 interface ExplainOpts {
   kernel: string;
   arch?: string;
+  cc?: string;
+  crossCompile?: string;
+  cache: boolean;
   config?: string;
   want?: string;
   json?: boolean;
@@ -18,6 +21,9 @@ export function register(kconfig: Command): void {
     .argument('<symbol>', 'symbol name, with or without the CONFIG_ prefix')
     .requiredOption('--kernel <path>', 'kernel tree folder or tarball')
     .option('--arch <arch>', 'ARCH to read the tree for (default: from the --config header)')
+    .option('--cc <cc>', 'C compiler for $(cc-option,...) probes (default: probed symbols take the .config values)')
+    .option('--cross-compile <prefix>', 'toolchain prefix, e.g. aarch64-linux-gnu- (CC, LD, ... = prefix + tool)')
+    .option('--no-cache', 'do not read or write the parse cache (~/.cache/tarsmith/kconfig)')
     .option('--config <path>', 'a resolved .config: explain the value the symbol has there')
     .option('--want <value>', 'with --config: explain why the symbol cannot have this value (y, m, n, 64, "text")')
     .option('--json', 'print one JSON document on stdout')
@@ -41,6 +47,9 @@ Example:
           symbol,
           kernel: opts.kernel,
           ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
+          ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
+          ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
+          cache: opts.cache,
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           ...(opts.want !== undefined ? { want: opts.want } : {}),
         });

@@ -202,6 +202,11 @@ export interface CheckInput {
   /** Kernel tree folder or tarball; with it, mismatches are explained and no-op lines are known for sure. */
   kernel?: string;
   arch?: string;
+  /** Toolchain for compiler probes (see `loadKconfig`); without one, probed symbols take the .config's values. */
+  cc?: string;
+  crossCompile?: string;
+  /** false: neither read nor write the parse cache. */
+  cache?: boolean;
 }
 
 /** Read both files, and the kernel tree when given, and check. */
@@ -213,7 +218,8 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   let tree: TreeKnowledge | undefined;
   if (input.kernel !== undefined) {
     const { loadTreeKnowledge } = await import('./explain.js');
-    tree = await loadTreeKnowledge(input.kernel, input.arch, config);
+    const { fragment: _f, config: _c, kernel, ...rest } = input;
+    tree = await loadTreeKnowledge({ kernel, ...rest }, config);
   }
   return checkFragment(fragment, config, tree);
 }

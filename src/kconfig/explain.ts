@@ -18,8 +18,13 @@ import { Calculator } from './values.js';
 export interface LoadTreeOptions {
   /** Parse cache folder (default: the user's cache, see `loadKconfig`); false: no cache. */
   cacheDir?: string | false;
+  /** C compiler / toolchain prefix to run compiler probes with (default: none, probes stay unknown). */
+  cc?: string;
+  crossCompile?: string;
   onProgress?: (msg: string) => void;
 }
+
+const hasToolchain = (o: LoadTreeOptions): boolean => o.cc !== undefined || o.crossCompile !== undefined;
 
 /**
  * Parse the tree's Kconfig for `arch` (a folder or a tarball) with `loadKconfig`. No toolchain is run: compiler
@@ -31,6 +36,8 @@ export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptio
     kernel,
     arch,
     ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
+    ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const errors = tree.diagnostics.filter((d) => d.severity === 'error');
@@ -46,9 +53,18 @@ export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptio
  */
 export const ENVIRONMENT_SYMBOLS = ['CC_VERSION_TEXT', 'RUSTC_VERSION_TEXT'] as const;
 
-/** Evaluate a `.config` against a loaded tree. */
-export function evaluate(tree: KconfigTree, config: ParsedConfig): Calculator {
-  return new Calculator(buildModel(tree), config, ENVIRONMENT_SYMBOLS);
+/** Evaluate a `.config` against a loaded tree (`toolchain`: the tree was parsed with one). */
+export function evaluate(tree: KconfigTree, config: ParsedConfig, toolchain = false): Calculator {
+  return new Calculator(buildModel(tree), config, toolchain ? [] : ENVIRONMENT_SYMBOLS);
+}
+
+function treeOptions(o: { cc?: string; crossCompile?: string; cache?: boolean }): LoadTreeOptions {
+  return {
+    ...(o.cc !== undefined ? { cc: o.cc } : {}),
+    ...(o.crossCompile !== undefined ? { crossCompile: o.crossCompile } : {}),
+    ...(o.cache === false ? { cacheDir: false } : {}),
+    onProgress: (m) => log.info(m),
+  };
 }
 
 function resolveArch(arch: string | undefined, config: DotConfig | undefined): string {
@@ -84,19 +100,27 @@ export function explainWith(calc: Calculator, name: string, req?: ConfigLine): E
 }
 
 /** What `check --kernel` needs: existence and explanations, evaluated against the resolved `.config`. */
-export async function loadTreeKnowledge(kernel: string, arch: string | undefined, config: DotConfig): Promise<TreeKnowledge> {
-  const tree = await loadTree(kernel, resolveArch(arch, config), { onProgress: (m) => log.info(m) });
-  const calc = evaluate(tree, config.parsed);
+export interface TreeSource {
+  kernel: string;
+  arch?: string;
+  cc?: string;
+  crossCompile?: string;
+  /** false: neither read nor write the parse cache. */
+  cache?: boolean;
+}
+
+export async function loadTreeKnowledge(src: TreeSource, config: DotConfig): Promise<TreeKnowledge> {
+  const opts = treeOptions(src);
+  const tree = await loadTree(src.kernel, resolveArch(src.arch, config), opts);
+  const calc = evaluate(tree, config.parsed, hasToolchain(opts));
   return {
     defines: (name) => calc.model.symbols.has(name),
     explain: (req: ConfigLine, _actual: ConfigFact) => explainWith(calc, req.name, req),
   };
 }
 
-export interface ExplainInput {
+export interface ExplainInput extends TreeSource {
   symbol: string;
-  kernel: string;
-  arch?: string;
   config?: string;
   /** A value to ask about (`y`, `m`, `n`, a number or a quoted string): why can it not be had? */
   want?: string;
@@ -130,7 +154,8 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
   }
   const config = input.config !== undefined ? await readDotConfig(input.config) : undefined;
   const arch = resolveArch(input.arch, config);
-  const tree = await loadTree(input.kernel, arch, { onProgress: (m) => log.info(m) });
+  const opts = treeOptions(input);
+  const tree = await loadTree(input.kernel, arch, opts);
   const model = buildModel(tree);
   const name = stripPrefix(input.symbol);
   const info = symbolInfo(model, name);
@@ -146,7 +171,7 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
     if (!info) result.why = notDefined(name, model);
     return result;
   }
-  const calc = new Calculator(model, config.parsed, ENVIRONMENT_SYMBOLS);
+  const calc = new Calculator(model, config.parsed, hasToolchain(opts) ? [] : ENVIRONMENT_SYMBOLS);
   const fact = config.fact(name);
   const line = fact.state === 'absent' ? '<missing>' : renderLine(name, fact.state === 'set' ? fact.value : undefined);
   if (info) {

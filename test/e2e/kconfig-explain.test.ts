@@ -127,6 +127,8 @@ test('explain reads a kernel tarball, and explains no-prompt, select, range and 
         'config USER',
         '\ttristate "user"',
         '\tselect HELPER',
+        'config PROBE',
+        '\tdef_bool $(shell,echo y)',
         'config SHIFT',
         '\tint "shift"',
         '\trange 4 8',
@@ -148,4 +150,12 @@ test('explain reads a kernel tarball, and explains no-prompt, select, range and 
     assert.equal(shift.doc.config?.resolved, false, 'the .config says 12; the kernel would write 8');
     const bad = explain(['USER', '--kernel', tarball, '--arch', 'x86', '--config', config, '--want', '"text"']);
     assert.match(bad.doc.why?.reason ?? '', /not a tristate value/);
+    const unknown = explain(['PROBE', '--kernel', tarball, '--arch', 'x86', '--config', config, '--no-cache']);
+    assert.match(unknown.doc.why?.reason ?? '', /decided by a toolchain probe/);
+    assert.equal(unknown.doc.config?.computed, 'n', 'taken from the .config, which lacks it');
+    const probed = explain(['PROBE', '--kernel', tarball, '--arch', 'x86', '--config', config, '--cc', 'gcc', '--no-cache']);
+    assert.equal(probed.status, 0, probed.stderr);
+    assert.equal(probed.doc.config?.computed, 'y', 'the probe ran: $(shell,echo y)');
+    assert.match(probed.doc.why?.reason ?? '', /has no prompt/);
+    assert.match(probed.doc.why?.details.join('\n') ?? '', /default y \(applies\)/);
   }));
