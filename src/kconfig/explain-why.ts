@@ -130,6 +130,8 @@ function invisible(s: SymbolModel, calc: Calculator, lower = false): Explanation
 
 const MAX_LISTED = 8;
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 /** At most MAX_LISTED lines, then a count of the rest. */
 function capList(lines: string[]): string[] {
   if (lines.length <= MAX_LISTED) return lines;
@@ -140,7 +142,7 @@ function forcedBySelect(s: SymbolModel, calc: Calculator, want: Tristate): Expla
   const forcing = s.selectedBy.filter((r) => Math.min(calc.calc(r.from).value.tri, calc.eval(r.cond)) > want);
   const names = [...new Set(forcing.map((r) => `CONFIG_${r.from}`))];
   return {
-    reason: `CONFIG_${s.name} is forced to ${triName(calc.calc(s.name).revDep)} by select (${names.length} active select${names.length === 1 ? '' : 's'})`,
+    reason: `CONFIG_${s.name} is forced to ${triName(calc.calc(s.name).revDep)} by select (${plural(names.length, 'active select')})`,
     details: capList(reverseLines(forcing, calc, 'selected by')),
     fix:
       names.length <= 3
@@ -188,7 +190,9 @@ function choiceWhy(s: SymbolModel, calc: Calculator): Explanation {
   const c = calc.model.choices[s.choice as number];
   const chosen = c?.members.find((m) => calc.calc(m).value.tri === Y);
   return {
-    reason: `CONFIG_${s.name} is a member of the choice "${c?.entry.prompts[0]?.text ?? ''}": exactly one member is y${chosen ? `, here CONFIG_${chosen}` : ''}`,
+    reason:
+      `CONFIG_${s.name} is a member of the choice "${c?.entry.prompts[0]?.text ?? ''}": exactly one member is y` +
+      (chosen ? `, here CONFIG_${chosen}` : ''),
     details: c ? [`members: ${c.members.map((m) => `${m}=${valueText(calc, m)}`).join(', ')}`] : [],
     ...(chosen && chosen !== s.name ? { fix: `set CONFIG_${s.name}=y and remove CONFIG_${chosen}=y` } : {}),
   };
@@ -200,7 +204,9 @@ function whyString(s: SymbolModel, calc: Calculator, req: ConfigLine | undefined
   const u = req ? userValue(type, req) : calc.user(s.name);
   if (u && !u.ok) {
     return {
-      reason: `${u.line.value ? renderValue(u.line.value) : '"is not set"'} is not a valid value for ${type} symbol CONFIG_${s.name} (${u.why}): the kernel ignores it`,
+      reason:
+        `${u.line.value ? renderValue(u.line.value) : '"is not set"'} is not a valid value for ${type} symbol ` +
+        `CONFIG_${s.name} (${u.why}): the kernel ignores it`,
       details: defaultLines(s, calc),
       fix: type === 'string' ? `write CONFIG_${s.name}="text"` : `write a ${type === 'int' ? 'decimal' : 'hex'} number`,
     };
@@ -235,7 +241,11 @@ export function whyValue(s: SymbolModel, calc: Calculator, req: ConfigLine | und
   if (s.type === 'bool' || s.type === 'tristate') {
     const u = req ? userValue(s.type, req) : undefined;
     if (u && !u.ok) {
-      return { reason: `${req?.text ?? ''}: ${u.why} (CONFIG_${s.name} is ${s.type}); the kernel ignores it`, details: [], fix: `use ${s.type === 'bool' ? 'y or n' : 'y, m or n'}` };
+      return {
+        reason: `${req?.text ?? ''}: ${u.why} (CONFIG_${s.name} is ${s.type}); the kernel ignores it`,
+        details: [],
+        fix: `use ${s.type === 'bool' ? 'y or n' : 'y, m or n'}`,
+      };
     }
     if (s.prompts.length === 0) return noPrompt(s, calc);
     const want = requestedTri(req);

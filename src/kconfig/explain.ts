@@ -150,7 +150,12 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
   const { readDotConfig } = await import('./dotconfig.js');
   const { parseValue } = await import('./fragment.js');
   if (input.want !== undefined && input.config === undefined) {
-    return fail({ code: 'usage.want-without-config', message: '--want needs --config', exit: ExitCode.usage, hint: 'pass the resolved .config with --config' });
+    return fail({
+      code: 'usage.want-without-config',
+      message: '--want needs --config',
+      exit: ExitCode.usage,
+      hint: 'pass the resolved .config with --config',
+    });
   }
   const config = input.config !== undefined ? await readDotConfig(input.config) : undefined;
   const arch = resolveArch(input.arch, config);
