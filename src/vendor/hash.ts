@@ -16,7 +16,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
-const buf = Buffer.allocUnsafe(8 << 20);
+const buf = Buffer.allocUnsafe(1 << 20);
 parentPort.on('message', ({ id, file }) => {
   let fd;
   try {
@@ -82,7 +82,7 @@ export async function hashFile(file: string): Promise<HashOutcome> {
   try {
     fh = await open(file, 'r');
     const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(8 << 20);
+    const buf = Buffer.allocUnsafe(1 << 20);
     let size = 0;
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
