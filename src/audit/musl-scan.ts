@@ -255,14 +255,15 @@ export class FileScan {
     if (r.call && !list.is(k + 1, '(')) return;
     if (r.rule === 'begin-decls' && this.defines.has(name)) return;
     if (r.call && isCode && this.isDefinitionName(k)) return;
-    this.report(r.rule, list.pos(k), r.call ? `${name}()` : name, region);
+    const own = r.call ? this.ownDefinition(name) : undefined;
+    this.report(r.rule, list.pos(k), r.call ? `${name}()` : name, region, own);
   }
 
-  private definitionNames: Set<number> | undefined;
-  /** Is code token `k` the name of a function the file defines itself (its own fallback implementation)? */
-  isDefinitionName(k: number): boolean {
+  private definitionNames: Map<number, string> | undefined;
+  /** Code tokens naming a function the file defines itself (e.g. its own fallback implementation), by index. */
+  private definitions(): Map<number, string> {
     if (!this.definitionNames) {
-      this.definitionNames = new Set();
+      this.definitionNames = new Map();
       const p = this.code.p;
       for (let j = 1; j < this.code.length; j++) {
         if (p[j] !== 123 /* { */ || p[j - 1] !== 41 /* ) */) continue;
@@ -272,10 +273,23 @@ export class FileScan {
           if (p[m] === 41) depth++;
           else if (p[m] === 40 && --depth === 0) break;
         }
-        this.definitionNames.add(m - 1);
+        if (this.code.kind(m - 1) === 'ident') this.definitionNames.set(m - 1, this.code.text(m - 1));
       }
     }
-    return this.definitionNames.has(k);
+    return this.definitionNames;
+  }
+
+  isDefinitionName(k: number): boolean {
+    return this.definitions().has(k);
+  }
+
+  /** Where the file defines `name()` itself in code musl compiles: calls then use that definition. */
+  private ownDefinition(name: string): { line: number; text: string } | undefined {
+    for (const [k, n] of this.definitions()) {
+      if (n !== name || this.regionAt(k).target === 'false') continue;
+      return { line: this.locate(this.code.pos(k)).line, text: `the file's own ${name}() definition` };
+    }
+    return undefined;
   }
 
   locate(pos: number): { line: number; col: number } {

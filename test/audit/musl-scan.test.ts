@@ -111,6 +111,15 @@ test('member access, own fallback definitions and an own __BEGIN_DECLS are not f
   assert.deepEqual(r.findings, []);
 });
 
+test("calls served by the file's own fallback definition (in code musl compiles) are guarded", () => {
+  const r = scan(
+    '#include <stdio.h>\n#ifdef __GLIBC__\n#include <execinfo.h>\n#else\nint backtrace(void **b, int n) { return 0; }\n#endif\nvoid f(void) { void *b[4]; backtrace(b, 4); }\n',
+  );
+  assert.deepEqual(r.findings, []);
+  assert.deepEqual(rules(r.guarded), ['execinfo-h@3:10', 'backtrace@7:28']);
+  assert.deepEqual(r.guarded[1]?.guard, { line: 5, text: "the file's own backtrace() definition" });
+});
+
 test('strerror_r: GNU use (as char *) is a finding, XSI use (int) is not', () => {
   const r = scan(
     'void f(char *b) {\n  int rc = strerror_r(1, b, 8);\n  if (strerror_r(1, b, 8) != 0) return;\n  puts(strerror_r(1, b, 8));\n  const char *m = strerror_r(1, b, 8);\n}\n',
