@@ -244,3 +244,19 @@ test('two sources that would land on one file are refused before anything is fet
     await done();
   }
 });
+
+test('a file:// mirror laid out as <mirror>/sha256/<hash> answers when the origin is down', async () => {
+  const { p, tgz, done } = await setup('filemirror');
+  try {
+    const h = sha256(tgz);
+    const mirror = path.join(p.root, 'mirror');
+    await fs.mkdir(path.join(mirror, 'sha256'), { recursive: true });
+    await fs.writeFile(path.join(mirror, 'sha256', h), tgz);
+    await writeManifest(p.dir, [{ name: 'zlib', url: 'http://127.0.0.1:1/zlib-1.3.tar.gz', sha256: h, mirrors: [`file://${mirror}`] }]);
+    const r = await run(p);
+    assert.equal(r.items[0]?.via, 'mirror');
+    assert.deepEqual(await fs.readFile(path.join(p.dir, 'packages', 'zlib-1.3.tar.gz')), tgz);
+  } finally {
+    await done();
+  }
+});
