@@ -175,7 +175,7 @@ export interface KconfigTree {
   mainmenu?: string;
   /** The top-level entries (the implicit root menu's children). */
   entries: Entry[];
-  /** Every symbol that has at least one definition, keyed by name. Names are sorted on insertion order of parse. */
+  /** Every symbol that has at least one definition, keyed by name, in the order of their first definition. */
   symbols: Map<string, KSymbol>;
   choices: ChoiceEntry[];
   /** Every Kconfig file read, relative to srctree, in the order they were sourced. */

@@ -1,5 +1,5 @@
 /**
- * Kconfig expressions (scripts/kconfig/parser.y `expr`): `||` binds loosest, then `&&`, then `!`, parentheses and
+ * Token helpers for the statement parser, and Kconfig expressions (scripts/kconfig/parser.y `expr`): `||` binds loosest, then `&&`, then `!`, parentheses and
  * the comparisons `=`, `!=`, `<`, `<=`, `>`, `>=` (which take two operands, never subexpressions). Tristate words
  * `n`, `m`, `y` become the three constants.
  */
@@ -29,6 +29,35 @@ export function tokText(t: Token): string {
     case 'eof':
       return 'end of file';
   }
+}
+
+/** Skip the rest of the current line (error recovery). */
+export function skipLine(ts: TokenStream): void {
+  for (;;) {
+    const t = ts.peek();
+    if (t.t === 'eof') return;
+    ts.next();
+    if (t.t === 'eol') return;
+  }
+}
+
+export function expectEol(ts: TokenStream): void {
+  const t = ts.peek();
+  if (t.t === 'eof') return;
+  if (t.t !== 'eol') throw new KconfigSyntaxError(t, `syntax error: unexpected '${tokText(t)}'`);
+  ts.next();
+}
+
+export function expectQuote(ts: TokenStream): Token & { t: 'quote' } {
+  const t = ts.next();
+  if (t.t !== 'quote') throw new KconfigSyntaxError(t, 'syntax error: expected a quoted string');
+  return t;
+}
+
+export function expectWord(ts: TokenStream): Token & { t: 'word' } {
+  const t = ts.next();
+  if (t.t !== 'word') throw new KconfigSyntaxError(t, 'syntax error: expected a symbol name');
+  return t;
 }
 
 const COMPARE = new Set(['=', '!=', '<', '<=', '>', '>=']);

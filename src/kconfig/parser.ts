@@ -10,7 +10,9 @@ import type {
 } from './ast.js';
 import { andExpr, dependsExpr } from './expr.js';
 import type { Keyword, Token, TokenStream } from './lexer.js';
-import { KconfigSyntaxError, parseExpr, parseOperand, tokText } from './parse-expr.js';
+import {
+  expectEol, expectQuote, expectWord, KconfigSyntaxError, parseExpr, parseOperand, skipLine, tokText,
+} from './parse-expr.js';
 import type { AssignOp, MacroEngine } from './macros.js';
 
 export type SourceKind = 'source' | 'rsource' | 'osource' | 'orsource';
@@ -30,11 +32,9 @@ export interface ParseOutput {
 
 type Block = MenuEntry | ChoiceEntry | IfEntry;
 
-
 const TYPE_KEYWORDS: Partial<Record<Keyword, SymbolType>> = {
   bool: 'bool', tristate: 'tristate', int: 'int', hex: 'hex', string: 'string',
 };
-
 
 export class Parser {
   private readonly out: ParseOutput = { entries: [], symbols: new Map(), choices: [] };
@@ -64,7 +64,7 @@ export class Parser {
     } catch (e) {
       if (!(e instanceof KconfigSyntaxError)) throw e;
       this.error(e.tok.file, e.tok.line, e.message, tokText(e.tok));
-      if (e.tok.t !== 'eol' && e.tok.t !== 'eof') this.skipLine();
+      if (e.tok.t !== 'eol' && e.tok.t !== 'eof') skipLine(this.ts);
     }
   }
 
@@ -77,34 +77,6 @@ export class Parser {
 
   private warn(tok: Token, code: `kconfig.${string}`, message: string): void {
     this.host.report({ severity: 'warning', code, message, exit: ExitCode.ok, where: { file: tok.file, line: tok.line } });
-  }
-
-  private skipLine(): void {
-    for (;;) {
-      const t = this.ts.peek();
-      if (t.t === 'eof') return;
-      this.ts.next();
-      if (t.t === 'eol') return;
-    }
-  }
-
-  private expectEol(): void {
-    const t = this.ts.peek();
-    if (t.t === 'eof') return;
-    if (t.t !== 'eol') throw new KconfigSyntaxError(t, `syntax error: unexpected '${tokText(t)}'`);
-    this.ts.next();
-  }
-
-  private expectQuote(): Token & { t: 'quote' } {
-    const t = this.ts.next();
-    if (t.t !== 'quote') throw new KconfigSyntaxError(t, 'syntax error: expected a quoted string');
-    return t;
-  }
-
-  private expectWord(): Token & { t: 'word' } {
-    const t = this.ts.next();
-    if (t.t !== 'word') throw new KconfigSyntaxError(t, 'syntax error: expected a symbol name');
-    return t;
   }
 
   private isKw(t: Token, ...kws: Keyword[]): boolean {
@@ -122,8 +94,8 @@ export class Parser {
 
   private mainmenu(): void {
     this.ts.next();
-    this.out.mainmenu = this.expectQuote().value;
-    this.expectEol();
+    this.out.mainmenu = expectQuote(this.ts).value;
+    expectEol(this.ts);
   }
 
   private statement(tok: Token): void {
@@ -177,13 +149,13 @@ export class Parser {
       this.ts.next();
     }
     this.macros.assign(name.value, value, op);
-    this.expectEol();
+    expectEol(this.ts);
   }
 
   private source(kind: SourceKind): void {
     this.ts.next();
-    const path = this.expectQuote();
-    this.expectEol();
+    const path = expectQuote(this.ts);
+    expectEol(this.ts);
     this.host.source(kind, path.value, path);
   }
 
@@ -211,8 +183,8 @@ export class Parser {
 
   private config(menuconfig: boolean): void {
     const kw = this.ts.next();
-    const name = this.expectWord();
-    this.expectEol();
+    const name = expectWord(this.ts);
+    expectEol(this.ts);
     const entry: ConfigEntry = {
       kind: 'config', name: name.value, menuconfig, ...this.base(kw), prompts: [], defaults: [], dependsOn: [],
       selects: [], implies: [], ranges: [], modules: false, transitional: false,
@@ -256,15 +228,15 @@ export class Parser {
     if (type) {
       this.ts.next();
       this.setType(t, entry, sym, type);
-      if (this.ts.peek().t === 'quote') entry.prompts.push({ text: this.expectQuote().value, ...this.ifExpr(), loc });
-      this.expectEol();
+      if (this.ts.peek().t === 'quote') entry.prompts.push({ text: expectQuote(this.ts).value, ...this.ifExpr(), loc });
+      expectEol(this.ts);
       return true;
     }
     switch (t.kw) {
       case 'prompt':
         this.ts.next();
-        entry.prompts.push({ text: this.expectQuote().value, ...this.ifExpr(), loc });
-        this.expectEol();
+        entry.prompts.push({ text: expectQuote(this.ts).value, ...this.ifExpr(), loc });
+        expectEol(this.ts);
         return true;
       case 'default':
       case 'def_bool':
@@ -272,27 +244,27 @@ export class Parser {
         this.ts.next();
         if (t.kw !== 'default') this.setType(t, entry, sym, t.kw === 'def_bool' ? 'bool' : 'tristate');
         entry.defaults.push({ value: this.expr(), ...this.ifExpr(), loc });
-        this.expectEol();
+        expectEol(this.ts);
         return true;
       case 'select':
       case 'imply':
         this.ts.next();
-        (t.kw === 'select' ? entry.selects : entry.implies).push({ target: this.expectWord().value, ...this.ifExpr(), loc });
-        this.expectEol();
+        (t.kw === 'select' ? entry.selects : entry.implies).push({ target: expectWord(this.ts).value, ...this.ifExpr(), loc });
+        expectEol(this.ts);
         return true;
       case 'range': {
         this.ts.next();
         const min = this.operand(this.ts.next());
         const max = this.operand(this.ts.next());
         entry.ranges.push({ min, max, ...this.ifExpr(), loc });
-        this.expectEol();
+        expectEol(this.ts);
         return true;
       }
       case 'modules':
       case 'transitional':
         this.ts.next();
         entry[t.kw] = true;
-        this.expectEol();
+        expectEol(this.ts);
         return true;
       default:
         return this.commonOption(t, entry);
@@ -307,12 +279,12 @@ export class Parser {
       const on = this.ts.next();
       if (!this.isKw(on, 'on')) throw new KconfigSyntaxError(on, "syntax error: expected 'on' after 'depends'");
       entry.dependsOn.push({ expr: this.expr(), ...this.ifExpr(), loc: { file: t.file, line: t.line } });
-      this.expectEol();
+      expectEol(this.ts);
       return true;
     }
     if (t.kw === 'help' && (entry.kind === 'config' || entry.kind === 'choice')) {
       this.ts.next();
-      this.expectEol();
+      expectEol(this.ts);
       if (entry.help !== undefined) this.warn(t, 'kconfig.help-redefined', 'more than one help text: only the last one is used');
       entry.help = this.ts.readHelp();
       return true;
@@ -324,7 +296,7 @@ export class Parser {
     const kw = this.ts.next();
     const named = this.ts.peek();
     const name = named.t === 'word' ? (this.ts.next(), named.value) : undefined;
-    this.expectEol();
+    expectEol(this.ts);
     const index = this.out.choices.length;
     const entry: ChoiceEntry = {
       kind: 'choice', index, ...(name ? { name } : {}), ...this.base(kw), prompts: [], defaults: [], dependsOn: [],
@@ -344,21 +316,21 @@ export class Parser {
     if (type || t.kw === 'prompt') {
       this.ts.next();
       if (type) this.setType(t, entry, undefined, type);
-      if (t.kw === 'prompt' || this.ts.peek().t === 'quote') entry.prompts.push({ text: this.expectQuote().value, ...this.ifExpr(), loc });
-      this.expectEol();
+      if (t.kw === 'prompt' || this.ts.peek().t === 'quote') entry.prompts.push({ text: expectQuote(this.ts).value, ...this.ifExpr(), loc });
+      expectEol(this.ts);
       return true;
     }
     if (t.kw === 'default') {
       this.ts.next();
-      const w = this.expectWord();
+      const w = expectWord(this.ts);
       entry.defaults.push({ value: { kind: 'sym', name: w.value }, ...this.ifExpr(), loc });
-      this.expectEol();
+      expectEol(this.ts);
       return true;
     }
     if (t.kw === 'optional') {
       this.ts.next();
       entry.optional = true;
-      this.expectEol();
+      expectEol(this.ts);
       return true;
     }
     return this.commonOption(t, entry);
@@ -366,8 +338,8 @@ export class Parser {
 
   private menu(): void {
     const kw = this.ts.next();
-    const text = this.expectQuote().value;
-    this.expectEol();
+    const text = expectQuote(this.ts).value;
+    expectEol(this.ts);
     const entry: MenuEntry = {
       kind: 'menu', ...this.base(kw), prompt: { text, loc: { file: kw.file, line: kw.line } }, dependsOn: [],
       visible: [], children: [],
@@ -378,7 +350,7 @@ export class Parser {
       this.ts.next();
       const cond = this.ifExpr().cond;
       if (cond) entry.visible.push(cond);
-      this.expectEol();
+      expectEol(this.ts);
       return true;
     });
     this.blocks.push(entry);
@@ -386,8 +358,8 @@ export class Parser {
 
   private comment(): void {
     const kw = this.ts.next();
-    const text = this.expectQuote().value;
-    this.expectEol();
+    const text = expectQuote(this.ts).value;
+    expectEol(this.ts);
     const entry: Entry = { kind: 'comment', ...this.base(kw), prompt: { text, loc: { file: kw.file, line: kw.line } }, dependsOn: [] };
     this.add(entry);
     this.optionList((t) => this.isKw(t, 'depends') && this.commonOption(t, entry));
@@ -396,7 +368,7 @@ export class Parser {
   private ifBlock(): void {
     const kw = this.ts.next();
     const cond = this.expr();
-    this.expectEol();
+    expectEol(this.ts);
     const entry: IfEntry = { kind: 'if', ...this.base(kw), cond, children: [] };
     this.add(entry);
     this.blocks.push(entry);
@@ -404,7 +376,7 @@ export class Parser {
 
   private end(kw: 'endmenu' | 'endchoice' | 'endif'): void {
     const tok = this.ts.next();
-    this.expectEol();
+    expectEol(this.ts);
     const want = kw.slice(3);
     const top = this.blocks[this.blocks.length - 1];
     if (!top) {
