@@ -81,10 +81,10 @@ async function openUrl(
 ): Promise<{ body: Readable; length?: number; finalUrl: string }> {
   let url = new URL(start);
   for (let hop = 0; ; hop++) {
-    if (url.protocol === 'file:') return openFileUrl(url);
+    if (url.protocol === 'file:' && hop === 0) return openFileUrl(url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new AttemptError(
-        netFailure('unsupported-url', url.href, `unsupported URL scheme ${url.protocol}`, 'use http, https or file'),
+        netFailure('unsupported-url', url.href, `unsupported URL scheme ${url.protocol}${hop > 0 ? ' in a redirect' : ''}`, 'use http, https or (for mirrors) file'),
         false,
       );
     }

@@ -97,6 +97,11 @@ test('redirects are followed; a flaky 500 is retried; too many redirects fail', 
     const e = await failureOf(run(p));
     assert.equal(e.failures[0]?.code, 'vendor.too-many-redirects');
     assert.equal(e.exit, 3);
+
+    await writeManifest(p.dir, [{ name: 'sneaky', url: `${s.base}/tofile/passwd` }]);
+    const f = await failureOf(run(p));
+    assert.equal(f.failures[0]?.code, 'vendor.unsupported-url', 'a server cannot redirect to a local file');
+    assert.deepEqual((await finalFiles(p.dir)).filter((n) => n === 'passwd'), []);
   } finally {
     await done();
   }

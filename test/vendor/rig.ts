@@ -109,6 +109,8 @@ export async function startServer(): Promise<Server> {
         const next = k <= 1 ? `/files/${b}` : `/redirect/${k - 1}/${b}`;
         return res.writeHead(302, { location: next }).end();
       }
+      case 'tofile':
+        return res.writeHead(302, { location: 'file:///etc/passwd' }).end();
       case 'hang':
         return undefined;
       case 'stall':
