@@ -107,6 +107,18 @@ test('kconfig check --kernel agrees line by line with merge_config.sh + olddefco
       [['kconfig.no-op-line', 10]],
     );
 
+    const text = spawnSync(bin, ['kconfig', 'check', '--config', resolved, '--kernel', k.dir, frag], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+    });
+    assert.equal(text.status, 1);
+    assert.match(
+      text.stdout,
+      /^kconfig mismatch: CONFIG_IP6_NF_IPTABLES\n {2}expected: CONFIG_IP6_NF_IPTABLES=y\n {2}actual: {3}CONFIG_IP6_NF_IPTABLES=m\n {2}why: {6}CONFIG_IP6_NF_IPTABLES is capped at m by its dependencies\n.*IPV6=m.*\n {2}fix: {6}set CONFIG_IPV6=y$/m,
+    );
+    assert.ok(text.stdout.endsWith(`error: resolved kernel config does not satisfy ${frag}\n`));
+    assert.match(text.stderr, /CONFIG_IP_NF_TARGET_CLUSTERIP is not defined in this kernel tree: a no-op line/);
+
     const why = new Map(doc.mismatches.map((m) => [m.name, m.explanation]));
     const legacy = why.get('NETFILTER_XTABLES_LEGACY');
     assert.match(legacy?.reason ?? '', /not defined in this tree \(ARCH=arm64\)/);
