@@ -19,12 +19,19 @@ const BIN = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
 interface Run {
   seconds: number;
   peakKb: number;
+  /** CPU seconds (user + system). */
+  cpu: number;
+}
+
+interface Usage {
+  peakKb: number;
+  cpu: number;
 }
 
 /** Run argv under /usr/bin/time; stdout goes to `stdoutTo` (a stream) or is ignored. */
 function timed(argv: string[], rssFile: string, stdin?: NodeJS.ReadableStream, stdoutTo?: NodeJS.WritableStream): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TIME, ['-f', '%M', '-o', rssFile, ...argv], {
+    const child = spawn(TIME, ['-f', '%M %U %S', '-o', rssFile, ...argv], {
       stdio: [stdin ? 'pipe' : 'ignore', stdoutTo ? 'pipe' : 'ignore', 'inherit'],
     });
     if (stdin && child.stdin) stdin.pipe(child.stdin);
@@ -34,9 +41,10 @@ function timed(argv: string[], rssFile: string, stdin?: NodeJS.ReadableStream, s
   });
 }
 
-async function peak(rssFile: string): Promise<number> {
+async function usage(rssFile: string): Promise<Usage> {
   const lines = (await fs.readFile(rssFile, 'utf8')).trim().split('\n');
-  return Number(lines[lines.length - 1]);
+  const [kb, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+  return { peakKb: kb ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN) };
 }
 
 async function gnu(tree: string, name: string, out: string, work: string): Promise<Run> {
@@ -44,18 +52,19 @@ async function gnu(tree: string, name: string, out: string, work: string): Promi
   const tarRss = path.join(work, 'tar.rss');
   const gzRss = path.join(work, 'gzip.rss');
   const tarArgv = ['tar', '--sort=name', `--mtime=@${EPOCH}`, '--owner=0', '--group=0', '--numeric-owner', '-C', tree, '-c', name];
-  const tar = spawn(TIME, ['-f', '%M', '-o', tarRss, ...tarArgv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tar = spawn(TIME, ['-f', '%M %U %S', '-o', tarRss, ...tarArgv], { stdio: ['ignore', 'pipe', 'inherit'] });
   const tarDone = new Promise<void>((resolve, reject) => tar.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`tar exited ${c}`)))));
   await Promise.all([tarDone, timed(['gzip', '-n'], gzRss, tar.stdout, createWriteStream(out))]);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, peakKb: (await peak(tarRss)) + (await peak(gzRss)) };
+  const [a, b] = [await usage(tarRss), await usage(gzRss)];
+  return { seconds, peakKb: a.peakKb + b.peakKb, cpu: a.cpu + b.cpu };
 }
 
 async function tarsmith(out: string, work: string): Promise<Run> {
   const rss = path.join(work, 'tarsmith.rss');
   const t0 = process.hrtime.bigint();
   await timed(['node', BIN, 'normalize', TARBALL, out, '--format', 'tar.gz', '--source-date-epoch', EPOCH, '--quiet'], rss);
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakKb: await peak(rss) };
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, ...(await usage(rss)) };
 }
 
 async function main(): Promise<void> {
@@ -79,10 +88,14 @@ async function main(): Promise<void> {
     const gz = (await fs.stat(path.join(work, 'gnu.tar.gz'))).size;
     const ts = (await fs.stat(path.join(work, 'tarsmith.tar.gz'))).size;
     const ratio = t.seconds / g.seconds;
-    console.log(`GNU tar | gzip -n (from the extracted tree): ${g.seconds.toFixed(1)} s, peak RSS ${(g.peakKb / 1024).toFixed(0)} MB, ${(gz / 1e6).toFixed(1)} MB`);
-    console.log(`tarsmith normalize (tar.xz → tar.gz):        ${t.seconds.toFixed(1)} s, peak RSS ${(t.peakKb / 1024).toFixed(0)} MB, ${(ts / 1e6).toFixed(1)} MB`);
-    console.log(`time ratio tarsmith/GNU: ${ratio.toFixed(2)}x (goal <= 1.2x) ${ratio <= 1.2 ? 'ok' : 'MISSED'}`);
-    console.log(`tarsmith peak RSS: ${(t.peakKb / 1024).toFixed(0)} MB (goal < 200 MB) ${t.peakKb < 200 * 1024 ? 'ok' : 'MISSED'}`);
+    const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+    const line = (what: string, r: Run, bytes: number): string =>
+      `${what}: ${r.seconds.toFixed(1)} s wall, ${r.cpu.toFixed(1)} s CPU, peak RSS ${mb(r.peakKb)}, output ${(bytes / 1e6).toFixed(1)} MB`;
+    console.log(line('GNU tar | gzip -n (extracted tree)', g, gz));
+    console.log(line('tarsmith normalize (tar.xz → tar.gz)', t, ts));
+    console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(`time ratio tarsmith/GNU: ${ratio.toFixed(2)}x wall, ${(t.cpu / g.cpu).toFixed(2)}x CPU (goal <= 1.2x) ${ratio <= 1.2 ? 'ok' : 'MISSED'}`);
+    console.log(`tarsmith peak RSS: ${mb(t.peakKb)} (goal < 200 MB) ${t.peakKb < 200 * 1024 ? 'ok' : 'MISSED'}`);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -137,7 +137,7 @@ export async function createDecompressor(format: ArchiveFormat): Promise<Transfo
     }
     case 'tar.xz': {
       const { default: lzma } = await import('lzma-native');
-      return lzma.createDecompressor();
+      return lzma.createDecompressor({ synchronous: true });
     }
     case 'tar.zst': {
       const { Decompress } = await import('fzstd');

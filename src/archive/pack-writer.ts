@@ -9,6 +9,8 @@ import type { ArchiveFormat, NormalizeResult } from './types.js';
 
 export type TarPack = import('tar-stream').Pack;
 
+const WRITE_BATCH = 1024 * 1024;
+
 /** A member exactly as written: every field that reaches the output is here. */
 export type OutMember =
   | { kind: 'dir'; mtime: number }
@@ -66,11 +68,28 @@ export async function writePacked(tmp: string, format: ArchiveFormat, produce: (
   const pack = tarStream.pack();
   const hash = createHash('sha256');
   let size = 0;
+  // Hashes what is written, in batches of about 1 MiB so that the file gets few, large writes.
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = (t: Transform): void => {
+    if (batched === 0) return;
+    const buf = Buffer.concat(batch, batched);
+    batch = [];
+    batched = 0;
+    hash.update(buf);
+    size += buf.length;
+    t.push(buf);
+  };
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) flush(this);
+      cb();
+    },
+    flush(cb) {
+      flush(this);
+      cb();
     },
   });
   const out = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
