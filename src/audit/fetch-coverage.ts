@@ -37,7 +37,9 @@ export function checkCoverage(fetches: Fetch[], manifest: Manifest): number {
       const key = normalizeUrl(f.url.text);
       const ref = f.ref ? normalizeRef(f.ref.text) : undefined;
       const rows = table.filter((p) => p.key === key);
-      hit = ref === undefined ? rows[0] : (rows.find((p) => p.ref === ref) ?? rows.find((p) => p.ref === undefined));
+      // Without a ref, the stand-in can answer only when one tree is vendored for the URL.
+      const refs = new Set(rows.map((p) => p.ref));
+      hit = ref === undefined ? (refs.size === 1 ? rows[0] : undefined) : (rows.find((p) => p.ref === ref) ?? rows.find((p) => p.ref === undefined));
     }
     f.coveredBy = hit ? hit.name : null;
     if (!hit) uncovered++;

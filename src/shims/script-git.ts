@@ -13,7 +13,7 @@ ts_libdir=$\{TARSMITH_SHIMS_ROOT:-$(CDPATH= cd -P -- "$(dirname -- "$0")/.." && 
 ts_kind=git
 ts_tool=git
 ts_fail_status=128
-real=$(ts_real git) || ts_die "no real git on PATH besides the stand-in"
+real=$(ts_real git) || ts_die "git $*: the build stage has no real git besides the stand-in; add git to builder.packages in the manifest"
 
 # ts_repo DIR URL REF: DIR (a fresh vendored tree) becomes a repository with one reproducible commit.
 ts_repo() {

@@ -83,6 +83,23 @@ test('a .gitmodules submodule whose files are already in the tree needs no sourc
   assert.doesNotMatch(r.snippet, /name: a\n/);
 });
 
+test('coverage: URL variants and refs match like the stand-ins; a clone naming no ref of a URL vendored twice is not covered', async () => {
+  const { checkCoverage } = await import('../../src/audit/fetch-coverage.js');
+  const { manifest, source } = await import('../shims/rig.js');
+  const m = manifest([
+    source('a1', { kind: 'git', git: 'https://h/a.git', ref: 'v1' }),
+    source('a2', { kind: 'git', git: 'https://h/a.git', ref: 'v2' }),
+    source('b', { kind: 'file', file: 'b.tgz' }, ['http://h/b/']),
+  ]);
+  const fetch = (url: string, ref?: string): Fetch => ({
+    file: 'Makefile', line: 1, tool: 'git clone', kind: 'git', command: '', needsSource: true,
+    url: { text: url, unresolved: [] }, ...(ref ? { ref: { text: ref, unresolved: [] } } : {}),
+  });
+  const fetches = [fetch('http://h/a/', 'refs/tags/v2'), fetch('https://h/a'), fetch('https://h/b.git', 'any'), fetch('https://H/b')];
+  assert.equal(checkCoverage(fetches, m), 2);
+  assert.deepEqual(fetches.map((f) => f.coveredBy), ['a2', null, 'b', null]);
+});
+
 test('a path that does not exist is a usage error', async () => {
   await assert.rejects(auditFetch(path.join(dir, 'nope')), (e: unknown) => (e as { exit: number }).exit === 2);
 });
