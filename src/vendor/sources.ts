@@ -1,6 +1,6 @@
 /** Vendoring one input of each kind (url, git, local file) into packages/, returning its lock entry. */
 import * as path from 'node:path';
-import { ExitCode, fail, type Failure, type SourceLocation } from '../core/errors.js';
+import { ExitCode, fail, ioFailure, type Failure, type SourceLocation } from '../core/errors.js';
 import type { Manifest, Source } from '../manifest/types.js';
 import { copyHashed, fromCache } from './cache.js';
 import { abs, checkPresent, placeFromCandidates, placeKnown, placeTmp, treeHashOf, type Candidate, type Placed, type Target } from './fetch.js';
@@ -218,7 +218,10 @@ export async function vendorLocal(ctx: VendorContext, spec: LocalSpec): Promise<
     if (placed) placed = { ...placed, via: 'local' };
   } else {
     const src = path.join(dir, ...spec.path.split('/'));
-    const copied = await copyHashed(src, abs(t)).catch(() => undefined);
+    const copied = await copyHashed(src, abs(t)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      return fail({ ...ioFailure(e, 'cannot copy', spec.path), where: spec.where });
+    });
     const frozenWant = ctx.frozen ? spec.pinned ?? spec.locked?.sha256 : spec.pinned;
     if (copied) placed = await placeTmp({ ...t, ...(frozenWant ? { expected: frozenWant } : {}) }, copied.tmp, copied, 'local', spec.path);
     else if (want) placed = await checkPresent({ ...t, expected: want });
