@@ -188,3 +188,20 @@ for (const attack of ATTACKS) {
     }
   });
 }
+
+test('a truncated archive fails with archive.truncated and leaves nothing behind', async () => {
+  const { dir, cleanup } = await tempDir('extract-cut');
+  try {
+    const { randomBytes } = await import('node:crypto');
+    const top = await makeTree(dir);
+    await fs.writeFile(path.join(top, 'blob.bin'), randomBytes(400_000));
+    const archive = gnuTar(dir, 'proj-1.0', 'tar.xz', path.join(dir, 'p.txz'));
+    const bytes = await fs.readFile(archive);
+    await fs.writeFile(archive, bytes.subarray(0, bytes.length - 5000));
+    await fs.rm(top, { recursive: true });
+    await assert.rejects(safeExtract(archive, path.join(dir, 'out')), (e) => isTarsmithError(e) && e.failures[0]?.code === 'archive.truncated');
+    assert.deepEqual(await listTree(dir), ['p.txz']);
+  } finally {
+    await cleanup();
+  }
+});
