@@ -60,6 +60,9 @@ Example:
           for (const w of report.warnings) log.warn(formatWarning(w));
           process.stdout.write(renderCheckReport(report));
           if (report.ok) log.info(`${report.config} satisfies ${report.fragment} (${report.checked} lines)`);
+          else if (opts.kernel === undefined && report.mismatches.length > 0) {
+            log.info('hint: add --kernel <tree> (and --arch) to see why each value did not stick');
+          }
         }
         return checkExitCode(report);
       }),

@@ -221,5 +221,18 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const { fragment: _f, config: _c, kernel, ...rest } = input;
     tree = await loadTreeKnowledge({ kernel, ...rest }, config);
   }
-  return checkFragment(fragment, config, tree);
+  const report = checkFragment(fragment, config, tree);
+  const headerArch = config.header?.arch;
+  const { srcarchOf } = await import('./tree.js');
+  if (input.arch !== undefined && headerArch !== undefined && srcarchOf(headerArch) !== srcarchOf(input.arch)) {
+    report.warnings.unshift({
+      code: 'kconfig.arch-differs',
+      severity: 'warning',
+      exit: ExitCode.ok,
+      message: `the .config was written for ${headerArch}, the tree was read for --arch ${input.arch}`,
+      where: { file: config.parsed.file },
+      hint: `pass --arch ${headerArch}`,
+    });
+  }
+  return report;
 }

@@ -118,6 +118,12 @@ test('kconfig check --kernel agrees line by line with merge_config.sh + olddefco
     );
     assert.ok(text.stdout.endsWith(`error: resolved kernel config does not satisfy ${frag}\n`));
     assert.match(text.stderr, /CONFIG_IP_NF_TARGET_CLUSTERIP is not defined in this kernel tree: a no-op line/);
+    const x86 = spawnSync(bin, ['kconfig', 'check', '--json', '--config', resolved, '--kernel', k.dir, '--arch', 'x86_64', frag], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+    });
+    const x86doc = JSON.parse(x86.stdout) as CheckJson;
+    assert.equal(x86doc.warnings[0]?.code, 'kconfig.arch-differs');
 
     const why = new Map(doc.mismatches.map((m) => [m.name, m.explanation]));
     const legacy = why.get('NETFILTER_XTABLES_LEGACY');

@@ -40,6 +40,7 @@ test('kconfig check reproduces the seed failure message and exits 1', () =>
       ].join('\n'),
     );
     assert.match(r.stderr, /warning: .*kernel-extra\.config:4: CONFIG_BAR is absent from the \.config/);
+    assert.match(r.stderr, /hint: add --kernel/);
   }));
 
 test('kconfig check --json: one document; a satisfied fragment exits 0', () =>
