@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import * as http from 'node:http';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -138,6 +139,64 @@ test('a repository served by git daemon on loopback gives the same bytes as over
     assert.equal(viaDaemon?.treeHash, viaFile?.treeHash);
   } finally {
     daemon.kill('SIGTERM');
+    await p.cleanup();
+  }
+});
+
+/** `git http-backend` run as a CGI program behind a Node HTTP server on 127.0.0.1 (git's smart HTTP protocol). */
+async function smartHttp(root: string): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...process.env, GIT_PROJECT_ROOT: root, GIT_HTTP_EXPORT_ALL: '1', PATH_INFO: url.pathname,
+        QUERY_STRING: url.search.slice(1), REQUEST_METHOD: req.method ?? 'GET',
+        CONTENT_TYPE: req.headers['content-type'] ?? '', REMOTE_ADDR: '127.0.0.1',
+        ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+      },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    req.pipe(cgi.stdin);
+    const chunks: Buffer[] = [];
+    cgi.stdout.on('data', (c: Buffer) => chunks.push(c));
+    cgi.on('close', () => {
+      const out = Buffer.concat(chunks);
+      const end = out.indexOf('\r\n\r\n');
+      const head = out.subarray(0, end).toString('latin1').split('\r\n');
+      let status = 200;
+      const headers: Record<string, string> = {};
+      for (const line of head) {
+        const i = line.indexOf(':');
+        const k = line.slice(0, i).trim();
+        const v = line.slice(i + 1).trim();
+        if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
+        else headers[k] = v;
+      }
+      res.writeHead(status, headers).end(out.subarray(end + 4));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('git smart HTTP (git http-backend on loopback) gives the same commit and bytes as file://', async () => {
+  const p = await project('smarthttp');
+  const repo = await makeRepo(p.root);
+  const srv = await smartHttp(p.root);
+  try {
+    await writeManifest(p.dir, [{ name: 'lib', git: `${srv.base}/repo`, ref: 'main' }]);
+    await run(p);
+    const viaHttp = (await readLock(p.dir))?.sources.lib;
+    assert.equal(viaHttp?.commit, git(repo, ['rev-parse', 'HEAD']));
+    await fs.rm(path.join(p.dir, 'packages'), { recursive: true });
+    await fs.rm(path.join(p.dir, 'tarsmith.lock'));
+    await fs.rm(path.join(p.cache, 'tarsmith'), { recursive: true });
+    await writeManifest(p.dir, [{ name: 'lib', git: `file://${repo}`, ref: 'main' }]);
+    await run(p);
+    assert.equal((await readLock(p.dir))?.sources.lib?.sha256, viaHttp?.sha256);
+  } finally {
+    await srv.close();
     await p.cleanup();
   }
 });
