@@ -168,6 +168,12 @@ async function prepare(opts: LoadOptions): Promise<Prepared> {
   const isDir = (await statKernel(opts.kernel)).isDirectory();
   const srcarch = srcarchOf(opts.arch);
   const env = await toolchainEnv(opts);
+  if (opts.arch === 'um') {
+    // User-mode Linux builds for a host arch (arch/um/Makefile); default to x86 rather than the machine we run on.
+    const sub = opts.env?.SUBARCH ?? 'x86';
+    env.set('SUBARCH', sub);
+    env.set('HEADER_ARCH', ['x86', 'x86_64', 'i386'].includes(sub) ? 'x86' : sub);
+  }
   for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
   env.set('srctree', '.');
   env.set('ARCH', opts.arch);

@@ -109,6 +109,8 @@ async function prepare(): Promise<KernelTree> {
       KERNELVERSION: kernelVersion,
       CC_VERSION_TEXT: ccVersion,
       KCONFIG_DEFCONFIG_LIST: '',
+      // User-mode Linux: the host arch it runs on, as arch/um/Makefile derives it (pinned to x86).
+      ...(arch === 'um' ? { SUBARCH: 'x86', HEADER_ARCH: 'x86' } : {}),
     }),
   };
 }

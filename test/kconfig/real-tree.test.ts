@@ -13,7 +13,7 @@ async function ours(kernel: string, arch: string, cacheDir: string | false): Pro
   return new Map([...tree.symbols.values()].map((s) => [s.name, `${s.type ?? 'unknown'} ${s.defs.map((d) => `${d.loc.file}:${d.loc.line}`).join(',')}`]));
 }
 
-for (const arch of ['arm64', 'x86_64', 'arm', 'riscv']) {
+for (const arch of ['arm64', 'x86_64', 'arm', 'riscv', 'um']) {
   test(`${arch}: every symbol, type and definition equals what the kernel's own parser (conf_parse) knows`, async () => {
     const k = await kernelTree();
     const truth = await groundTruthSymbols(arch);
