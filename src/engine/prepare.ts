@@ -8,7 +8,7 @@ import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims/index.js';
 import { readLock, type Lock } from '../vendor/lock.js';
-import { verifyInputs } from '../vendor/verify.js';
+import { hashLocked, verifyInputs } from '../vendor/verify.js';
 import { plan, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 
@@ -43,7 +43,7 @@ export async function readLockOrFail(m: Manifest): Promise<Lock> {
 
 /** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
 export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
-  const report = await verifyInputs(m, lock);
+  const report = await verifyInputs(m, lock, { prehashed: hashLocked(m.dir, lock, { memo: true }) });
   for (const w of report.warnings) log.warn(w.message);
   if (!report.ok) fail(report.problems);
 }

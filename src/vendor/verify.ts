@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ExitCode, type Failure } from '../core/errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { hashFiles, type HashOutcome } from './hash.js';
+import { hashFilesMemo } from './hash-memo.js';
 import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, lockedFiles, sumsFromLock, type Lock } from './lock.js';
 import { mismatchFailure, sourceFixLine } from './mismatch.js';
 import { formatSums, parseSums } from './sha256sums.js';
@@ -45,9 +46,13 @@ export interface VerifyOptions {
   prehashed?: Promise<HashOutcome[]>;
 }
 
-/** Start hashing every locked file (two at once); the result lines up with `lockedFiles(lock)`. */
-export function hashLocked(manifestDir: string, lock: Lock): Promise<HashOutcome[]> {
-  return hashFiles(lockedFiles(lock).map(({ entry }) => path.join(manifestDir, ...entry.file.split('/'))), 2);
+/**
+ * Start hashing every locked file (two at once); the result lines up with `lockedFiles(lock)`. With `memo`, files
+ * unchanged since their last hash (same inode, size, mtime and ctime) are not read again (the build's pre-flight).
+ */
+export function hashLocked(manifestDir: string, lock: Lock, opts: { memo?: boolean } = {}): Promise<HashOutcome[]> {
+  const files = lockedFiles(lock).map(({ entry }) => path.join(manifestDir, ...entry.file.split('/')));
+  return opts.memo ? hashFilesMemo(files) : hashFiles(files, 2);
 }
 
 const NOT_LOCKED_HINT = `run \`tarsmith vendor\` and commit ${LOCK_FILE}`;
