@@ -1,92 +1,18 @@
 /**
- * The shell parsers behind `convert apk`.
- *
- * - tree-sitter-bash (through web-tree-sitter, both WebAssembly shipped inside their npm packages) gives the
- *   full syntax tree with exact offsets: commands, arguments, lists, heredocs, assignments. The conversion and
- *   the BusyBox audit walk it.
- * - sh-syntax (mvdan/sh as WebAssembly) is the strict check: its JavaScript API only exposes statement ranges
- *   (commands come back as bare position pairs), so it cannot drive the conversion, but it rejects what bash
- *   rejects. Every converted shell text must pass it.
+ * Syntax-tree helpers behind `convert apk`, over the project's one shell parser (tree-sitter-bash, see
+ * shell-parse.ts): literal words, plain variable references, positions.
  */
-import { createRequire } from 'node:module';
-import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
+import { describeError, kids, parseShell, type SyntaxNode } from './shell-parse.js';
 
-export type SyntaxNode = TsNode;
+export { kids, lineCol, parseShell, walk, type ParsedShell, type SyntaxNode } from './shell-parse.js';
 
-let parserPromise: Promise<TsParser> | undefined;
-
-async function loadParser(): Promise<TsParser> {
-  const { Parser, Language } = await import('web-tree-sitter');
-  const require = createRequire(import.meta.url);
-  await Parser.init();
-  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
-  const parser = new Parser();
-  parser.setLanguage(language);
-  return parser;
-}
-
-export interface ParsedShell {
-  root: SyntaxNode;
-  /** First syntax error (offset into the text), when tree-sitter had to recover. */
-  errorAt?: number;
-}
-
-/** Parse shell text with tree-sitter-bash. Never throws on user input. */
-export async function parseShell(text: string): Promise<ParsedShell> {
-  parserPromise ??= loadParser();
-  const parser = await parserPromise;
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  const root = tree.rootNode;
-  if (!root.hasError) return { root };
-  return { root, errorAt: firstError(root) };
-}
-
-function firstError(n: SyntaxNode): number {
-  if (n.type === 'ERROR' || n.isMissing) return n.startIndex;
-  for (const c of n.children) if (c && c.hasError) return firstError(c);
-  return n.startIndex;
-}
-
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: object): Promise<object>;
-}
-type StrictParse = (text: string, options?: { keepComments?: boolean }) => Promise<unknown>;
-let strictPromise: Promise<StrictParse> | undefined;
-
-/** sh-syntax instantiates its WebAssembly on every call; compile it once and instantiate from the module. */
-async function loadStrict(): Promise<StrictParse> {
-  const { getProcessor } = await import('sh-syntax');
-  const { readFile } = await import('node:fs/promises');
-  const require = createRequire(import.meta.url);
-  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const module = await wasm.compile(await readFile(require.resolve('sh-syntax/main.wasm')));
-  const processor = getProcessor(((imports: object) => wasm.instantiate(module, imports)) as Parameters<typeof getProcessor>[0]);
-  return (text, options) => processor(text, options);
-}
-
-/** Strict parse with mvdan/sh (bash dialect). Returns the error text, or undefined when the text parses. */
+/**
+ * The strict check every converted shell text must pass: the tree-sitter-bash tree has no ERROR and no MISSING
+ * node. Returns why the text does not parse, or undefined when it does.
+ */
 export async function strictShellError(text: string): Promise<string | undefined> {
-  strictPromise ??= loadStrict();
-  const parse = await strictPromise;
-  try {
-    await parse(text, { keepComments: true });
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-
-/** Children of a node without nulls. */
-export function kids(n: SyntaxNode): SyntaxNode[] {
-  return n.children.filter((c): c is SyntaxNode => c !== null);
-}
-
-/** Depth-first walk; `visit` returns false to skip a subtree. */
-export function walk(n: SyntaxNode, visit: (n: SyntaxNode) => boolean | void): void {
-  if (visit(n) === false) return;
-  for (const c of kids(n)) walk(c, visit);
+  const { errorAt } = await parseShell(text);
+  return describeError(text, errorAt);
 }
 
 /** The literal value of a word when it has no expansion in it (`abc`, `"abc"`, `'abc'`, `a"b"`). */
@@ -144,17 +70,4 @@ export function plainVariable(n: SyntaxNode): string | undefined {
   const unnamed = kids(n).filter((c) => !c.isNamed && !['$', '${', '}'].includes(c.type));
   if (named.length !== 1 || unnamed.length > 0 || named[0]?.type !== 'variable_name') return undefined;
   return named[0].text;
-}
-
-/** 1-based line and column of an offset in a text. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, col: offset - last };
 }

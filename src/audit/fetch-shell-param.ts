@@ -3,9 +3,9 @@
  * removals used on URLs (`${V%.tar.gz}`, and `##` with a glob). Script arguments, special parameters and variables not
  * set in the script stay unresolved; nothing is guessed from the environment.
  */
-import sh from 'mvdan-sh';
 import { unreachable } from '../core/errors.js';
 import type { Resolved } from './fetch-types.js';
+import { kids, type SyntaxNode } from './shell-parse.js';
 
 const OPERATORS = [':-', ':=', ':+', ':?', '##', '%%', '-', '=', '+', '?', '#', '%'] as const;
 type Op = (typeof OPERATORS)[number];
@@ -29,37 +29,47 @@ function removeAffix(value: string, pattern: string, op: '#' | '##' | '%' | '%%'
   return op.startsWith('#') ? value.slice(k) : value.slice(0, value.length - k);
 }
 
+/** Resolves the text of `node` between two offsets (an operator's argument) as a word. */
+export type RangeResolver = (node: SyntaxNode, start: number, end: number) => Resolved;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export class ParamResolver {
   constructor(
     private readonly vars: Map<string, Resolved>,
-    private readonly slice: (n: sh.Node) => string,
-    private readonly word: (w: sh.Word) => Resolved,
+    private readonly range: RangeResolver,
+    /** A node's text as written. */
+    private readonly source: (n: SyntaxNode) => string,
   ) {}
 
-  resolve(p: sh.ParamExp, reasons: string[]): string {
-    const orig = this.slice(p);
-    const name = p.Param?.Value ?? '';
+  /** A `simple_expansion` (`$V`) or `expansion` (`${...}`) node of tree-sitter-bash. */
+  resolve(p: SyntaxNode, reasons: string[]): string {
+    const orig = this.source(p);
     const unknown = (why: string): string => {
       if (!reasons.includes(why)) reasons.push(why);
       return orig;
     };
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return unknown(`${orig} is a script argument or special parameter`);
-    if (p.Length || p.Excl || p.Slice || p.Repl || p.Index) return unknown(`${orig} is not evaluated by the audit`);
+    const parts = kids(p).filter((c) => c.type !== '$' && c.type !== '${' && c.type !== '}');
+    const at = parts.findIndex((c) => c.isNamed);
+    const nameNode = parts[at];
+    if (!nameNode) return unknown(`${orig} is not evaluated by the audit`);
+    const indexed = nameNode.type === 'subscript';
+    const name = (indexed ? nameNode.childForFieldName('name') ?? nameNode : nameNode).text;
+    if (!NAME.test(name) || nameNode.type === 'special_variable_name') return unknown(`${orig} is a script argument or special parameter`);
+    // `${#V}` (length), `${!V}` (indirection), `${V[i]}` (index)
+    if (at > 0 || indexed) return unknown(`${orig} is not evaluated by the audit`);
     const v = this.vars.get(name);
-    if (!p.Exp) {
+    const after = p.text.slice(nameNode.endIndex - p.startIndex);
+    if (p.type === 'simple_expansion' || after === '}') {
       if (!v) return unknown(`$${name} is not set in this script`);
       for (const r of v.unresolved) if (!reasons.includes(r)) reasons.push(r);
       return v.text;
     }
-    const op = this.operator(orig, name);
+    // slices (`${V:1:2}`), replacements (`${V/a/b}`), case changes, `@` transformations
+    const op = OPERATORS.find((o) => after.startsWith(o));
     if (!op) return unknown(`${orig} is not evaluated by the audit`);
-    const arg = p.Exp.Word ? this.word(p.Exp.Word) : { text: '', unresolved: [] };
+    const arg = this.range(p, nameNode.endIndex + op.length, p.endIndex - 1);
     return this.apply(op, v, arg, reasons, unknown);
-  }
-
-  private operator(orig: string, name: string): Op | undefined {
-    const after = orig.slice(2 + name.length);
-    return OPERATORS.find((o) => after.startsWith(o));
   }
 
   private apply(op: Op, v: Resolved | undefined, arg: Resolved, reasons: string[], unknown: (why: string) => string): string {

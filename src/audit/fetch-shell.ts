@@ -1,15 +1,19 @@
 /**
- * Finds fetches in shell text (scripts, Make recipes, Dockerfile RUN) with a real shell parser (mvdan/sh): walks
- * the statements in order, tracks plain variable assignments, resolves each command's words (quotes, `${V}`,
- * `${V:-default}`, prefix and suffix removal, ...) and hands the words to the command recogniser. Anything that needs running
- * (command substitutions, script arguments, variables set conditionally) stays unresolved, kept as written.
+ * Finds fetches in shell text (scripts, Make recipes, Dockerfile RUN) with the project's shell parser
+ * (tree-sitter-bash, shell-parse.ts): walks the statements in order, tracks plain variable assignments, resolves each
+ * command's words (quotes, `${V}`, `${V:-default}`, prefix and suffix removal, ...) and hands the words to the
+ * command recogniser. Anything that needs running (command substitutions, script arguments, variables set
+ * conditionally) stays unresolved, kept as written.
  */
-import sh from 'mvdan-sh';
 import { checkoutTarget, recognize } from './fetch-commands.js';
 import type { AuditDiagnostic, Fetch, Resolved } from './fetch-types.js';
 import { ParamResolver } from './fetch-shell-param.js';
+import { describeError, kids, shellParser, type SyntaxNode } from './shell-parse.js';
 
-type N = sh.Node;
+type N = SyntaxNode;
+
+/** Loaded once when this module is imported: the finder itself is synchronous. */
+const parser = await shellParser();
 
 /** Text replaced before parsing (Make references that could not be resolved), with why. */
 export interface Mark {
@@ -40,18 +44,6 @@ export interface ShellScanResult {
   diagnostics: AuditDiagnostic[];
 }
 
-let parser: sh.Parser | undefined;
-
-function parse(text: string): { file?: sh.File; error?: string } {
-  parser ??= sh.syntax.NewParser(sh.syntax.KeepComments(false), sh.syntax.Variant(sh.syntax.LangBash));
-  try {
-    return { file: parser.Parse(text, '') };
-  } catch (e) {
-    const err = e as { Error?: () => string; message?: string };
-    return { error: typeof err.Error === 'function' ? err.Error() : String(err.message ?? e) };
-  }
-}
-
 /** Replaces Make marks in text by what they stand for, collecting their reasons. */
 export function unmark(text: string, marks: readonly Mark[] | undefined, reasons: string[]): string {
   if (!marks || !text.includes(MARK_OPEN)) return text;
@@ -75,23 +67,30 @@ const FETCH_WORDS = /\b(git|wget|curl|pip3?|python3?|npm|pnpm|yarn|go|cargo|svn|
 export function scanShell(input: ShellScanInput): ShellScanResult {
   const result: ShellScanResult = { fetches: [], diagnostics: [] };
   if (!FETCH_WORDS.test(input.text)) return result;
-  const { file, error } = parse(input.text);
-  if (!file) {
+  const { root, errorAt, text, toInput } = parser.parseRepaired(input.text);
+  if (errorAt !== undefined) {
     result.diagnostics.push({
       file: input.file,
       line: input.lineBase + 1,
       code: 'audit.shell-syntax',
-      message: `cannot parse this shell text: ${error ?? 'unknown error'}`,
+      message: `cannot parse this shell text: ${unmark(describeError(input.text, toInput(errorAt)) ?? '', input.marks, [])}`,
       value: unmark(input.text, input.marks, []).split('\n')[0],
     });
-    return result;
   }
-  new Walker(input, result).stmts(file.Stmts, false);
+  // with a syntax error, the statements tree-sitter could read are still scanned; ERROR subtrees (here, maybe
+  // the whole text) are not
+  if (root.type === 'ERROR') return result;
+  const source = (n: N) => input.text.slice(toInput(n.startIndex), toInput(n.endIndex));
+  new Walker({ ...input, text }, result, source).statements(root, false);
   return result;
 }
 
+/** Statement lists whose every statement runs only under a condition. */
+const CONDITIONAL = new Set(['if_statement', 'elif_clause', 'else_clause', 'while_statement', 'case_statement', 'case_item']);
+/** Statement lists that run as their enclosing statement does. */
+const SEQUENCES = new Set(['program', 'subshell', 'compound_statement', 'do_group', 'pipeline', 'negated_command']);
+
 class Walker {
-  private readonly src: Buffer;
   private readonly vars: Map<string, Resolved>;
   private readonly params: ParamResolver;
   private readonly session: ShellSession;
@@ -101,118 +100,109 @@ class Walker {
   constructor(
     private readonly input: ShellScanInput,
     private readonly out: ShellScanResult,
+    /** A node's text as written in the input (before the braces added by the repair). */
+    private readonly source: (n: N) => string,
   ) {
-    this.src = Buffer.from(input.text, 'utf8');
     this.vars = new Map(input.vars ?? []);
     this.session = input.session ?? {};
-    this.params = new ParamResolver(this.vars, (n) => this.slice(n), (w) => this.word(w));
+    this.params = new ParamResolver(this.vars, (n, start, end) => this.range(n, start, end), source);
   }
 
-  slice(n: N): string {
-    return this.src.subarray(n.Pos().Offset(), n.End().Offset()).toString('utf8');
+  /** The statements among a node's children. */
+  statements(n: N, cond: boolean): void {
+    for (const c of kids(n)) if (c.isNamed) this.statement(c, cond);
   }
 
-  stmts(list: readonly (sh.Stmt | null)[], cond: boolean): void {
-    for (const s of list) if (s) this.command(s.Cmd, cond);
-  }
-
-  private command(c: N | null, cond: boolean): void {
-    if (!c) return;
-    switch (sh.syntax.NodeType(c)) {
-      case 'CallExpr':
-        return this.call(c as sh.CallExpr, cond);
-      case 'BinaryCmd': {
-        const b = c as sh.BinaryCmd;
-        if (b.X) this.command(b.X.Cmd, cond);
-        const op = b.X && b.Y ? this.src.subarray(b.X.End().Offset(), b.Y.Pos().Offset()).toString('utf8') : '';
-        if (b.Y) this.command(b.Y.Cmd, cond || op.includes('||'));
+  private statement(n: N, cond: boolean): void {
+    if (SEQUENCES.has(n.type)) return this.statements(n, cond);
+    if (CONDITIONAL.has(n.type)) return this.statements(n, true);
+    switch (n.type) {
+      case 'command':
+        return this.call(n, cond);
+      case 'list':
+        return this.list(n, cond);
+      case 'redirected_statement': {
+        const body = n.childForFieldName('body');
+        return body ? this.statement(body, cond) : undefined;
+      }
+      case 'for_statement':
+        return this.forClause(n);
+      case 'c_style_for_statement':
+      case 'function_definition': {
+        const body = n.childForFieldName('body');
+        return body ? this.statement(body, true) : undefined;
+      }
+      case 'variable_assignment':
+        return this.assign(n, cond);
+      case 'variable_assignments':
+      case 'declaration_command':
+        for (const a of kids(n)) if (a.type === 'variable_assignment') this.assign(a, cond);
         return;
-      }
-      case 'IfClause':
-        return this.ifClause(c as sh.IfClause);
-      case 'Block':
-      case 'Subshell':
-        return this.stmts((c as sh.Block).Stmts, cond);
-      case 'WhileClause': {
-        const w = c as sh.WhileClause;
-        this.stmts(w.Cond, true);
-        return this.stmts(w.Do, true);
-      }
-      case 'ForClause':
-        return this.forClause(c as sh.ForClause);
-      case 'FuncDecl': {
-        const body = (c as sh.FuncDecl).Body;
-        return body ? this.command(body.Cmd, true) : undefined;
-      }
-      case 'CaseClause':
-        for (const item of (c as unknown as { Items: { Stmts: (sh.Stmt | null)[] }[] }).Items) this.stmts(item.Stmts, true);
-        return;
-      case 'DeclClause':
-        return this.declClause(c as unknown as { Args: (sh.Assign | null)[] }, cond);
       default:
         return;
     }
   }
 
-  private ifClause(i: sh.IfClause): void {
-    this.stmts(i.Cond, true);
-    this.stmts(i.Then, true);
-    if (i.Else) this.ifClause(i.Else);
+  /** `a && b`, `a || b`: what follows `||` runs only when the left side failed. */
+  private list(n: N, cond: boolean): void {
+    let c = cond;
+    for (const k of kids(n)) {
+      if (k.type === '||') c = true;
+      else if (k.isNamed) this.statement(k, c);
+    }
   }
 
-  private forClause(f: sh.ForClause): void {
-    const loop = f.Loop as unknown as { Name?: sh.Lit | null; Items?: (sh.Word | null)[] };
-    const name = loop.Name?.Value;
-    const items = (loop.Items ?? []).filter((w): w is sh.Word => w !== null).map((w) => this.word(w));
+  private forClause(f: N): void {
+    const name = f.childForFieldName('variable')?.text;
+    const items = f.childrenForFieldName('value').filter((w): w is N => w !== null).map((w) => this.word(w));
     const values = items.flatMap((r) =>
       r.unresolved.length > 0 ? [r] : r.text.split(/\s+/).filter(Boolean).map((t) => ({ text: t, unresolved: [] })),
     );
+    const body = f.childForFieldName('body');
     const saved = this.vars.get(name ?? '');
     if (!name || values.length === 0 || values.length > this.unrollBudget) {
       // nested loops would multiply: past the budget the body is read once, the loop variable unresolved
       if (name) this.vars.set(name, { text: `$${name}`, unresolved: [`$${name} is a loop variable`] });
-      this.stmts(f.Do, true);
+      if (body) this.statement(body, true);
     } else {
       this.unrollBudget -= values.length;
-      this.unroll(name, values, f.Do);
+      for (const v of values) {
+        this.vars.set(name, v);
+        if (body) this.statement(body, true);
+      }
     }
     if (saved) this.vars.set(name!, saved);
     else if (name) this.vars.delete(name);
   }
 
-  private unroll(name: string, values: readonly Resolved[], body: readonly (sh.Stmt | null)[]): void {
-    for (const v of values) {
-      this.vars.set(name, v);
-      this.stmts(body, true);
-    }
-  }
-
-  private declClause(d: { Args: (sh.Assign | null)[] }, cond: boolean): void {
-    for (const a of d.Args) if (a && !a.Naked) this.assign(a, cond);
-  }
-
-  private assign(a: sh.Assign, cond: boolean): void {
-    const name = a.Name?.Value;
+  private assign(a: N, cond: boolean): void {
+    const name = a.childForFieldName('name')?.text;
     if (!name) return;
     if (cond) {
-      const where = `${this.input.file}:${this.input.lineBase + a.Pos().Line()}`;
+      const where = `${this.input.file}:${this.input.lineBase + a.startPosition.row + 1}`;
       this.vars.set(name, { text: `$${name}`, unresolved: [`${name} is set conditionally (${where})`] });
       return;
     }
-    this.vars.set(name, a.Value ? this.word(a.Value) : { text: '', unresolved: [] });
+    const value = a.childForFieldName('value');
+    this.vars.set(name, value ? this.word(value) : { text: '', unresolved: [] });
   }
 
-  private call(c: sh.CallExpr, cond: boolean): void {
-    const args = c.Args.filter((w): w is sh.Word => w !== null);
+  private call(c: N, cond: boolean): void {
+    const assigns: N[] = [];
+    const args: N[] = [];
+    for (const k of kids(c)) {
+      if (k.type === 'variable_assignment') assigns.push(k);
+      else if (k.isNamed && !k.type.endsWith('_redirect') && k.type !== 'comment') args.push(k);
+    }
     if (args.length === 0) {
-      for (const a of c.Assigns) if (a) this.assign(a, cond);
+      for (const a of assigns) this.assign(a, cond);
       return;
     }
     const argv = args.map((w) => this.word(w));
     const name = argv[0]!.text.slice(argv[0]!.text.lastIndexOf('/') + 1);
+    const line = this.input.lineBase + c.startPosition.row + 1;
     if ((name === 'sh' || name === 'bash' || name === 'dash') && argv[1]?.text === '-c' && argv[2] && argv[2].unresolved.length === 0) {
-      const lineBase = this.input.lineBase + c.Pos().Line() - 1;
-      const nested = scanShell({ ...this.input, text: argv[2].text, lineBase, vars: this.vars, session: this.session });
+      const nested = scanShell({ ...this.input, text: argv[2].text, lineBase: line - 1, vars: this.vars, session: this.session });
       this.out.fetches.push(...nested.fetches);
       return;
     }
@@ -222,7 +212,7 @@ class Walker {
     for (const spec of recognize(argv)) {
       const fetch: Fetch = {
         file: this.input.file,
-        line: this.input.lineBase + c.Pos().Line(),
+        line,
         ...spec,
         command: argv.map((a) => a.text).join(' '),
         ...(this.input.context ? { context: this.input.context } : {}),
@@ -233,36 +223,68 @@ class Walker {
   }
 
   /** A word's value as far as it can be known. */
-  word(w: sh.Word): Resolved {
+  word(w: N): Resolved {
     const reasons: string[] = [];
-    let text = '';
-    for (const p of w.Parts) text += this.part(p, reasons, false);
+    const text = this.part(w, reasons, false);
+    return { text: unmark(text, this.input.marks, reasons), unresolved: reasons };
+  }
+
+  /** The text of `n` between two offsets read as a word (the argument of `${V:-word}`). */
+  private range(n: N, start: number, end: number): Resolved {
+    const reasons: string[] = [];
+    const text = this.parts(n, reasons, false, start, end);
     return { text: unmark(text, this.input.marks, reasons), unresolved: reasons };
   }
 
   private part(p: N, reasons: string[], quoted: boolean): string {
-    switch (sh.syntax.NodeType(p)) {
-      case 'Lit':
-        return unescape((p as sh.Lit).Value, quoted);
-      case 'SglQuoted':
-        return (p as sh.SglQuoted).Value;
-      case 'DblQuoted': {
-        let s = '';
-        for (const q of (p as sh.DblQuoted).Parts) s += this.part(q, reasons, true);
-        return s;
+    switch (p.type) {
+      case 'word':
+      case 'number':
+      case 'regex':
+      case 'string_content':
+        return unescape(p.text, quoted);
+      case 'raw_string':
+        return p.text.slice(1, -1);
+      case 'ansi_c_string':
+        return p.text.slice(2, -1);
+      case 'string':
+        return this.parts(p, reasons, true, p.startIndex, p.endIndex);
+      case 'concatenation':
+      case 'command_name':
+        return this.parts(p, reasons, quoted, p.startIndex, p.endIndex);
+      case 'simple_expansion':
+      case 'expansion':
+        return this.params.resolve(p, reasons);
+      case 'command_substitution': {
+        this.statements(p, true);
+        reasons.push(`command substitution ${unmark(this.source(p), this.input.marks, [])} is not run by the audit`);
+        return this.source(p);
       }
-      case 'ParamExp':
-        return this.params.resolve(p as sh.ParamExp, reasons);
-      case 'CmdSubst': {
-        this.stmts((p as sh.CmdSubst).Stmts, true);
-        const orig = unmark(this.slice(p), this.input.marks, []);
-        reasons.push(`command substitution ${orig} is not run by the audit`);
-        return this.slice(p);
-      }
+      case 'brace_expression':
+        // `{1..3}` is kept as written, as a literal
+        return p.text;
       default:
-        reasons.push(`${this.slice(p)} is not evaluated by the audit`);
-        return this.slice(p);
+        reasons.push(`${this.source(p)} is not evaluated by the audit`);
+        return this.source(p);
     }
+  }
+
+  /**
+   * The children of `n` between two offsets, in order; text between children (which tree-sitter leaves out of the
+   * tree) and punctuation tokens are literal. The quotes of a double-quoted string are dropped.
+   */
+  private parts(n: N, reasons: string[], quoted: boolean, start: number, end: number): string {
+    const src = this.input.text;
+    let out = '';
+    let pos = start;
+    for (const k of kids(n)) {
+      if (k.startIndex < start || k.endIndex > end) continue;
+      out += unescape(src.slice(pos, k.startIndex), quoted);
+      if (k.isNamed) out += this.part(k, reasons, quoted);
+      else if (!(n.type === 'string' && k.type === '"')) out += unescape(k.text, quoted);
+      pos = k.endIndex;
+    }
+    return out + unescape(src.slice(pos, end), quoted);
   }
 }
 
