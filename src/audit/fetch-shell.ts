@@ -190,7 +190,7 @@ class Walker {
   private call(c: N, cond: boolean): void {
     const assigns: N[] = [];
     const args: N[] = [];
-    for (const k of kids(c)) {
+    for (const k of this.ownStatements(c, cond)) {
       if (k.type === 'variable_assignment') assigns.push(k);
       else if (k.isNamed && !k.type.endsWith('_redirect') && k.type !== 'comment') args.push(k);
     }
@@ -200,7 +200,7 @@ class Walker {
     }
     const argv = args.map((w) => this.word(w));
     const name = argv[0]!.text.slice(argv[0]!.text.lastIndexOf('/') + 1);
-    const line = this.input.lineBase + c.startPosition.row + 1;
+    const line = this.input.lineBase + (assigns[0] ?? args[0]!).startPosition.row + 1;
     if ((name === 'sh' || name === 'bash' || name === 'dash') && argv[1]?.text === '-c' && argv[2] && argv[2].unresolved.length === 0) {
       const nested = scanShell({ ...this.input, text: argv[2].text, lineBase: line - 1, vars: this.vars, session: this.session });
       this.out.fetches.push(...nested.fetches);
@@ -220,6 +220,22 @@ class Walker {
       this.out.fetches.push(fetch);
       if (fetch.tool === 'git clone') this.session.lastClone = fetch;
     }
+  }
+
+  /**
+   * tree-sitter-bash 0.25 reads `a=1 b=2`, a newline (or comment lines), then `cmd` as one command with prefix
+   * assignments; bash ends the statement at the newline. Those assignments are made here as statements of their
+   * own; the children of the command proper are returned.
+   */
+  private ownStatements(c: N, cond: boolean): N[] {
+    const ks = kids(c);
+    let split = -1;
+    for (let i = 0; i + 1 < ks.length && (ks[i]!.type === 'variable_assignment' || ks[i]!.type === 'comment'); i++) {
+      const gap = this.input.text.slice(ks[i]!.endIndex, ks[i + 1]!.startIndex).replaceAll('\\\n', '');
+      if (gap.includes('\n') || ks[i]!.type === 'comment') split = i;
+    }
+    for (const a of ks.slice(0, split + 1)) if (a.type === 'variable_assignment') this.assign(a, cond);
+    return ks.slice(split + 1);
   }
 
   /** A word's value as far as it can be known. */

@@ -52,3 +52,10 @@ test('a text tree-sitter cannot fully read is noted, and the statements it did r
   assert.equal(r.diagnostics[0]?.line, 5);
   assert.deepEqual(r.fetches.map((f) => [f.line, f.url?.text]), [[5, 'https://h/a.tgz']]);
 });
+
+test('assignments on a line of their own stay statements though tree-sitter joins them to the next command', () => {
+  assert.deepEqual(scan('base=https://h url=$base/r.git\n\n# clone it\ngit clone "$url"\nA=1 \\\n  wget $base/$A'), [
+    [4, 'https://h/r.git', []],
+    [5, 'https://h/$A', ['$A is not set in this script']],
+  ]);
+});
