@@ -186,7 +186,8 @@ async function packSpilled(pack: TarPack, members: Map<string, Spilled>, spill: 
       await emit(pack, name, { kind: 'link', mtime: m.mtime, exec: m.exec, target: first });
       continue;
     }
-    firstName.set(m.body.offset, name);
+    // Only non-empty bodies have offsets of their own (an empty one shares its offset with the next body).
+    if (m.body.size > 0) firstName.set(m.body.offset, name);
     await emit(pack, name, { kind: 'file', mtime: m.mtime, exec: m.exec, size: m.body.size }, spill.read(m.body));
   }
 }

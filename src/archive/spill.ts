@@ -1,7 +1,7 @@
 /** A spill file: file bodies appended once, read back by (offset, size) in any order. Bounded memory. */
 import { promises as fs } from 'node:fs';
 
-const BUFFER = 1024 * 1024;
+const BUFFER = 256 * 1024;
 
 export interface SpillRef {
   offset: number;
@@ -50,7 +50,7 @@ export class Spill {
     await this.flush();
   }
 
-  /** The bytes of one body, in chunks of at most 1 MiB (fresh buffers the caller may keep). */
+  /** The bytes of one body, in chunks of at most 256 KiB (fresh buffers the caller may keep). */
   async *read(ref: SpillRef): AsyncGenerator<Buffer> {
     let pos = ref.offset;
     const stop = ref.offset + ref.size;

@@ -182,3 +182,30 @@ test('normalize: an input already in order streams in one pass and gives the sam
     await cleanup();
   }
 });
+
+test('normalize: empty files never turn the next file into a hardlink (spill path = one-pass path)', async () => {
+  const { dir, cleanup } = await tempDir('normalize-empty');
+  try {
+    const inOrder: CraftedEntry[] = [
+      { name: 'p/a-empty', body: '' },
+      { name: 'p/b-full', body: 'contents of b\n' },
+      { name: 'p/c-empty', body: '' },
+      { name: 'p/d-full', body: 'contents of d\n' },
+    ];
+    const outOfOrder = [inOrder[2]!, inOrder[3]!, inOrder[0]!, inOrder[1]!];
+    const a = await normalize(await craftTar(path.join(dir, 'in.tar'), inOrder), path.join(dir, 'a.tar'), { format: 'tar', sourceDateEpoch: EPOCH });
+    const b = await normalize(await craftTar(path.join(dir, 'out.tar'), outOfOrder), path.join(dir, 'b.tar'), { format: 'tar', sourceDateEpoch: EPOCH });
+    assert.equal(a.method, 'stream');
+    assert.equal(b.method, 'spill');
+    assert.deepEqual(await listing(path.join(dir, 'b.tar')), [
+      'directory 755 1700000000 p/',
+      'file 644 1700000000 p/a-empty',
+      'file 644 1700000000 p/b-full',
+      'file 644 1700000000 p/c-empty',
+      'file 644 1700000000 p/d-full',
+    ]);
+    assert.equal(a.sha256, b.sha256);
+  } finally {
+    await cleanup();
+  }
+});
