@@ -2,7 +2,7 @@
  * A resolved `.config`: the same line format as a fragment, read with the distinction the kernel makes between a
  * symbol that is absent (not written: invisible and `n`, or not in this tree) and one written as `# … is not set`.
  */
-import { parseConfigText, readConfigFile, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
+import { parseConfigText, readConfigFile, readConfigText, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
 export type ConfigFact =
   | { state: 'absent' }
@@ -44,15 +44,7 @@ export function dotConfigFromText(text: string, file: string): DotConfig {
 }
 
 export async function readDotConfig(file: string): Promise<DotConfig> {
-  const { readFile } = await import('node:fs/promises');
-  const { fail, ioFailure } = await import('../core/errors.js');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return fail(ioFailure(e, 'cannot read', file));
-  }
-  return dotConfigFromText(text, file);
+  return dotConfigFromText(await readConfigText(file), file);
 }
 
 export { readConfigFile };

@@ -5,6 +5,7 @@
  * else as strings. A word that names no defined symbol is a constant whose value is its own text (and `n` as a
  * tristate). `m` in a dependency is rewritten to `m && MODULES` (`rewriteM`), as `menu_finalize` does.
  */
+import { exprToString as exprText } from './expr.js';
 import { unreachable } from '../core/errors.js';
 import { TRISTATE_NAMES, type CompareOp, type Expr, type Operand, type SymbolType, type Tristate } from './ast.js';
 
@@ -179,17 +180,7 @@ export function evalExpr(e: Expr | undefined, src: ValueSource): Tristate {
   }
 }
 
-export function and(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return { kind: 'and', left: a, right: b };
-}
-
-export function or(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return { kind: 'or', left: a, right: b };
-}
+export { andExpr as and, orExpr as or } from './expr.js';
 
 /** `rewrite_m`: a bare `m` in a dependency becomes `m && MODULES`, so that it is `n` without modules. */
 export function rewriteM(e: Expr | undefined, modules: string | undefined): Expr | undefined {
@@ -234,81 +225,9 @@ export function hasUnknown(e: Expr | undefined): boolean {
   }
 }
 
-/** Every symbol name an expression mentions, in order of first appearance. */
-export function exprSymbols(e: Expr | undefined, out: string[] = []): string[] {
-  if (e === undefined) return out;
-  const add = (o: Operand): void => {
-    if (o.kind === 'sym' && !out.includes(o.name)) out.push(o.name);
-  };
-  switch (e.kind) {
-    case 'tri':
-    case 'str':
-    case 'sym':
-    case 'unknown':
-      add(e);
-      break;
-    case 'cmp':
-      add(e.left);
-      add(e.right);
-      break;
-    case 'not':
-      exprSymbols(e.arg, out);
-      break;
-    case 'and':
-    case 'or':
-      exprSymbols(e.left, out);
-      exprSymbols(e.right, out);
-      break;
-    default:
-      unreachable(e, 'expression');
-  }
-  return out;
-}
+export { exprSymbols } from './expr.js';
 
-function operandText(o: Operand): string {
-  switch (o.kind) {
-    case 'tri':
-      return triName(o.value);
-    case 'sym':
-      return o.name;
-    case 'str':
-      return JSON.stringify(o.value);
-    case 'unknown':
-      return o.text;
-    default:
-      return unreachable(o, 'operand');
-  }
-}
-
-const PREC = { or: 1, and: 2, cmp: 3, not: 4, leaf: 5 } as const;
-
-/** Kconfig source text for an expression, parenthesised only where precedence needs it. */
-export function exprToString(e: Expr | undefined, parent = 0): string {
-  if (e === undefined) return 'y';
-  let s: string;
-  let p: number;
-  switch (e.kind) {
-    case 'tri':
-    case 'str':
-    case 'sym':
-    case 'unknown':
-      return operandText(e);
-    case 'not':
-      return `!${exprToString(e.arg, PREC.not)}`;
-    case 'cmp':
-      s = `${operandText(e.left)} ${e.op} ${operandText(e.right)}`;
-      p = PREC.cmp;
-      break;
-    case 'and':
-      s = `${exprToString(e.left, PREC.and)} && ${exprToString(e.right, PREC.and)}`;
-      p = PREC.and;
-      break;
-    case 'or':
-      s = `${exprToString(e.left, PREC.or)} || ${exprToString(e.right, PREC.or)}`;
-      p = PREC.or;
-      break;
-    default:
-      return unreachable(e, 'expression');
-  }
-  return p < parent ? `(${s})` : s;
+/** Kconfig source text for an expression; an absent condition reads as `y`. */
+export function exprToString(e: Expr | undefined): string {
+  return e === undefined ? 'y' : exprText(e);
 }

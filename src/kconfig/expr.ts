@@ -9,6 +9,13 @@ export function andExpr(a: Expr | undefined, b: Expr | undefined): Expr | undefi
   return { kind: 'and', left: a, right: b };
 }
 
+/** `a || b`, where either side may be absent. */
+export function orExpr(a: Expr | undefined, b: Expr | undefined): Expr | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { kind: 'or', left: a, right: b };
+}
+
 /** The meaning of a list of `depends on` lines: each `expr` (or `!cond || expr` for `depends on expr if cond`), ANDed. */
 export function dependsExpr(deps: readonly DependsOn[]): Expr | undefined {
   let out: Expr | undefined;
@@ -70,7 +77,7 @@ export function exprToString(e: Expr): string {
     case 'cmp':
       return `${operandToString(e.left)} ${e.op} ${operandToString(e.right)}`;
     case 'not':
-      return `!${wrap(e.arg, PREC.leaf)}`;
+      return `!${wrap(e.arg, PREC.not)}`;
     case 'tri':
     case 'sym':
     case 'str':

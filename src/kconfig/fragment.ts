@@ -230,15 +230,18 @@ export function parseConfigText(text: string, file: string): ParsedConfig {
   return out;
 }
 
-/** Read and parse a file. I/O errors are thrown as TarsmithError by the caller's choice of reader. */
-export async function readConfigFile(file: string): Promise<ParsedConfig> {
+/** A config file's text; an I/O error is thrown as a TarsmithError (exit 3) naming the file. */
+export async function readConfigText(file: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const { fail, ioFailure } = await import('../core/errors.js');
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     return fail(ioFailure(e, 'cannot read', file));
   }
-  return parseConfigText(text, file);
+}
+
+/** Read and parse a fragment or .config file. */
+export async function readConfigFile(file: string): Promise<ParsedConfig> {
+  return parseConfigText(await readConfigText(file), file);
 }
