@@ -9,6 +9,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { refreshAfterLinking } from '../vendor/hash-memo.js';
 import type { ContextEntry } from './plan.js';
 
 export interface StagedContext {
@@ -92,7 +93,12 @@ export async function stageContext(
   key?: string,
 ): Promise<StagedContext> {
   const { dir, release } = await stagingDir(parent, key);
-  const cleanup = release;
+  const linked = entries.flatMap((e) => (e.content === undefined && e.src !== undefined ? [e.src] : []));
+  // Links change the inputs' ctime; keep the pre-flight's remembered hashes valid for the next build.
+  const cleanup = async (): Promise<void> => {
+    await release();
+    await refreshAfterLinking(linked);
+  };
   try {
     let size = 0;
     for (const e of entries) size += await placeEntry(dir, e);

@@ -34,6 +34,11 @@ async function identity(file: string): Promise<string | undefined> {
   }
 }
 
+/** The identity without its ctime: what a hard link to the file (or its removal) leaves unchanged. */
+function contentIdentity(id: string): string {
+  return id.slice(0, id.lastIndexOf(':'));
+}
+
 async function readMemo(file: string): Promise<Record<string, MemoEntry>> {
   try {
     const data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
@@ -65,4 +70,22 @@ export async function hashFilesMemo(files: readonly string[], memoPath = memoFil
   const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
   await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
   return results as HashOutcome[];
+}
+
+/**
+ * Linking a file (staging a build context) or unlinking the link changes the file's ctime but not its bytes. After
+ * tarsmith itself did that, carry the remembered hashes over to the new ctime, provided device, inode, size and
+ * mtime are unchanged.
+ */
+export async function refreshAfterLinking(files: readonly string[], memoPath = memoFile()): Promise<void> {
+  const memo = await readMemo(memoPath);
+  let changed = false;
+  for (const f of files.map((x) => path.resolve(x))) {
+    const hit = memo[f];
+    const id = await identity(f);
+    if (!hit || id === undefined || hit.id === id || contentIdentity(hit.id) !== contentIdentity(id)) continue;
+    memo[f] = { ...hit, id };
+    changed = true;
+  }
+  if (changed) await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
 }

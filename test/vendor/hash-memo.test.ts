@@ -40,3 +40,35 @@ test('hash memo: answers unchanged files from the memo, re-hashes any rewrite ev
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('hash memo: a hard link made and removed by tarsmith keeps the memo valid; a rewrite does not', async () => {
+  const { link, unlink } = await import('node:fs/promises');
+  const { refreshAfterLinking } = await import('../../src/vendor/hash-memo.js');
+  const dir = await mkdtemp(path.join(tmpdir(), 'tarsmith-memo-'));
+  try {
+    const memo = path.join(dir, 'memo.json');
+    const a = path.join(dir, 'a.tar');
+    await writeFile(a, 'content');
+    await hashFilesMemo([a], memo);
+    const stored = JSON.parse(await readFile(memo, 'utf8')) as Record<string, { sha256: string }>;
+    stored[a]!.sha256 = 'e'.repeat(64); // planted: visible only if the memo answers
+    await writeFile(memo, JSON.stringify(stored));
+
+    await new Promise((r) => setTimeout(r, 20));
+    await link(a, path.join(dir, 'staged.tar'));
+    await unlink(path.join(dir, 'staged.tar'));
+    await refreshAfterLinking([a], memo);
+    const carried = (await hashFilesMemo([a], memo))[0];
+    assert.ok(carried?.ok);
+    assert.equal(carried.sha256, 'e'.repeat(64));
+
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(a, 'changed');
+    await refreshAfterLinking([a], memo);
+    const fresh = (await hashFilesMemo([a], memo))[0];
+    assert.ok(fresh?.ok);
+    assert.equal(fresh.sha256, sha('changed'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
