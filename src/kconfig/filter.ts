@@ -27,8 +27,8 @@ export interface FilterResult {
   removed: Removal[];
   /** Assignment lines kept. */
   kept: number;
-  /** Fragment lines that are not valid assignments (kept as written). */
-  diagnostics: (Failure & { severity: 'error' | 'warning' })[];
+  /** Fragment lines that are not valid assignments: kept as written, so for the filter they are warnings. */
+  diagnostics: (Failure & { severity: 'warning' })[];
 }
 
 export interface FilterOptions {
@@ -65,7 +65,7 @@ export function filterFragment(text: string, file: string, known: KnownSymbols, 
     text: out.join('\n'),
     removed: [...drop.values()],
     kept,
-    diagnostics: parsed.diagnostics,
+    diagnostics: parsed.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })),
   };
 }
 
