@@ -6,10 +6,10 @@
 import type { SourceLocation } from '../core/errors.js';
 import type { Edit } from './apk-edits.js';
 import { argValue, type Invocation } from './apk-invocation.js';
-import { mapToAlpine } from './apk-packages.js';
+import { mapToAlpine } from '../packages/map.js';
 import { literalValue, plainVariable, type SyntaxNode } from './apk-parse.js';
 import type { ShellContext, VariableRewrite } from './apk-shell.js';
-import { pushUnique, type Decision, type Finding } from './apk-types.js';
+import { pushUnique, type Decision, type Finding } from '../packages/types.js';
 
 export interface AptEnv {
   ctx: ShellContext;

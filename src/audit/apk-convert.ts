@@ -7,10 +7,11 @@ import { ExitCode, fail, unreachable } from '../core/errors.js';
 import { busyboxNeedsDeep, shebangNeeds, type Need } from './apk-busybox.js';
 import { DocText, convertDockerfile, runShellView, type DockerfileConversion } from './apk-dockerfile.js';
 import { applyEdits, type Edit } from './apk-edits.js';
-import { mapToAlpine } from './apk-packages.js';
+import { mapToAlpine } from '../packages/map.js';
 import { lineCol, parseShell, strictShellError } from './apk-parse.js';
 import { convertShellText } from './apk-shell.js';
-import { pushUnique, type ConvertKind, type ConvertResult, type Decision, type Finding } from './apk-types.js';
+import { pushUnique, type Decision, type Finding } from '../packages/types.js';
+import type { ConvertKind, ConvertResult } from './apk-types.js';
 
 export const DEFAULT_ALPINE_VERSION = '3.21';
 

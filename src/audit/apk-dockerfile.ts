@@ -6,9 +6,9 @@
 import type { Dockerfile, Instruction } from 'dockerfile-ast';
 import type { SourceLocation } from '../core/errors.js';
 import type { Edit } from './apk-edits.js';
-import { mapToAlpine } from './apk-packages.js';
+import { mapToAlpine } from '../packages/map.js';
 import { convertShellText, type OuterVariable, type ShellConversion } from './apk-shell.js';
-import { pushUnique, type Decision, type Finding } from './apk-types.js';
+import { pushUnique, type Decision, type Finding } from '../packages/types.js';
 
 export const DIGEST_PLACEHOLDER = 'FILL-IN-DIGEST';
 const DEBIAN_IMAGES = new Set(['debian', 'ubuntu', 'buildpack-deps']);

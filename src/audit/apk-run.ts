@@ -4,7 +4,8 @@ import { ExitCode, fail, formatLocation, ioFailure } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { convertApk, DEFAULT_ALPINE_VERSION } from './apk-convert.js';
 import { scanDir } from './apk-scan.js';
-import { hasErrors, type ConvertKind, type ConvertResult, type Finding } from './apk-types.js';
+import type { Finding } from '../packages/types.js';
+import { hasErrors, type ConvertKind, type ConvertResult } from './apk-types.js';
 
 export interface RunOptions {
   /** A path, or `-` for stdin. */

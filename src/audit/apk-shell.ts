@@ -7,7 +7,7 @@ import { removalEdits, removalUnit, type Edit } from './apk-edits.js';
 import { convertAptCommand, type AptOutcome } from './apk-apt.js';
 import { invocation } from './apk-invocation.js';
 import { kids, literalValue, parseShell, walk, type SyntaxNode } from './apk-parse.js';
-import { type Decision, type Finding } from './apk-types.js';
+import { type Decision, type Finding } from '../packages/types.js';
 
 /** A variable defined outside the shell text (a Dockerfile ARG/ENV default). */
 export interface OuterVariable {

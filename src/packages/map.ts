@@ -3,9 +3,8 @@
  * every `apt-get install` word and by the manifest (`builder.family: apk|apt` with one list of Debian names).
  */
 import { unreachable, type SourceLocation } from '../core/errors.js';
-import type { BuilderFamily } from '../manifest/types.js';
-import { isKnownAlpineName, lookup } from './apk-table.js';
-import { pushUnique, type Decision, type Finding } from './apk-types.js';
+import { isKnownAlpineName, lookup } from './table.js';
+import { pushUnique, type Decision, type Finding, type PackageFamily } from './types.js';
 
 export interface PackageMapping {
   /** Alpine packages to install for this Debian name (may be empty). */
@@ -147,7 +146,7 @@ export interface PackagesForResult {
  * The package list for a builder family from one list written with Debian names. `apt` keeps the names
  * as written (deduplicated); `apk` maps them through the curated table, with a finding for anything Alpine lacks.
  */
-export function packagesFor(family: BuilderFamily, debianNames: readonly string[]): PackagesForResult {
+export function packagesFor(family: PackageFamily, debianNames: readonly string[]): PackagesForResult {
   const packages: string[] = [];
   const findings: Finding[] = [];
   const decisions: Decision[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { APK_TABLE, lookup } from '../../src/audit/apk-table.js';
-import { mapToAlpine, packagesFor, splitDebianSpec } from '../../src/audit/apk-packages.js';
+import { APK_TABLE, lookup } from '../../src/packages/table.js';
+import { mapToAlpine, packagesFor, splitDebianSpec } from '../../src/packages/map.js';
 
 test('the table has at least 100 entries and no duplicate Debian names', () => {
   assert.ok(APK_TABLE.length >= 100, `only ${APK_TABLE.length} entries`);

@@ -1,0 +1,46 @@
+/** Result types of mapping Debian package names to a builder family's names (shared by convert and the build plan). */
+import type { FailureCode, SourceLocation } from '../core/errors.js';
+
+/** The package manager of a builder: the same values as the manifest's `builder.family`. */
+export type PackageFamily = 'apk' | 'apt';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Something the user must know or do; `error` means the converted build will not work as is. */
+export interface Finding {
+  code: FailureCode;
+  severity: Severity;
+  message: string;
+  where?: SourceLocation;
+  /** The offending text, verbatim. */
+  value?: string;
+  hint?: string;
+}
+
+export type DecisionAction =
+  | 'map-package'
+  | 'keep-package'
+  | 'drop-package'
+  | 'replace-command'
+  | 'remove-command'
+  | 'keep-command'
+  | 'rewrite-variable'
+  | 'rewrite-from'
+  | 'add-package'
+  | 'insert-instruction';
+
+/** One choice the converter made, and why. Every change in the output has one. */
+export interface Decision {
+  action: DecisionAction;
+  where?: SourceLocation;
+  /** What was there (a package, a command, an image). */
+  from: string;
+  /** What it became ('' when removed). */
+  to: string;
+  reason: string;
+}
+
+/** Append `items` to `list` unless already present; keeps first-seen order. */
+export function pushUnique(list: string[], ...items: string[]): void {
+  for (const i of items) if (!list.includes(i)) list.push(i);
+}
