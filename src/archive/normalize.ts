@@ -6,7 +6,8 @@
  * so the input is streamed straight through: decompress → check → pack → compress, with nothing held in memory.
  * As soon as a member arrives out of order (or twice), that attempt is dropped and the spill path runs.
  * Spill path (two passes): bodies are appended to one spill file beside the output and metadata kept in memory
- * (a few hundred bytes per member); then members are written in order, each body read back from the spill file.
+ * in a compact table (typed arrays and one byte store of names: about 60 bytes plus the name per member, see
+ * member-table.ts); then members are written in order, each body read back from the spill file.
  * Both paths produce the same bytes. Peak memory is the metadata, never the contents.
  */
 import { promises as fs } from 'node:fs';
@@ -18,7 +19,8 @@ import { memberFailure } from './failures.js';
 import { emit, writePacked, type OutMember, type TarPack } from './pack-writer.js';
 import { checkMemberPath, DEFAULT_MAX_DEPTH, splitName, type PathRules } from './paths.js';
 import { readEntriesOf } from './read.js';
-import { Spill, type SpillRef } from './spill.js';
+import { Kind, MemberTable } from './member-table.js';
+import { Spill } from './spill.js';
 import type { ArchiveEntry, ArchiveFormat, NormalizeOptions, NormalizeResult } from './types.js';
 
 /** An input member after the name checks: where it goes, and its clamped mtime. */
@@ -128,16 +130,11 @@ async function streamInOrder(input: string, format: ArchiveFormat, opts: Normali
   return w.failures;
 }
 
-/** A member of the spill path. `body.offset` identifies hardlinked copies of one file. */
-type Spilled =
-  | { kind: 'dir'; mtime: number }
-  | { kind: 'file'; mtime: number; exec: boolean; body: SpillRef }
-  | { kind: 'symlink'; mtime: number; target: string };
-
-/** Spill path, pass 1: read every member, spill bodies, check names. */
-async function collect(input: string, format: ArchiveFormat, opts: NormalizeOptions, spill: Spill): Promise<{ members: Map<string, Spilled>; failures: Failure[] }> {
-  const members = new Map<string, Spilled>();
+/** Spill path, pass 1: read every member, spill bodies, check names. Returns the number of spilled bodies. */
+async function collect(input: string, format: ArchiveFormat, opts: NormalizeOptions, spill: Spill, members: MemberTable): Promise<{ bodies: number; failures: Failure[] }> {
   const failures: Failure[] = [];
+  let bodies = 0;
+  const none = { exec: false, body: -1, offset: 0, size: 0 };
   for await (const e of readEntriesOf(input, format)) {
     const c = check(e, rulesOf(opts), input, opts.sourceDateEpoch);
     if (c.kind === 'skip') continue;
@@ -145,23 +142,20 @@ async function collect(input: string, format: ArchiveFormat, opts: NormalizeOpti
       failures.push(c.failure);
       continue;
     }
-    if (e.type === 'directory') members.set(c.rel, { kind: 'dir', mtime: c.mtime });
-    else if (e.type === 'symlink') members.set(c.rel, { kind: 'symlink', mtime: c.mtime, target: e.linkname ?? '' });
-    else if (e.type === 'file') members.set(c.rel, { kind: 'file', mtime: c.mtime, exec: (e.mode & 0o111) !== 0, body: await spill.append(e.body) });
-    else if (e.type === 'link') {
-      const target = members.get(splitName(e.linkname ?? '').join('/'));
-      if (target?.kind === 'file') members.set(c.rel, { ...target, mtime: c.mtime });
+    if (e.type === 'directory') members.set(c.rel, { ...none, kind: Kind.dir, mtime: c.mtime });
+    else if (e.type === 'symlink') members.set(c.rel, { ...none, kind: Kind.symlink, mtime: c.mtime, target: e.linkname ?? '' });
+    else if (e.type === 'file') {
+      const ref = await spill.append(e.body);
+      members.set(c.rel, { kind: Kind.file, mtime: c.mtime, exec: (e.mode & 0o111) !== 0, body: bodies++, offset: ref.offset, size: ref.size });
+    } else if (e.type === 'link') {
+      const t = members.find(splitName(e.linkname ?? '').join('/'));
+      const target = t < 0 ? undefined : members.get(t);
+      if (target?.kind === Kind.file) members.set(c.rel, { ...target, mtime: c.mtime });
       else failures.push(hardlinkFailure(input, e));
     }
   }
-  for (const rel of [...members.keys()]) {
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!members.has(dir)) members.set(dir, { kind: 'dir', mtime: opts.sourceDateEpoch });
-    }
-  }
-  return { members, failures };
+  members.addParents(opts.sourceDateEpoch);
+  return { bodies, failures };
 }
 
 /** Member names in byte order of their UTF-8 encoding. */
@@ -172,23 +166,31 @@ export function sortedNames(names: Iterable<string>): string[] {
     .map((b) => b.toString('utf8'));
 }
 
-/** Spill path, pass 2: write the members in order. */
-async function packSpilled(pack: TarPack, members: Map<string, Spilled>, spill: Spill): Promise<void> {
-  const firstName = new Map<number, string>();
-  for (const name of sortedNames(members.keys())) {
-    const m = members.get(name) as Spilled;
-    if (m.kind !== 'file') {
-      await emit(pack, name, m);
+/** Spill path, pass 2: write the members in order. Hardlinked copies point at the first name of their body. */
+async function packSpilled(pack: TarPack, members: MemberTable, bodies: number, spill: Spill): Promise<void> {
+  const firstOf = new Int32Array(bodies).fill(-1);
+  for (const i of members.sorted()) {
+    const name = members.name(i);
+    const m = members.get(i);
+    switch (m.kind) {
+      case Kind.dir:
+        await emit(pack, name, { kind: 'dir', mtime: m.mtime });
+        continue;
+      case Kind.symlink:
+        await emit(pack, name, { kind: 'symlink', mtime: m.mtime, target: m.target });
+        continue;
+      case Kind.file:
+        break;
+      default:
+        return unreachable(m.kind, 'member kind');
+    }
+    const first = m.size > 0 ? (firstOf[m.body] as number) : -1;
+    if (first >= 0) {
+      await emit(pack, name, { kind: 'link', mtime: m.mtime, exec: m.exec, target: members.name(first) });
       continue;
     }
-    const first = m.body.size > 0 ? firstName.get(m.body.offset) : undefined;
-    if (first !== undefined) {
-      await emit(pack, name, { kind: 'link', mtime: m.mtime, exec: m.exec, target: first });
-      continue;
-    }
-    // Only non-empty bodies have offsets of their own (an empty one shares its offset with the next body).
-    if (m.body.size > 0) firstName.set(m.body.offset, name);
-    await emit(pack, name, { kind: 'file', mtime: m.mtime, exec: m.exec, size: m.body.size }, spill.read(m.body));
+    if (m.size > 0) firstOf[m.body] = i;
+    await emit(pack, name, { kind: 'file', mtime: m.mtime, exec: m.exec, size: m.size }, spill.read({ offset: m.offset, size: m.size }));
   }
 }
 
@@ -197,11 +199,12 @@ async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOpt
   let spill: Spill | undefined;
   try {
     spill = await Spill.create(spillPath);
-    const { members, failures } = await collect(input, format, opts, spill);
+    const members = new MemberTable();
+    const { bodies, failures } = await collect(input, format, opts, spill, members);
     if (failures.length > 0) throw new TarsmithError(failures);
     await spill.seal();
     const s = spill;
-    return await writePacked(tmp, opts.format, (pack) => packSpilled(pack, members, s));
+    return await writePacked(tmp, opts.format, (pack) => packSpilled(pack, members, bodies, s));
   } finally {
     await spill?.close();
     await fs.rm(spillPath, { force: true });
