@@ -17,6 +17,8 @@ import {
   type ToolSet,
 } from '../dockerfile/generate.js';
 import type { Manifest, Source, Target } from '../manifest/types.js';
+import type { Finding } from '../packages/types.js';
+import { builderPackages } from './builder-packages.js';
 import type { Lock } from '../vendor/lock.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
@@ -66,6 +68,8 @@ export interface Plan {
   /** The Dockerfile of the toolchain step alone, and its context (the rootfs tarball, if any). */
   toolchainDockerfile: string;
   toolchainContext: ContextEntry[];
+  /** Notes on translating builder.packages for the family that do not stop the build (see builder-packages.ts). */
+  packageNotes: Finding[];
 }
 
 const usage = (f: Omit<Failure, 'exit'>): never => fail({ ...f, exit: ExitCode.usage });
@@ -258,7 +262,8 @@ function stampsOf(m: Manifest, workdir: string): { stamps: BuildSpec['stamps']; 
 export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const target = selectTarget(m, opts.target);
   const { builder, base, rootfsSha, context: toolchainContext } = baseOf(m, lock, Boolean(opts.allowUnpinned));
-  const needsToolchainImage = base.kind === 'image' || builder.packages.length > 0;
+  const toolchainPackages = builderPackages(m, builder);
+  const needsToolchainImage = base.kind === 'image' || toolchainPackages.packages.length > 0;
   const src = sourcesOf(m, lock);
   const tools = toolSets(opts.tools ?? []);
   const workdir = workdirOf(m);
@@ -269,7 +274,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     sourceDateEpoch: m.sourceDateEpoch,
     base,
     family: builder.family,
-    packages: builder.packages,
+    packages: toolchainPackages.packages,
     sources: src.specs,
     workdir,
     env: m.build?.env ?? {},
@@ -304,6 +309,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     toolchainInputsHash,
     toolchainDockerfile,
     toolchainContext,
+    packageNotes: toolchainPackages.notes,
   };
 }
 
