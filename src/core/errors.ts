@@ -96,10 +96,10 @@ export function formatLocation(where: SourceLocation): string {
   return s;
 }
 
-/** The single renderer for failures (text form). */
-export function renderFailure(f: Failure): string {
+/** The single renderer for failures (text form); `severity` labels one that does not stop the command. */
+export function renderFailure(f: Failure, severity: 'error' | 'warning' = 'error'): string {
   const prefix = f.where ? `${formatLocation(f.where)}: ` : '';
-  const lines = [`${prefix}error[${f.code}]: ${f.message}`];
+  const lines = [`${prefix}${severity}[${f.code}]: ${f.message}`];
   if (f.value !== undefined) lines.push(`  value: ${JSON.stringify(f.value)}`);
   for (const d of f.details ?? []) lines.push(`  ${d}`);
   if (f.hint) lines.push(`  fix: ${f.hint}`);

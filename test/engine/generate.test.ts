@@ -22,7 +22,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
   }
 }
 
-async function project(image: string): Promise<string> {
+async function project(image: string, packages = '[build-base]'): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-generate-'));
   await fs.mkdir(path.join(dir, 'packages'));
   await fs.copyFile(path.join(ROOT, 'examples/hello/packages/hello-1.0.tar.gz'), path.join(dir, 'packages/hello-1.0.tar.gz'));
@@ -38,7 +38,7 @@ sources:
 builder:
   image: ${image}
   family: apk
-  packages: [build-base]
+  packages: ${packages}
 build:
   targets:
     hello:
@@ -82,6 +82,18 @@ test('an unpinned builder image is a usage error naming the fix', async () => {
     assert.match(r.stderr, /fix: .*@sha256:.*--allow-unpinned/);
     const ok = await cli(['generate', '--allow-unpinned'], dir);
     assert.equal(ok.code, 0, ok.stderr);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('toolchain package notes that do not stop the build are printed as located warnings', async () => {
+  const dir = await project(`alpine:3.20@${DIGEST}`, '[build-base, make=4.3-4.1]');
+  try {
+    const r = await cli(['generate', '--out', 'review'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /tarsmith\.yaml:11:\d+: warning\[convert\.version-pin-dropped\]: Debian version pin of make dropped/);
+    assert.match(r.stderr, /value: "make=4\.3-4\.1"/);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -68,7 +68,7 @@ test('a valid manifest is normalised with defaults', () => {
 function errorsOf(text: string): string[] {
   const { manifest, failures } = parseManifest(text, path.join(process.cwd(), 'tarsmith.yaml'));
   assert.equal(manifest, undefined);
-  return failures.map(renderFailure);
+  return failures.map((f) => renderFailure(f));
 }
 
 test('unknown key: file:line:col, the value, and a did-you-mean fix', () => {
