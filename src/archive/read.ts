@@ -1,6 +1,6 @@
 /** Streaming reader: file → decompressor → tar parser, one entry at a time. */
 import { createReadStream } from 'node:fs';
-import type { Readable, Transform } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { fail, ioFailure, isTarsmithError, type Failure } from '../core/errors.js';
 import { createDecompressor } from './codec.js';
 import { detectFormat } from './detect.js';
@@ -41,7 +41,7 @@ function entryType(t: string | null): EntryType {
 async function openTarBytes(
   path: string,
   format: ArchiveFormat,
-): Promise<{ source: Readable; decoder: Transform; failure: () => Failure | undefined }> {
+): Promise<{ source: Readable; decoder: Duplex; failure: () => Failure | undefined }> {
   let failure: Failure | undefined;
   const source = createReadStream(path, { highWaterMark: 64 * 1024 });
   const decoder = await createDecompressor(format);
