@@ -58,6 +58,31 @@ export async function emit(pack: TarPack, name: string, m: OutMember, body?: Asy
   }
 }
 
+/** A Transform that passes bytes on in batches of at least WRITE_BATCH (the last one smaller). */
+function batcher(): Transform {
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  const push = (t: Transform): void => {
+    if (bytes === 0) return;
+    const buf = Buffer.concat(parts, bytes);
+    parts = [];
+    bytes = 0;
+    t.push(buf);
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      parts.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= WRITE_BATCH) push(this);
+      cb();
+    },
+    flush(cb) {
+      push(this);
+      cb();
+    },
+  });
+}
+
 /**
  * Run `produce` against a fresh packer whose bytes go through the compressor of `format` into `tmp` (created
  * exclusively, fsynced). If `produce` throws, the pipeline is torn down and the error rethrown.
@@ -100,7 +125,9 @@ export async function writePacked(tmp: string, format: ArchiveFormat, produce: (
       throw e;
     },
   );
-  const consumer = pipeline([Readable.from(pack as unknown as AsyncIterable<Buffer>), ...stages, tap, out]);
+  // The packer emits a chunk per header and body piece; the compressor gets them in 1 MiB batches, so that it runs
+  // a few large jobs in node's worker pool instead of one small one per member (same output bytes).
+  const consumer = pipeline([Readable.from(pack as unknown as AsyncIterable<Buffer>), batcher(), ...stages, tap, out]);
   const [p, c] = await Promise.allSettled([producer, consumer]);
   if (p.status === 'rejected') throw p.reason;
   if (c.status === 'rejected') throw c.reason;
