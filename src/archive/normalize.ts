@@ -158,14 +158,6 @@ async function collect(input: string, format: ArchiveFormat, opts: NormalizeOpti
   return { bodies, failures };
 }
 
-/** Member names in byte order of their UTF-8 encoding. */
-export function sortedNames(names: Iterable<string>): string[] {
-  return [...names]
-    .map((n) => Buffer.from(n, 'utf8'))
-    .sort(Buffer.compare)
-    .map((b) => b.toString('utf8'));
-}
-
 /** Spill path, pass 2: write the members in order. Hardlinked copies point at the first name of their body. */
 async function packSpilled(pack: TarPack, members: MemberTable, bodies: number, spill: Spill): Promise<void> {
   const firstOf = new Int32Array(bodies).fill(-1);
