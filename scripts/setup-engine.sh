@@ -80,23 +80,25 @@ key="$(printf '%s\n' "mmdebstrap-1" "$suite" "$variant" "$epoch" "$mirror" | sha
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/tarsmith/rootfs"
 tarball="$cache/$suite-$variant-$key.tar"
 mkdir -p "$cache"
+# Serialise concurrent runs (tests in parallel) on one lock: the second waits, then finds the cache and the link.
+exec 9>"$cache/.lock"
+flock 9
+tmp=""
+part=""
+trap 'rm -f "$tmp" "$part"' EXIT
 if [ ! -s "$tarball" ]; then
   echo "setup-engine: building the builder rootfs ($suite, $variant, SOURCE_DATE_EPOCH=$epoch, $mirror); about 30 s" >&2
   tmp="$tarball.partial-$$"
-  trap 'rm -f "$tmp"' EXIT
-  # Serialise concurrent runs (tests in parallel) on one lock; the second waits and then finds the cache.
-  exec 9>"$cache/.lock"
-  flock 9
-  if [ ! -s "$tarball" ]; then
-    SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant="$variant" --format=tar "$suite" "$tmp" "$mirror" >&2
-    mv "$tmp" "$tarball"
-  fi
-  flock -u 9
+  SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant="$variant" --format=tar "$suite" "$tmp" "$mirror" >&2
+  mv "$tmp" "$tarball"
 fi
 mkdir -p "$into"
 dest="$into/rootfs-$suite-$variant.tar"
 if [ ! "$dest" -ef "$tarball" ]; then
-  rm -f "$dest"
-  ln "$tarball" "$dest" 2>/dev/null || cp "$tarball" "$dest"
+  # Link (or copy) under a temp name, then rename: the destination is never missing or half-written.
+  part="$dest.partial-$$"
+  ln "$tarball" "$part" 2>/dev/null || cp "$tarball" "$part"
+  mv -f "$part" "$dest"
 fi
+flock -u 9
 echo "$dest"
