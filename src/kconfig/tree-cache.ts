@@ -5,11 +5,12 @@
  * to those makes the entry stale.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
-import * as os from 'node:os';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
+import { cacheRoot } from '../core/cache-dir.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
+import { sha256File } from '../core/hash-file.js';
 import type { Diagnostic, KconfigTree } from './ast.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
@@ -54,18 +55,11 @@ interface NamesEntry extends Freshness {
 }
 
 export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'tarsmith', 'kconfig');
-}
-
-async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  return path.join(cacheRoot(), 'kconfig');
 }
 
 export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<string, string>): Promise<string> {
-  const what = isDir ? `dir:${path.resolve(kernel)}` : `sha256:${await sha256File(kernel)}`;
+  const what = isDir ? `dir:${path.resolve(kernel)}` : `sha256:${(await sha256File(kernel)).sha256}`;
   const envText = JSON.stringify([...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return createHash('sha256').update(`${FORMAT}\n${what}\n${envText}`).digest('hex');
 }

@@ -3,17 +3,13 @@
  * Entries are whole files named by their sha256; they are re-hashed whenever they are copied out.
  */
 import { constants, createReadStream, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { cacheRoot } from '../core/cache-dir.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { streamHasher, type FileHash } from './hash.js';
 
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
-  return path.join(base, 'tarsmith');
-}
+export { cacheRoot };
 
 export function cachePath(sha256: string): string {
   return path.join(cacheRoot(), 'sha256', sha256);

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { sha256File } from '../core/hash-file.js';
 
 export interface FileHash {
   sha256: string;
@@ -77,25 +78,11 @@ export async function hashFiles(files: readonly string[], concurrency = 2): Prom
 
 /** Hash one file on this thread (no worker start-up: best for small files and one-offs). */
 export async function hashFile(file: string): Promise<HashOutcome> {
-  const { open } = await import('node:fs/promises');
-  let fh: import('node:fs/promises').FileHandle | undefined;
   try {
-    fh = await open(file, 'r');
-    const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { ok: true, sha256: h.digest('hex'), size };
+    return { ok: true, ...(await sha256File(file)) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ok: false, code: err.code ?? 'EIO', message: err.message };
-  } finally {
-    await fh?.close();
   }
 }
 
