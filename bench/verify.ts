@@ -13,9 +13,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { exec } from '../src/core/exec.js';
-import { writeLock, type Lock } from '../src/vendor/lock.js';
-import { formatSums } from '../src/vendor/sha256sums.js';
-import { hashFile } from '../src/vendor/hash.js';
+import { writeLock, type Lock } from '../src/lock/lock.js';
+import { formatSums } from '../src/lock/sha256sums.js';
+import { hashFile } from '../src/lock/hash.js';
 
 const KERNEL = '/usr/src/linux-source-6.12.tar.xz';
 const BIG_BYTES = 1536 * 1024 * 1024;

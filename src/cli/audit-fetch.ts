@@ -31,11 +31,11 @@ or archive, 3 I/O error.`,
       action(async (target: string, opts: { json?: boolean }, cmd: Command) => {
         const manifestPath = globalOptions(cmd).manifest;
         const manifest = manifestPath ? await (await import('../manifest/load.js')).loadManifest({ path: manifestPath }) : undefined;
-        const { auditFetch } = await import('../audit/fetch-audit.js');
+        const { auditFetch } = await import('../audit/fetch/audit.js');
         const report = await auditFetch(target, manifest ? { manifest } : {});
         if (opts.json) printJson({ ok: !report.uncovered, ...report });
         else {
-          const { renderFetchReport } = await import('../audit/fetch-render.js');
+          const { renderFetchReport } = await import('../audit/fetch/render.js');
           process.stdout.write(renderFetchReport(report));
         }
         return report.uncovered ? ExitCode.checkFailed : ExitCode.ok;

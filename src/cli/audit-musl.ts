@@ -23,8 +23,8 @@ Exit codes: 0 no findings, 1 findings, 2 bad path or archive, 3 I/O error.`,
     )
     .action(
       action(async (target: string, opts: { json?: boolean }, cmd: Command) => {
-        const { auditMusl } = await import('../audit/musl-audit.js');
-        const { muslJson, renderMuslText } = await import('../audit/musl-render.js');
+        const { auditMusl } = await import('../audit/musl/audit.js');
+        const { muslJson, renderMuslText } = await import('../audit/musl/render.js');
         const report = await auditMusl(target);
         if (opts.json) printJson(muslJson(report));
         else process.stdout.write(renderMuslText(report, Boolean(globalOptions(cmd).verbose)));

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (file: string, opts: ApkOptions) => {
-        const { runConvertApk, renderFinding, toJson } = await import('../audit/apk-run.js');
+        const { runConvertApk, renderFinding, toJson } = await import('../convert/apk/run.js');
         const r = await runConvertApk({
           file,
           write: Boolean(opts.write),

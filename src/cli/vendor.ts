@@ -31,7 +31,7 @@ Examples:
     .action(
       action(async (opts: { frozen?: boolean; update: string[]; json?: boolean }, cmd: Command) => {
         const { loadManifest } = await import('../manifest/load.js');
-        const { vendor } = await import('../vendor/vendor.js');
+        const { vendor } = await import('../fetch/vendor.js');
         const g = globalOptions(cmd);
         const manifest = await loadManifest(g.manifest ? { path: g.manifest } : {});
         const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update });

@@ -23,8 +23,8 @@ Example:
     )
     .action(
       action(async (opts: { strict?: boolean; json?: boolean }, cmd: Command) => {
-        const { runVerify } = await import('../vendor/run.js');
-        const { renderWarning } = await import('../vendor/mismatch.js');
+        const { runVerify } = await import('../lock/run.js');
+        const { renderWarning } = await import('../lock/mismatch.js');
         const g = globalOptions(cmd);
         const report = await runVerify({ strict: Boolean(opts.strict), ...(g.manifest ? { manifestPath: g.manifest } : {}) });
         const exit = report.problems.reduce<number>((a, f) => Math.max(a, f.exit), ExitCode.ok);

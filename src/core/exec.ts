@@ -141,3 +141,13 @@ export async function which(name: string, envPath = process.env.PATH ?? ''): Pro
   }
   return undefined;
 }
+
+/** Whether a process with this id exists (one owned by another user counts: EPERM). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

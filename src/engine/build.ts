@@ -11,9 +11,9 @@ import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomi
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import type { Manifest } from '../manifest/types.js';
-import { hashFile } from '../vendor/hash.js';
-import { canonicalJson, type Lock } from '../vendor/lock.js';
-import { formatSums } from '../vendor/sha256sums.js';
+import { hashFile } from '../lock/hash.js';
+import { canonicalJson, type Lock } from '../lock/lock.js';
+import { formatSums } from '../lock/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type Plan } from './plan.js';

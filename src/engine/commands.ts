@@ -7,7 +7,7 @@ import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
-import { writeLock } from '../vendor/lock.js';
+import { writeLock } from '../lock/lock.js';
 import { buildArgv } from './argv.js';
 import { buildWith, ensureToolchain, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';

@@ -9,7 +9,8 @@ import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
-import { refreshAfterLinking } from '../vendor/hash-memo.js';
+import { processAlive } from '../core/exec.js';
+import { refreshAfterLinking } from '../lock/hash-memo.js';
 import type { ContextEntry } from './plan.js';
 
 export interface StagedContext {
@@ -50,15 +51,6 @@ async function placeEntry(dir: string, e: ContextEntry): Promise<number> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The staging folder. With a `key` it is a stable path (`tarsmith-context-<key>`), so that the engine, which
  * keys its incremental context transfer on the folder's path, re-sends only what changed (a 450 MB rootfs is
@@ -77,7 +69,7 @@ async function stagingDir(parent: string, key: string | undefined): Promise<{ di
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
-        if (Number.isFinite(pid) && alive(pid)) break;
+        if (Number.isFinite(pid) && processAlive(pid)) break;
         await fs.rm(lock, { force: true });
       }
     }

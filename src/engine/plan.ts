@@ -19,7 +19,7 @@ import {
 import type { Manifest, Source, Target } from '../manifest/types.js';
 import type { Finding } from '../packages/types.js';
 import { builderPackages } from './builder-packages.js';
-import type { Lock } from '../vendor/lock.js';
+import type { Lock } from '../lock/lock.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {

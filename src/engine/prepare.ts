@@ -7,8 +7,8 @@ import { log } from '../core/log.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims/index.js';
-import { readLock, type Lock } from '../vendor/lock.js';
-import { hashLocked, verifyInputs } from '../vendor/verify.js';
+import { readLock, type Lock } from '../lock/lock.js';
+import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { plan, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 

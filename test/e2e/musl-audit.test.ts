@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/tarsmith', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('../audit/fixtures/musl/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../audit/musl/fixtures/', import.meta.url));
 
 interface Hit {
   file: string;

@@ -6,7 +6,7 @@ import { isTarsmithError, type TarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { plan } from '../../src/engine/plan.js';
-import type { Lock } from '../../src/vendor/lock.js';
+import type { Lock } from '../../src/lock/lock.js';
 
 const SHA = (c: string) => c.repeat(64);
 const IMAGE = `alpine:3.20@sha256:${SHA('c')}`;

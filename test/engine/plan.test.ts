@@ -4,7 +4,7 @@ import { isTarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { plan } from '../../src/engine/plan.js';
-import type { Lock } from '../../src/vendor/lock.js';
+import type { Lock } from '../../src/lock/lock.js';
 
 const SHA = (c: string) => c.repeat(64);
 

@@ -1,0 +1,190 @@
+/**
+ * Make variable expansion: `$(VAR)`, `${VAR}`, `$X`, `$$`, nested names `$($(A)_B)`, substitution references
+ * `$(VAR:.c=.o)`, and the functions in make-functions.ts. What cannot be known without running anything (an
+ * undefined variable, `$(shell ...)`, `$(wildcard ...)`) is kept as written and its reason recorded: the caller
+ * sees both the text and why it is not final. Never throws.
+ */
+import { topLevelIndex } from './lines.js';
+import type { MakeVar } from './types.js';
+import { callFunction, isFunction, patsubstWord, words } from './functions.js';
+
+export interface ExpandState {
+  vars: Map<string, MakeVar>;
+  /** Function-call arguments ($(1), ...), foreach variables and automatic variables, innermost last. */
+  locals: Map<string, string>[];
+  /** Undefined variables expand to nothing (conditionals, as make does) instead of staying unresolved. */
+  undefinedIsEmpty: boolean;
+  /** Reasons why the text expanded so far is not final. */
+  unresolved: string[];
+  /** Recursive variables being expanded (self-reference guard). */
+  expanding: Set<string>;
+  /**
+   * When set, an unresolved reference is replaced by what this returns (instead of its text as written), so that
+   * a later reader (the shell parser) can tell exactly which parts of the text are not final.
+   */
+  mark?: (orig: string, reasons: readonly string[]) => string;
+  /** Reads makefile text made by `$(eval ...)` at this point; without it `eval` stays unresolved. */
+  evalHook?: (text: string) => void;
+  /** Told the command of each `$(shell ...)` met (its output stays unresolved either way). */
+  shellHook?: (command: string) => void;
+}
+
+/** Variables make defines itself, as a plain `make` with a clean environment sees them. */
+export const DEFAULT_VARS: Readonly<Record<string, string>> = {
+  MAKE: 'make',
+  SHELL: '/bin/sh',
+  CC: 'cc',
+  CXX: 'g++',
+  CPP: '$(CC) -E',
+  AR: 'ar',
+  AS: 'as',
+  LD: 'ld',
+  RM: 'rm -f',
+  MAKEFLAGS: '',
+  MAKECMDGOALS: '',
+};
+
+const MAX_DEPTH = 200;
+
+export function newState(vars: Map<string, MakeVar>, undefinedIsEmpty = false): ExpandState {
+  return { vars, locals: [], undefinedIsEmpty, unresolved: [], expanding: new Set() };
+}
+
+/** A state sharing variables and guards but collecting its own reasons. */
+export function child(st: ExpandState): ExpandState {
+  return { ...st, unresolved: [] };
+}
+
+export function note(st: ExpandState, reasons: readonly string[]): void {
+  for (const r of reasons) if (!st.unresolved.includes(r)) st.unresolved.push(r);
+}
+
+/** Index of the char closing a reference opened at `from` (make counts only the same kind of parenthesis). */
+function matching(text: string, from: number, open: string, close: string): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === open) depth++;
+    else if (text[i] === close && --depth === 0) return i;
+  }
+  return -1;
+}
+
+export function expand(text: string, st: ExpandState): string {
+  if (st.expanding.size > MAX_DEPTH) {
+    note(st, ['expansion too deep']);
+    return text;
+  }
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    const n = text[i + 1];
+    if (c !== '$' || n === undefined) {
+      out += c;
+      i++;
+    } else if (n === '$') {
+      out += '$';
+      i += 2;
+    } else if (n === '(' || n === '{') {
+      const end = matching(text, i + 2, n, n === '(' ? ')' : '}');
+      if (end < 0) {
+        note(st, [`unterminated variable reference ${text.slice(i)}`]);
+        return out + text.slice(i);
+      }
+      out += markedReference(text.slice(i + 2, end), text.slice(i, end + 1), st);
+      i = end + 1;
+    } else {
+      out += markedReference(n, `$${n}`, st);
+      i += 2;
+    }
+  }
+  return out;
+}
+
+function markedReference(inner: string, orig: string, st: ExpandState): string {
+  if (!st.mark) return reference(inner, orig, st);
+  const sub = child(st);
+  const r = reference(inner, orig, sub);
+  note(st, sub.unresolved);
+  return r === orig && sub.unresolved.length > 0 ? st.mark(orig, sub.unresolved) : r;
+}
+
+function reference(inner: string, orig: string, st: ExpandState): string {
+  const fn = /^([a-z-]+)[ \t]/.exec(inner);
+  if (fn && isFunction(fn[1]!)) return callFunction(fn[1]!, inner.slice(fn[0].length), orig, st);
+  const colon = topLevelIndex(inner, (ch) => ch === ':');
+  const subst = colon >= 0 ? inner.slice(colon + 1) : undefined;
+  const eq = subst !== undefined ? topLevelIndex(subst, (ch) => ch === '=') : -1;
+  const nameSt = child(st);
+  const name = expand(colon >= 0 && eq >= 0 ? inner.slice(0, colon) : inner, nameSt);
+  if (nameSt.unresolved.length > 0) {
+    note(st, nameSt.unresolved);
+    return orig;
+  }
+  const valueSt = child(st);
+  const value = variable(name, orig, valueSt);
+  note(st, valueSt.unresolved);
+  if (subst === undefined || eq < 0) return value;
+  if (valueSt.unresolved.length > 0) return orig;
+  const patSt = child(st);
+  let from = expand(subst.slice(0, eq), patSt);
+  let to = expand(subst.slice(eq + 1), patSt);
+  if (patSt.unresolved.length > 0) {
+    note(st, patSt.unresolved);
+    return orig;
+  }
+  if (!from.includes('%')) {
+    from = `%${from}`;
+    to = `%${to}`;
+  }
+  return words(value)
+    .map((w) => patsubstWord(from, to, w))
+    .join(' ');
+}
+
+/** The value of variable `name` (locals first), expanding recursive variables. */
+export function variable(name: string, orig: string, st: ExpandState): string {
+  for (let k = st.locals.length - 1; k >= 0; k--) {
+    const local = st.locals[k]!.get(name);
+    if (local !== undefined) return local;
+  }
+  const auto = automaticPart(name, st);
+  if (auto !== undefined) return auto;
+  const v = st.vars.get(name);
+  if (!v) {
+    const dflt = DEFAULT_VARS[name];
+    if (dflt !== undefined) return expand(dflt, st);
+    if (st.undefinedIsEmpty) return '';
+    note(st, [`undefined variable ${name}`]);
+    return orig;
+  }
+  note(st, v.unresolved);
+  if (v.flavor === 'simple') return v.value;
+  if (st.expanding.has(name)) {
+    note(st, [`variable ${name} references itself`]);
+    return orig;
+  }
+  st.expanding.add(name);
+  try {
+    return expand(v.value, st);
+  } finally {
+    st.expanding.delete(name);
+  }
+}
+
+/** `$(@D)`, `$(<F)` and friends, from the automatic variables bound as locals. */
+function automaticPart(name: string, st: ExpandState): string | undefined {
+  if (name.length !== 2 || (name[1] !== 'D' && name[1] !== 'F')) return undefined;
+  for (let k = st.locals.length - 1; k >= 0; k--) {
+    const base = st.locals[k]!.get(name[0]!);
+    if (base === undefined) continue;
+    return words(base)
+      .map((w) => {
+        const slash = w.lastIndexOf('/');
+        if (name[1] === 'F') return w.slice(slash + 1);
+        return slash < 0 ? '.' : w.slice(0, Math.max(slash, 1));
+      })
+      .join(' ');
+  }
+  return undefined;
+}

@@ -1,0 +1,75 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ASK_FILES, writeTree } from './fixture.js';
+
+const bin = fileURLToPath(new URL('../../../bin/tarsmith', import.meta.url));
+const TAG = 'lf-6.1.55-2.2.0';
+const NFCT = 'https://www.netfilter.org/projects/libnetfilter_conntrack/files/libnetfilter_conntrack-1.0.9.tar.bz2';
+
+let dir: string;
+before(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-audit-cli-'));
+  await writeTree(path.join(dir, 'up'), {
+    Makefile: ASK_FILES.Makefile!,
+    'build/sources.mk': ASK_FILES['build/sources.mk']!.replace('WITH_EXTRA = y', 'WITH_EXTRA = n'),
+  });
+});
+after(() => fs.rm(dir, { recursive: true, force: true }));
+
+function manifest(withConntrack: boolean): string {
+  return [
+    'version: 1',
+    'name: ask',
+    'sourceDateEpoch: 1700000000',
+    'sources:',
+    '  - name: fmlib',
+    '    git: https://github.com/nxp-qoriq/fmlib.git',
+    `    ref: ${TAG}`,
+    '  - name: fmc',
+    '    git: http://github.com/nxp-qoriq/fmc',
+    `    ref: refs/tags/${TAG}`,
+    '  - name: libnfnetlink',
+    '    url: https://www.netfilter.org/projects/libnfnetlink/files/libnfnetlink-1.0.2.tar.bz2',
+    ...(withConntrack ? ['  - name: conntrack', '    file: vendor/ct.tar.bz2', `    provides: [${NFCT}]`] : []),
+    '',
+  ].join('\n');
+}
+
+function run(args: string[]) {
+  return spawnSync(bin, args, { encoding: 'utf8', cwd: dir });
+}
+
+test('audit fetch --manifest exits 0 when every fetch is covered (URL variants matched) and 1 when one is not', async () => {
+  await fs.writeFile(path.join(dir, 'full.yaml'), manifest(true));
+  await fs.writeFile(path.join(dir, 'partial.yaml'), manifest(false));
+  const ok = run(['--manifest', 'full.yaml', 'audit', 'fetch', 'up']);
+  assert.equal(ok.status, 0, ok.stderr + ok.stdout);
+  assert.match(ok.stdout, /Makefile:20: git clone \(recipe of sources\/fmc\)\n {2}url: https:\/\/github\.com\/nxp-qoriq\/fmc\.git\n {2}ref: lf-6\.1\.55-2\.2\.0\n.*\n {2}status: covered by source fmc/);
+  const bad = run(['--manifest', 'partial.yaml', 'audit', 'fetch', 'up']);
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stdout, /Makefile:27: curl .*\n {2}url: https:\/\/www\.netfilter\.org\/.*\n {2}command: .*\n {2}status: NOT COVERED by the manifest/);
+  assert.match(bad.stdout, /# sources to add to the manifest:\nsources:\n {2}- name: libnetfilter_conntrack-1\.0\.9\n {4}url: https:\/\/www\.netfilter\.org\/projects\/libnetfilter_conntrack\/files\/libnetfilter_conntrack-1\.0\.9\.tar\.bz2\n$/);
+});
+
+test('audit fetch --json prints one document; a missing path exits 2', () => {
+  const r = run(['audit', 'fetch', 'up', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { ok: boolean; fetches: { file: string; line: number; tool: string; url: { text: string } }[] };
+  assert.equal(doc.ok, true);
+  assert.deepEqual(doc.fetches.map((f) => `${f.file}:${f.line} ${f.tool} ${f.url.text}`), [
+    'Makefile:16 git clone https://github.com/nxp-qoriq/fmlib',
+    'Makefile:20 git clone https://github.com/nxp-qoriq/fmc.git',
+    'Makefile:24 wget https://www.netfilter.org/projects/libnfnetlink/files/libnfnetlink-1.0.2.tar.bz2',
+    `Makefile:27 curl ${NFCT}`,
+  ]);
+  const missing = run(['audit', 'fetch', 'nope', '--json']);
+  assert.equal(missing.status, 2);
+  assert.equal((JSON.parse(missing.stdout) as { ok: boolean }).ok, false);
+  const help = run(['audit', 'fetch', '--help']);
+  assert.match(help.stdout, /Example:\n {2}\$ tarsmith audit fetch/);
+});
