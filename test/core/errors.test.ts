@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExitCode, TarsmithError, renderFailure, formatLocation } from '../../src/core/errors.js';
+import { ExitCode, TarsmithError, renderDiagnostic, formatLocation } from '../../src/core/errors.js';
 
-test('renderFailure prints location, code, quoted value and fix', () => {
-  const text = renderFailure({
+test('renderDiagnostic prints location, code, quoted value and fix', () => {
+  const text = renderDiagnostic({
     code: 'manifest.unknown-key',
     message: 'unknown key "sorces"',
     exit: ExitCode.usage,
@@ -19,7 +19,7 @@ test('renderFailure prints location, code, quoted value and fix', () => {
 
 test('TarsmithError exit code is the most severe of its failures', () => {
   const e = new TarsmithError([
-    { code: 'verify.mismatch', message: 'a', exit: ExitCode.checkFailed },
+    { code: 'verify.hash-mismatch', message: 'a', exit: ExitCode.checkFailed },
     { code: 'io.enoent', message: 'b', exit: ExitCode.io },
   ]);
   assert.equal(e.exit, ExitCode.io);
