@@ -6,7 +6,7 @@
 import { catalogExit, type FailureCode, type Severity } from './catalog/index.js';
 import { ExitCode } from './exit-code.js';
 
-export { ExitCode, type ExitName } from './exit-code.js';
+export { EXIT_MEANING, ExitCode, type ExitName } from './exit-code.js';
 export { catalogEntry, isFailureCode, type CodeOf, type FailureArea, type FailureCode, type Severity } from './catalog/index.js';
 
 export interface SourceLocation {

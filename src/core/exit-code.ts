@@ -17,3 +17,14 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The name of an exit code, as catalog entries spell it: `usage`, `io`, ... */
 export type ExitName = keyof typeof ExitCode;
+
+/** What each exit code means, for docs/errors.md and `--help`. */
+export const EXIT_MEANING: Readonly<Record<ExitName, string>> = {
+  ok: 'success (warnings and notes may have been printed)',
+  checkFailed: 'a check ran and found a problem: hash mismatch, kconfig mismatch, uncovered fetch, `--frozen` change, an error finding',
+  usage: 'bad command line, bad manifest, bad input file',
+  io: 'I/O or network failure: unreachable URL, HTTP error, truncated download, disk error',
+  engine: 'the container engine is missing or unreachable, or a build step failed',
+  internal: 'a bug in tarsmith: please report it',
+  interrupted: 'interrupted by a signal (Ctrl-C)',
+};
