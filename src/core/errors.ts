@@ -47,7 +47,7 @@ export class TarsmithError extends Error {
     const list = Array.isArray(failure) ? (failure as readonly Failure[]) : [failure as Failure];
     super(list.map((f) => f.message).join('; '));
     this.name = 'TarsmithError';
-    this.failures = list;
+    this.failures = list.map((f) => (f.exit === undefined ? { ...f, exit: exitOf(f) } : f));
   }
   get exit(): ExitCode {
     return this.failures.reduce<ExitCode>((acc, f) => (exitOf(f) > acc ? exitOf(f) : acc), ExitCode.ok);

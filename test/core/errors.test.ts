@@ -44,6 +44,7 @@ test('the JSON form always has severity and exit; a diagnostic without exit take
   const d = { code: 'build.step-failed', message: 'step failed', where: { file: 'tarsmith.yaml', line: 9, col: 7 } } as const;
   assert.equal(exitOf(d), ExitCode.engine);
   assert.equal(new TarsmithError(d).exit, ExitCode.engine);
+  assert.equal(new TarsmithError(d).failures[0]?.exit, ExitCode.engine);
   assert.deepEqual(diagnosticToJson(d), { severity: 'error', code: 'build.step-failed', message: 'step failed', exit: 4, where: { file: 'tarsmith.yaml', line: 9, col: 7 } });
   assert.deepEqual(diagnosticToJson({ code: 'convert.unmapped-package', severity: 'warning', message: 'm', value: 'v', hint: 'h' }), {
     severity: 'warning', code: 'convert.unmapped-package', message: 'm', exit: 0, value: 'v', hint: 'h',
