@@ -3,7 +3,7 @@
  * and enough context for the one renderer to print `path:line:col: error[code]: message`, the offending value
  * quoted, and what to do next. Errors, warnings, notes and findings are all `Diagnostic`s.
  */
-import { catalogExit, type FailureCode, type Severity } from './catalog/index.js';
+import { catalogEntry, catalogExit, type FailureCode, type Severity } from './catalog/index.js';
 import { ExitCode } from './exit-code.js';
 
 export { EXIT_MEANING, ExitCode, type ExitName } from './exit-code.js';
@@ -122,21 +122,18 @@ const ERRNO_CODES = {
   EIO: 'io.eio',
 } as const satisfies Record<string, FailureCode>;
 
-const ERRNO_HINTS: Partial<Record<keyof typeof ERRNO_CODES, string>> = {
-  ENOENT: 'check the path exists',
-  EACCES: 'check permissions',
-  ENOSPC: 'free some disk space',
-  EISDIR: 'a folder was given where a file is needed',
-};
+/** The errno values whose failures carry the catalog's hint as `fix:`. */
+const HINTED: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'ENOSPC', 'EISDIR']);
 
 /** Node system errors (ENOENT, EACCES, ...) as failures with a path. */
 export function ioFailure(err: unknown, action: string, path?: string): Failure {
   const e = err as NodeJS.ErrnoException;
   const errno = e?.code ?? 'EIO';
   const known = Object.hasOwn(ERRNO_CODES, errno) ? (errno as keyof typeof ERRNO_CODES) : undefined;
-  const hint = known ? ERRNO_HINTS[known] : undefined;
+  const code = known ? ERRNO_CODES[known] : 'io.error';
+  const hint = HINTED.has(errno) ? catalogEntry(code).hint : undefined;
   return {
-    code: known ? ERRNO_CODES[known] : 'io.error',
+    code,
     message: `${action}${path ? ` ${path}` : ''}: ${e?.message ?? String(err)}`,
     exit: ExitCode.io,
     ...(hint ? { hint } : {}),

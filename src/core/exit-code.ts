@@ -18,7 +18,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The name of an exit code, as catalog entries spell it: `usage`, `io`, ... */
 export type ExitName = keyof typeof ExitCode;
 
-/** What each exit code means, for docs/errors.md and `--help`. */
+/** What each exit code means, for docs/errors.md. */
 export const EXIT_MEANING: Readonly<Record<ExitName, string>> = {
   ok: 'success (warnings and notes may have been printed)',
   checkFailed: 'a check ran and found a problem: hash mismatch, kconfig mismatch, uncovered fetch, `--frozen` change, an error finding',
