@@ -10,7 +10,7 @@ export const audit = defineArea('audit', 'the fetch and musl audits of an upstre
   'audit.make-include-missing': { exit: 'ok', severity: 'info', hint: 'the included file is generated or lives outside the tree; fetches in it are not seen' },
   'audit.make-include-unresolved': { exit: 'ok', severity: 'info', hint: 'the include names depend on values only known at build time; look at them by hand' },
   'audit.make-missing': { exit: 'ok', severity: 'info', hint: 'the makefile named is not in the audited tree' },
-  'audit.make-missing-endef': { exit: 'ok', severity: 'info', hint: 'add the missing `endef`; the rest of the file was read as the variable\'s value' },
+  'audit.make-missing-endef': { exit: 'ok', severity: 'info', hint: 'add the missing `endef`; the lines after `define` were not read, so fetches in them are missed' },
   'audit.make-missing-endif': { exit: 'ok', severity: 'info', hint: 'add the missing `endif`' },
   'audit.make-stray-conditional': { exit: 'ok', severity: 'info', hint: 'remove the `else`/`endif` that has no `if`' },
 });
