@@ -1,7 +1,9 @@
 /**
  * Finds the diagnostic codes written in src/: every string literal shaped `area.name` whose area is a catalog area,
  * read with the TypeScript parser (comments and prose never match), with the `exit:` and `severity:` written next
- * to it in the same object literal.
+ * to it in the same object literal. A file name shaped the same (`manifest.json`, `kernel.tar`) is not a code: a
+ * literal whose part after the dot is a common file extension is skipped (the compiler still checks every literal
+ * in a position typed as a code).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +20,12 @@ export interface CodeLiteral {
   /** A template literal (`area.${x}`) in a `code:` property: a code not spelled in full. */
   pieced?: boolean;
 }
+
+const FILE_EXTENSIONS = new Set([
+  'json', 'yaml', 'yml', 'toml', 'xml', 'txt', 'md', 'log', 'lock', 'sum', 'sig', 'asc',
+  'tar', 'gz', 'tgz', 'xz', 'zst', 'bz2', 'zip', 'deb', 'apk', 'patch', 'diff',
+  'h', 'c', 'cc', 'cpp', 'mk', 'sh', 'py', 'ts', 'js', 'mjs', 'cjs', 'html',
+]);
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -48,7 +56,7 @@ export function codeLiterals(srcDir: string, areas: ReadonlySet<string>, skipDir
     const visit = (n: ts.Node): void => {
       if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) {
         const m = shape.exec(n.text);
-        if (m && areas.has(m[1]!)) out.push({ code: n.text, at: at(n), ...siblings(n) });
+        if (m && areas.has(m[1]!) && !FILE_EXTENSIONS.has(n.text.slice(m[1]!.length + 1))) out.push({ code: n.text, at: at(n), ...siblings(n) });
       } else if (ts.isTemplateExpression(n) && ts.isPropertyAssignment(n.parent) && n.parent.name.getText() === 'code') {
         const area = /^([a-z]+)\./.exec(n.head.text)?.[1];
         if (area && areas.has(area)) out.push({ code: n.getText(), at: at(n), pieced: true });
