@@ -80,7 +80,7 @@ function dependsExpr(d: DependsOn): Expr {
 }
 
 /** The full dependency of an entry: enclosing conditions and its own `depends on`, `m` rewritten. */
-export function entryDep(e: ConfigEntry | ChoiceEntry, modules: string | undefined): Expr | undefined {
+export function entryDep(e: { inherited?: Expr; dependsOn: DependsOn[] }, modules: string | undefined): Expr | undefined {
   let dep = e.inherited;
   for (const d of e.dependsOn) dep = and(dep, dependsExpr(d));
   return dedupAnd(rewriteM(dep, modules));

@@ -55,6 +55,26 @@ export function kernelVersionOf(makefile: string | undefined): string {
 
 const TOOLS = ['AR', 'NM', 'OBJCOPY', 'OBJDUMP', 'READELF', 'STRIP'] as const;
 
+/**
+ * The other variables the top Makefile exports that Kconfig reads (`$(RUSTC)`, `$(CLANG_FLAGS)`, …), with the
+ * Makefile's values for a GCC build without `LLVM=`. `USERCFLAGS`, `USERLDFLAGS` and `CROSS_COMPILE_COMPAT` are
+ * empty unless given on the make command line (pass them in `LoadOptions.env`).
+ */
+export const MAKE_EXPORTS: Readonly<Record<string, string>> = {
+  HOSTCXX: 'g++', RUSTC: 'rustc', BINDGEN: 'bindgen', PAHOLE: 'pahole', PYTHON3: 'python3',
+  CLANG_FLAGS: '', USERCFLAGS: '', USERLDFLAGS: '', CROSS_COMPILE_COMPAT: '',
+};
+
+/** The first line a tool prints, `#` removed (as the Makefile's CC_VERSION_TEXT), or '' when it does not run. */
+async function firstLine(argv: string[]): Promise<string> {
+  try {
+    const r = await exec(argv, { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
+    return r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
+  } catch {
+    return '';
+  }
+}
+
 async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   const env = new Map<string, string>();
   if (opts.cc === undefined && opts.crossCompile === undefined) return env;
@@ -65,13 +85,9 @@ async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   for (const t of TOOLS) env.set(t, `${pfx}${t.toLowerCase()}`);
   env.set('CROSS_COMPILE', pfx);
   env.set('HOSTCC', 'gcc');
-  let first = '';
-  try {
-    const r = await exec([cc, '--version'], { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
-    first = r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
-  } catch {
-    first = '';
-  }
+  for (const [k, v] of Object.entries(MAKE_EXPORTS)) env.set(k, v);
+  const first = await firstLine([cc, '--version']);
+  env.set('RUSTC_VERSION_TEXT', (await firstLine(['rustc', '--version'])).trimEnd());
   if (!first)
     fail({
       code: 'kconfig.no-compiler', exit: ExitCode.usage, message: `C compiler '${cc}' does not run`, value: cc,
