@@ -210,6 +210,7 @@ async function parseAndCache(opts: LoadOptions, p: Prepared): Promise<KconfigTre
   checkArch(files, p.srcarch, opts.arch);
   p.env.set('KERNELVERSION', kernelVersionOf(files.read('Makefile')));
   const { tree, deps } = await parseWithToolchain(files, opts.arch, p.srcarch, p.env, p.toolchain);
+  if (!p.dirFiles) tree.configFiles = configFilesOf(files, p.srcarch);
   if (!p.toolchain && tree.unknownMacros.length > 0) {
     tree.diagnostics.push({
       severity: 'warning', code: 'kconfig.shell-unknown', exit: ExitCode.ok, where: tree.unknownMacros[0]?.loc ?? { file: 'Kconfig' },
@@ -219,6 +220,40 @@ async function parseAndCache(opts: LoadOptions, p: Prepared): Promise<KconfigTre
   }
   if (p.cache) await writeCache(p.cache.opts, p.cache.key, tree, deps, p.dirFiles);
   return tree;
+}
+
+function configFilesOf(files: SourceFiles, srcarch: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of [`arch/${srcarch}/Makefile`, ...files.glob(`arch/${srcarch}/configs/*`), ...files.glob('kernel/configs/*')]) {
+    const text = files.read(rel);
+    if (text !== undefined) out[rel] = text;
+  }
+  return out;
+}
+
+/**
+ * A file of the kernel tree that is not Kconfig (a defconfig, a `%.config` fragment, the arch Makefile): from
+ * the folder, or from what was kept of the tarball (`KconfigTree.configFiles`). Undefined when absent.
+ */
+export async function readKernelFile(kernel: string, tree: KconfigTree, rel: string): Promise<string | undefined> {
+  if (tree.configFiles) return Object.hasOwn(tree.configFiles, rel) ? tree.configFiles[rel] : undefined;
+  try {
+    return await fs.readFile(path.join(kernel, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names of the files in one folder of the kernel tree (`arch/arm64/configs`), sorted. */
+export async function listKernelFolder(kernel: string, tree: KconfigTree, rel: string): Promise<string[]> {
+  if (tree.configFiles) {
+    return Object.keys(tree.configFiles).filter((p) => p.startsWith(`${rel}/`) && !p.slice(rel.length + 1).includes('/')).map((p) => p.slice(rel.length + 1)).sort();
+  }
+  try {
+    return (await fs.readdir(path.join(kernel, rel))).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Load, parse and cache a kernel tree's Kconfig for one architecture. Never throws on Kconfig syntax. */
