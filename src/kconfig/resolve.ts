@@ -57,6 +57,8 @@ export interface Resolved {
   steps: string[];
   /** Symbols whose values came from the probe table (empty with a compiler). */
   probed: string[];
+  /** The `.config` lines before the fragments were merged (to resolve again with other fragments). */
+  before: MergedLine[];
 }
 
 interface Ctx {
@@ -195,6 +197,7 @@ export async function resolveConfig(req: ResolveRequest): Promise<Resolved> {
     current = await fragmentTarget(ctx, current, t);
     pending = false;
   }
+  const before = current;
   for (const f of req.fragments ?? []) {
     ctx.steps.push(`merge_config.sh -m .config ${f.file}`);
     current = mergeFragment(current, linesOf(f.text, f.file));
@@ -205,5 +208,13 @@ export async function resolveConfig(req: ResolveRequest): Promise<Resolved> {
     current = confRun(ctx, current);
   }
   const last = ctx.last as { calc: Calculator; input: MergedLine[] };
-  return { text: mergedText(current), calc: last.calc, input: last.input, steps: ctx.steps, probed: [...ctx.probed].sort() };
+  return { text: mergedText(current), calc: last.calc, input: last.input, steps: ctx.steps, probed: [...ctx.probed].sort(), before };
+}
+
+/** Resolve again from `before` (a `Resolved.before`) with other fragments: merge each, then olddefconfig. */
+export function resolveAgain(req: ResolveRequest, before: readonly MergedLine[], fragments: readonly InputFile[]): string {
+  const ctx: Ctx = { req, steps: [], probed: new Set() };
+  let current = [...before];
+  for (const f of fragments) current = mergeFragment(current, linesOf(f.text, f.file));
+  return mergedText(confRun(ctx, current));
 }
