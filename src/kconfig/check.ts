@@ -8,6 +8,7 @@
  */
 import { ExitCode, renderFailure, unreachable, type Failure } from '../core/errors.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
+import type { FixReport } from './fix-verify.js';
 import { renderLine, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
 /** Why a value did not stick, as lines of text (first line the reason, then details and a fix). */
@@ -41,12 +42,16 @@ export interface CheckReport {
   /** Malformed lines in the fragment or the `.config`. */
   errors: Failure[];
   warnings: Warning[];
+  /** With a kernel tree: each suggested fix, proven by resolving again with it applied. */
+  fixes?: FixReport;
 }
 
 export interface TreeKnowledge {
   /** Is the symbol defined in the tree? */
   defines(name: string): boolean;
   explain(request: ConfigLine, actual: ConfigFact): Explanation;
+  /** Prove the report's suggested fixes by resolving the `.config` again with them (see `fix-verify.ts`). */
+  proveFixes?(report: CheckReport, fragment: ParsedConfig): Promise<FixReport>;
 }
 
 export const MISSING = '<missing>';
@@ -222,6 +227,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     tree = await loadTreeKnowledge({ kernel, ...rest }, config);
   }
   const report = checkFragment(fragment, config, tree);
+  if (tree?.proveFixes && report.mismatches.some((m) => m.explanation?.set)) report.fixes = await tree.proveFixes(report, fragment);
   const headerArch = config.header?.arch;
   const { srcarchOf } = await import('./tree.js');
   if (input.arch !== undefined && headerArch !== undefined && srcarchOf(headerArch) !== srcarchOf(input.arch)) {

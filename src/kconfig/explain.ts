@@ -119,6 +119,10 @@ export async function loadTreeKnowledge(src: TreeSource, config: DotConfig): Pro
   return {
     defines: (name) => calc.model.symbols.has(name),
     explain: (req: ConfigLine, _actual: ConfigFact) => explainWith(calc, req.name, req),
+    proveFixes: async (report, fragment) => {
+      const { proveFixesFrom } = await import('./predict.js');
+      return proveFixesFrom(calc.model, hasToolchain(opts), config, fragment, report);
+    },
   };
 }
 

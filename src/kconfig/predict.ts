@@ -8,13 +8,14 @@
  */
 import { ExitCode, fail, type Failure } from '../core/errors.js';
 import { checkFragment, satisfies, type CheckReport, type TreeKnowledge } from './check.js';
-import { dotConfigFromText } from './dotconfig.js';
+import { linesOf, type MergedLine } from './defconfig.js';
+import { dotConfigFromText, type DotConfig } from './dotconfig.js';
 import { ENVIRONMENT_SYMBOLS, explainWith, loadTree } from './explain.js';
 import { verifyFixes, type FixReport, type Resolver } from './fix-verify.js';
 import { parseConfigText, readConfigText, type ParsedConfig } from './fragment.js';
 import { buildModel, type KconfigModel } from './model.js';
 import { symbolValues, type SymbolValue } from './origins.js';
-import { resolveAgain, resolveConfig, type InputFile, type ResolveRequest, type Resolved } from './resolve.js';
+import { resolveAgain, resolveConfig, type InputFile, type ResolveRequest } from './resolve.js';
 import { Calculator } from './values.js';
 
 export interface PredictInput {
@@ -115,11 +116,11 @@ function checkAll(req: ResolveRequest, text: string): CheckReport[] {
   return (req.fragments ?? []).map((f) => checkFragment(parseConfigText(f.text, f.file), config, knowledge));
 }
 
-function resolver(req: ResolveRequest, resolved: Resolved): Resolver {
+function resolver(req: ResolveRequest, before: readonly MergedLine[]): Resolver {
   const evaluate = evaluator(req);
   return async (extra) => {
     const fix = { file: '<fix>', text: extra.map((l) => `${l}\n`).join('') };
-    const text = resolveAgain(req, resolved.before, [...(req.fragments ?? []), fix]);
+    const text = resolveAgain(req, before, [...(req.fragments ?? []), fix]);
     const config = dotConfigFromText(text, '.config');
     const calc = evaluate(config.parsed);
     return { config, fixFor: (r) => explainWith(calc, r.name, r).set };
@@ -163,7 +164,7 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
   if (input.verifyFixes !== false) {
     for (const [i, c] of checks.entries()) {
       const f = req.fragments?.[i];
-      if (f && c.mismatches.length > 0) fixes.push(await verifyFixes(c, parseConfigText(f.text, f.file), resolver(req, resolved)));
+      if (f && c.mismatches.length > 0) fixes.push(await verifyFixes(c, parseConfigText(f.text, f.file), resolver(req, resolved.before)));
     }
   }
   const lines = lineResults(req, checks, resolved.text);
@@ -172,6 +173,23 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
     ok: checks.every((c) => c.ok),
     symbols: () => symbolValues(resolved.calc, resolved.input),
   };
+}
+
+/**
+ * `kconfig check --kernel`'s fix proof: resolve the checked `.config` again as a base (`cp`, merge the fragment
+ * and the fix, olddefconfig), its own values answering the probes when no compiler was given.
+ */
+export async function proveFixesFrom(
+  model: KconfigModel, toolchain: boolean, config: DotConfig, fragment: ParsedConfig, report: CheckReport,
+): Promise<FixReport> {
+  const { readConfigText: read } = await import('./fragment.js');
+  const text = await read(config.parsed.file);
+  const frag = { file: fragment.file, text: await read(fragment.file) };
+  const req: ResolveRequest = {
+    kernel: '', tree: model.tree, model, toolchain, base: { file: { file: config.parsed.file, text } },
+    fragments: [frag], ...(toolchain ? {} : { probeTable: config.parsed }),
+  };
+  return verifyFixes(report, fragment, resolver(req, linesOf(text, config.parsed.file)));
 }
 
 export interface KernelComparison {
