@@ -171,6 +171,25 @@ async function parseWithToolchain(files: SourceFiles, arch: string, srcarch: str
   }
 }
 
+/**
+ * The environment Kconfig's macros see (before KERNELVERSION, which comes from the tree): what the kernel's make
+ * exports for this ARCH and toolchain, and `opts.env` on top.
+ */
+export async function kconfigEnv(opts: LoadOptions): Promise<Map<string, string>> {
+  const env = await toolchainEnv(opts);
+  if (opts.arch === 'um') {
+    // User-mode Linux builds for a host arch (arch/um/Makefile); default to x86 rather than the machine we run on.
+    const sub = opts.env?.SUBARCH ?? 'x86';
+    env.set('SUBARCH', sub);
+    env.set('HEADER_ARCH', ['x86', 'x86_64', 'i386'].includes(sub) ? 'x86' : sub);
+  }
+  for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
+  env.set('srctree', '.');
+  env.set('ARCH', opts.arch);
+  env.set('SRCARCH', srcarchOf(opts.arch));
+  return env;
+}
+
 interface Prepared {
   srcarch: string;
   toolchain: boolean;
@@ -183,17 +202,7 @@ interface Prepared {
 async function prepare(opts: LoadOptions): Promise<Prepared> {
   const isDir = (await statKernel(opts.kernel)).isDirectory();
   const srcarch = srcarchOf(opts.arch);
-  const env = await toolchainEnv(opts);
-  if (opts.arch === 'um') {
-    // User-mode Linux builds for a host arch (arch/um/Makefile); default to x86 rather than the machine we run on.
-    const sub = opts.env?.SUBARCH ?? 'x86';
-    env.set('SUBARCH', sub);
-    env.set('HEADER_ARCH', ['x86', 'x86_64', 'i386'].includes(sub) ? 'x86' : sub);
-  }
-  for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
-  env.set('srctree', '.');
-  env.set('ARCH', opts.arch);
-  env.set('SRCARCH', srcarch);
+  const env = await kconfigEnv(opts);
   const cacheOpts: CacheOptions | undefined = opts.cacheDir === false ? undefined : { dir: opts.cacheDir };
   return {
     srcarch,
