@@ -12,6 +12,8 @@
  * sets a symbol the fragment sets is deleted, then a blank line and the whole fragment are appended.
  */
 
+import type { Origin } from './origins.js';
+
 export type AllMode = 'allnoconfig' | 'allyesconfig' | 'allmodconfig' | 'alldefconfig';
 
 export type ConfigTarget =
@@ -97,6 +99,8 @@ export interface MergedLine {
   text: string;
   file: string;
   line: number;
+  /** For a line an earlier step wrote: where its value came from there (a defconfig line, a default, …). */
+  origin?: Origin;
 }
 
 const wordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);

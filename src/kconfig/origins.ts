@@ -32,11 +32,11 @@ function active(calc: Calculator, list: EffReverse[]): string[] {
   return list.filter((r) => calc.calc(r.from).value.tri !== N && calc.eval(r.cond) !== N).map((r) => r.from);
 }
 
-function userAt(calc: Calculator, name: string, input: readonly MergedLine[]): { at: Loc; text: string } | undefined {
+function userAt(calc: Calculator, name: string, input: readonly MergedLine[]): { at: Loc; text: string; earlier?: Origin } | undefined {
   const u = calc.user(name);
   if (!u?.ok || u.line.line === 0) return undefined;
   const src = input[u.line.line - 1];
-  return src ? { at: { file: src.file, line: src.line }, text: src.text } : undefined;
+  return src ? { at: { file: src.file, line: src.line }, text: src.text, ...(src.origin ? { earlier: src.origin } : {}) } : undefined;
 }
 
 /** The origin of one symbol's value. */
@@ -57,7 +57,8 @@ export function originOf(calc: Calculator, name: string, input: readonly MergedL
     const u = calc.user(name);
     const range = !tristate && u?.ok ? calc.rangeCheck(s, u.val) : undefined;
     if (range) return { from: 'range-clamp', min: range.min, max: range.max, user: user.at };
-    return { from: 'user', at: user.at, text: user.text };
+    // A line an earlier step wrote (defconfig → .config → olddefconfig) keeps the origin it had there.
+    return user.earlier ?? { from: 'user', at: user.at, text: user.text };
   }
   if (tristate && st.implied !== N && st.value.tri !== N) {
     const d = calc.activeDefault(s);

@@ -15,6 +15,7 @@ import { writeDotConfig } from './dotconfig-write.js';
 import { M, N, Y } from './eval.js';
 import { ENVIRONMENT_SYMBOLS } from './explain.js';
 import { parseConfigText, type ParsedConfig } from './fragment.js';
+import { originOf } from './origins.js';
 import type { KconfigModel } from './model.js';
 import { listKernelFolder, readKernelFile } from './tree.js';
 import { Calculator } from './values.js';
@@ -79,7 +80,16 @@ function confRun(ctx: Ctx, input: MergedLine[], presets?: ReadonlyMap<string, Tr
   const text = writeDotConfig(calc, req.tree);
   for (const n of calc.probed()) ctx.probed.add(n);
   ctx.last = { calc, input };
-  return linesOf(text, '.config');
+  return withSources(calc, input, linesOf(text, '.config'));
+}
+
+/** Carry each value's origin over to the line written for it, for the steps that read it again. */
+function withSources(calc: Calculator, input: readonly MergedLine[], out: MergedLine[]): MergedLine[] {
+  for (const l of out) {
+    const m = /^(?:# )?CONFIG_([A-Za-z0-9_]+)[= ]/.exec(l.text);
+    if (m) l.origin = originOf(calc, m[1] as string, input);
+  }
+  return out;
 }
 
 function configsDir(req: ResolveRequest): string {
