@@ -38,7 +38,6 @@ Example:
     .action(
       action(async (fragment: string, opts: CheckOpts) => {
         const { runCheck, renderCheckReport, formatWarning, checkExitCode } = await import('../kconfig/check.js');
-        const { renderFixReport } = await import('../kconfig/fix-verify.js');
         const report = await runCheck({
           fragment,
           config: opts.config,
@@ -54,7 +53,6 @@ Example:
         } else {
           for (const w of report.warnings) log.warn(formatWarning(w));
           process.stdout.write(renderCheckReport(report));
-          if (report.fixes) process.stdout.write(renderFixReport(report.fixes));
           if (report.ok) log.info(`${report.config} satisfies ${report.fragment} (${report.checked} lines)`);
           else if (opts.kernel === undefined && report.mismatches.length > 0) {
             log.info('hint: add --kernel <tree> (and --arch) to see why each value did not stick');

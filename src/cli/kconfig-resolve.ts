@@ -81,7 +81,6 @@ export function register(kconfig: Command): void {
 async function run(fragments: string[], opts: ResolveOpts): Promise<number> {
   const { predictConfig } = await import('../kconfig/predict.js');
   const { renderCheckReport, formatWarning } = await import('../kconfig/check.js');
-  const { renderFixReport } = await import('../kconfig/fix-verify.js');
   const sel = treeSelection(opts);
   const p = await predictConfig({
     kernel: opts.kernel, arch: opts.arch, fragments, targets: opts.target, makeVars: makeVars(opts.makeVar),
@@ -105,11 +104,11 @@ async function run(fragments: string[], opts: ResolveOpts): Promise<number> {
       ok: p.ok, arch: p.arch, steps: p.steps, ...(opts.output !== undefined ? { output: opts.output } : { dotconfig: p.dotconfig }),
       probed: p.probed, sticking: p.sticking, nonSticking: p.nonSticking,
       checks: p.checks.map((c) => ({ ...c, errors: c.errors.map(failureToJson), warnings: c.warnings.map(failureToJson) })),
-      fixes: p.fixes, symbols: p.symbols(),
+      symbols: p.symbols(),
     });
     return p.ok ? ExitCode.ok : ExitCode.checkFailed;
   }
-  const report = p.checks.map(renderCheckReport).join('') + p.fixes.map(renderFixReport).join('');
+  const report = p.checks.map(renderCheckReport).join('');
   for (const c of p.checks) for (const w of c.warnings) log.warn(formatWarning(w));
   if (opts.output === undefined) {
     process.stdout.write(p.dotconfig);

@@ -8,7 +8,7 @@
  */
 import { ExitCode, renderFailure, unreachable, type Failure } from '../core/errors.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
-import type { FixReport } from './fix-verify.js';
+import { renderFixLines, type FixReport } from './fix-verify.js';
 import { renderLine, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
 /** Why a value did not stick, as lines of text (first line the reason, then details and a fix). */
@@ -183,6 +183,7 @@ export function renderCheckReport(r: CheckReport): string {
     out.push(`  actual:   ${m.actual}`);
     if (m.explanation) out.push(...renderExplanation(m.explanation));
   }
+  if (r.fixes) out.push(...renderFixLines(r.fixes));
   if (r.mismatches.length > 0) out.push(`error: resolved kernel config does not satisfy ${r.fragment}`);
   else if (r.errors.length > 0) out.push(`error: ${r.fragment}: ${r.errors.length} malformed line(s)`);
   return out.length ? `${out.join('\n')}\n` : '';

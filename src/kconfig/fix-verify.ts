@@ -91,8 +91,14 @@ export async function verifyFixes(report: CheckReport, fragment: ParsedConfig, r
   return { verdicts, combined: { added: all, notSticking: failing.map((l) => l.text) } };
 }
 
-/** Text lines for a fix report (appended after the check report). */
+/** Text for a fix report. */
 export function renderFixReport(r: FixReport): string {
+  const out = renderFixLines(r);
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+/** The lines of a fix report (the check report puts them before its summary line). */
+export function renderFixLines(r: FixReport): string[] {
   const out: string[] = [];
   for (const v of r.verdicts) {
     if (v.proven) {
@@ -112,5 +118,5 @@ export function renderFixReport(r: FixReport): string {
         (rest.length ? ` except ${rest.join(', ')}` : '') + ' (checked by resolving again with the fix applied)',
     );
   }
-  return out.length ? `${out.join('\n')}\n` : '';
+  return out;
 }

@@ -111,8 +111,11 @@ function evaluator(req: ResolveRequest): (parsed: ParsedConfig) => Calculator {
 
 function checkAll(req: ResolveRequest, text: string): CheckReport[] {
   const config = dotConfigFromText(text, '.config');
-  const calc = evaluator(req)(config.parsed);
-  const knowledge: TreeKnowledge = { defines: (n) => req.model.symbols.has(n), explain: (r) => explainWith(calc, r.name, r) };
+  let calc: Calculator | undefined;
+  const knowledge: TreeKnowledge = {
+    defines: (n) => req.model.symbols.has(n),
+    explain: (r) => explainWith((calc ??= evaluator(req)(config.parsed)), r.name, r),
+  };
   return (req.fragments ?? []).map((f) => checkFragment(parseConfigText(f.text, f.file), config, knowledge));
 }
 
@@ -164,7 +167,9 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
   if (input.verifyFixes !== false) {
     for (const [i, c] of checks.entries()) {
       const f = req.fragments?.[i];
-      if (f && c.mismatches.length > 0) fixes.push(await verifyFixes(c, parseConfigText(f.text, f.file), resolver(req, resolved.before)));
+      if (!f || c.mismatches.length === 0) continue;
+      c.fixes = await verifyFixes(c, parseConfigText(f.text, f.file), resolver(req, resolved.before));
+      fixes.push(c.fixes);
     }
   }
   const lines = lineResults(req, checks, resolved.text);

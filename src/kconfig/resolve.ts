@@ -15,7 +15,7 @@ import { writeDotConfig } from './dotconfig-write.js';
 import { M, N, Y } from './eval.js';
 import { ENVIRONMENT_SYMBOLS } from './explain.js';
 import { parseConfigText, type ParsedConfig } from './fragment.js';
-import { originOf } from './origins.js';
+import { originOf, type Origin } from './origins.js';
 import type { KconfigModel } from './model.js';
 import { listKernelFolder, readKernelFile } from './tree.js';
 import { Calculator } from './values.js';
@@ -87,7 +87,10 @@ function confRun(ctx: Ctx, input: MergedLine[], presets?: ReadonlyMap<string, Tr
 function withSources(calc: Calculator, input: readonly MergedLine[], out: MergedLine[]): MergedLine[] {
   for (const l of out) {
     const m = /^(?:# )?CONFIG_([A-Za-z0-9_]+)[= ]/.exec(l.text);
-    if (m) l.origin = originOf(calc, m[1] as string, input);
+    if (!m) continue;
+    let origin: Origin | undefined;
+    // Computed when asked (for --json): most runs never need them.
+    Object.defineProperty(l, 'origin', { enumerable: true, get: () => (origin ??= originOf(calc, m[1] as string, input)) });
   }
   return out;
 }

@@ -86,8 +86,8 @@ async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   env.set('CROSS_COMPILE', pfx);
   env.set('HOSTCC', 'gcc');
   for (const [k, v] of Object.entries(MAKE_EXPORTS)) env.set(k, v);
-  const first = await firstLine([cc, '--version']);
-  env.set('RUSTC_VERSION_TEXT', (await firstLine(['rustc', '--version'])).trimEnd());
+  const [first, rustc] = await Promise.all([firstLine([cc, '--version']), firstLine(['rustc', '--version'])]);
+  env.set('RUSTC_VERSION_TEXT', rustc.trimEnd());
   if (!first)
     fail({
       code: 'kconfig.no-compiler', exit: ExitCode.usage, message: `C compiler '${cc}' does not run`, value: cc,

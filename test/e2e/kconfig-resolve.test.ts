@@ -98,12 +98,12 @@ test('kconfig resolve --json: every symbol with its value and origin, and the fr
     const r = await tarsmith(['kconfig', 'resolve', '--kernel', root, '--arch', 'riscv', '--cc', 'gcc', '--no-cache', '--no-prove-fixes', '--json', path.join(dir, 'frag.config')]);
     assert.equal(r.code, 1, r.stderr);
     const doc = JSON.parse(r.stdout) as {
-      ok: boolean; dotconfig: string; steps: string[]; fixes: unknown[];
+      ok: boolean; dotconfig: string; steps: string[]; checks: { fixes?: unknown }[];
       symbols: { name: string; line: string | null; origin: { from: string; at?: { file: string; line: number }; by?: string[] } }[];
       nonSticking: { text: string; actual: string }[];
     };
     assert.equal(doc.ok, false);
-    assert.deepEqual(doc.fixes, []);
+    assert.equal(doc.checks[0]?.fixes, undefined);
     assert.deepEqual(doc.steps, ['conf --defconfig=arch/riscv/configs/defconfig', `merge_config.sh -m .config ${path.join(dir, 'frag.config')}`, 'conf --olddefconfig']);
     const sym = new Map(doc.symbols.map((s) => [s.name, s]));
     assert.deepEqual(sym.get('IPV6')?.origin, { from: 'user', at: { file: 'arch/riscv/configs/defconfig', line: 2 }, text: 'CONFIG_IPV6=m' });
