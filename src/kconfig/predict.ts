@@ -109,8 +109,7 @@ function evaluator(req: ResolveRequest): (parsed: ParsedConfig) => Calculator {
   return (parsed) => new Calculator(req.model, parsed, req.toolchain ? [] : ENVIRONMENT_SYMBOLS, req.probeTable ? { probeTable: req.probeTable } : {});
 }
 
-function checkAll(req: ResolveRequest, text: string): CheckReport[] {
-  const config = dotConfigFromText(text, '.config');
+function checkAll(req: ResolveRequest, config: DotConfig): CheckReport[] {
   let calc: Calculator | undefined;
   const knowledge: TreeKnowledge = {
     defines: (n) => req.model.symbols.has(n),
@@ -130,8 +129,7 @@ function resolver(req: ResolveRequest, before: readonly MergedLine[]): Resolver 
   };
 }
 
-function lineResults(req: ResolveRequest, checks: CheckReport[], text: string): { sticking: LineResult[]; nonSticking: LineResult[] } {
-  const config = dotConfigFromText(text, '.config');
+function lineResults(req: ResolveRequest, checks: CheckReport[], config: DotConfig): { sticking: LineResult[]; nonSticking: LineResult[] } {
   const sticking: LineResult[] = [];
   const nonSticking: LineResult[] = [];
   (req.fragments ?? []).forEach((f, i) => {
@@ -162,7 +160,8 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
   const model = buildModel(tree);
   const req = await request(input, model, toolchain);
   const resolved = await resolveConfig(req);
-  const checks = checkAll(req, resolved.text);
+  const config = dotConfigFromText(resolved.text, '.config');
+  const checks = checkAll(req, config);
   const fixes: FixReport[] = [];
   if (input.verifyFixes !== false) {
     for (const [i, c] of checks.entries()) {
@@ -172,7 +171,7 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
       fixes.push(c.fixes);
     }
   }
-  const lines = lineResults(req, checks, resolved.text);
+  const lines = lineResults(req, checks, config);
   return {
     arch: input.arch, dotconfig: resolved.text, steps: resolved.steps, checks, fixes, ...lines, probed: resolved.probed,
     ok: checks.every((c) => c.ok),

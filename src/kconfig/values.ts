@@ -101,7 +101,7 @@ export class Calculator implements ValueSource {
     for (const [name, tri] of opts.presets ?? []) {
       if (!this.users.has(name)) this.users.set(name, { ok: true, tri, val: 'n', line: { name, line: 0, text: '' } });
     }
-    for (const s of model.symbols.values()) if (dependsOnProbe(s)) this.probes.add(s.name);
+    for (const name of probeSymbols(model)) this.probes.add(name);
     if (model.modules) this.modulesVal = this.calc(model.modules).value.tri;
   }
 
@@ -351,6 +351,18 @@ export class Calculator implements ValueSource {
 
 function blank(value: SymValue): SymState {
   return { value, visible: N, dirDep: Y, revDep: N, implied: N, written: false, fromConfig: false };
+}
+
+const probeMemo = new WeakMap<KconfigModel, string[]>();
+
+/** The symbols of a model whose values a probe we could not run decides (computed once per model). */
+function probeSymbols(model: KconfigModel): string[] {
+  let names = probeMemo.get(model);
+  if (!names) {
+    names = [...model.symbols.values()].filter(dependsOnProbe).map((s) => s.name);
+    probeMemo.set(model, names);
+  }
+  return names;
 }
 
 /** Does a toolchain probe we could not run decide this symbol's value? */
