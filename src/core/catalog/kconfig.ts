@@ -27,4 +27,8 @@ export const kconfig = defineArea('kconfig', 'reading Kconfig trees and .config 
   'kconfig.syntax': { exit: 'usage', severity: 'error', hint: 'fix the Kconfig syntax at this line (scripts/kconfig reads it the same way)' },
   'kconfig.type-redefined': { exit: 'ok', severity: 'warning', hint: 'give the symbol one type; the first one is kept' },
   'kconfig.unknown-arch': { exit: 'usage', severity: 'error', hint: 'use an architecture under arch/ of the kernel tree' },
+  'kconfig.defconfig-unknown': { exit: 'usage', severity: 'error', hint: 'name the defconfig: --defconfig NAME_defconfig' },
+  'kconfig.no-probe-answers': { exit: 'usage', severity: 'error', hint: 'pass the compiler the kernel build uses (--cc/--cross-compile), or recorded answers with --probes FILE' },
+  'kconfig.prediction-differs': { exit: 'internal', severity: 'error', hint: 'a tarsmith bug: the kernel\'s .config is the one that counts; report it with both files' },
+  'kconfig.unknown-target': { exit: 'usage', severity: 'error', hint: 'use defconfig, allnoconfig, allyesconfig, allmodconfig, alldefconfig, tinyconfig or NAME_defconfig' },
 });

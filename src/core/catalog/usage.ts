@@ -15,4 +15,6 @@ export const usage = defineArea('usage', 'the command line (options and argument
   'usage.unsafe-path': { exit: 'usage', severity: 'error', hint: 'use a path without commas or quotes' },
   'usage.want-without-config': { exit: 'usage', severity: 'error', hint: 'pass the resolved .config with --config' },
   'usage.write-stdin': { exit: 'usage', severity: 'error', hint: 'give the file path, or drop --write' },
+  'usage.bad-make-var': { exit: 'usage', severity: 'error', hint: 'give NAME=VALUE, e.g. --make-var USERCFLAGS=-O2' },
+  'usage.conflicting-options': { exit: 'usage', severity: 'error', hint: 'drop one of the two options (see --help)' },
 });
