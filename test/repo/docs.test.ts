@@ -70,3 +70,38 @@ test('a stale, a missing and an extra generated file are each reported, and writ
   assert.deepEqual(await compare(gen, root), []);
   assert.deepEqual((await fs.readdir(path.join(root, 'd'))).sort(), ['a.md', 'b.md']);
 });
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes, repeats numbered. */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fence = !fence;
+    const m = fence ? null : /^#{1,6} (.*)$/.exec(line);
+    if (!m) continue;
+    const base = m[1]!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+test('every relative link in README.md and docs/ names a file that exists, and a heading in it', async () => {
+  const pages = ['README.md', ...(await fs.readdir(path.join(ROOT, 'docs'), { recursive: true })).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const broken: string[] = [];
+  for (const page of pages) {
+    const text = await fs.readFile(path.join(ROOT, page), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const link = m[1]!;
+      if (/^[a-z]+:/.test(link)) continue;
+      const [file = '', anchor] = link.split('#');
+      const target = file === '' ? page : path.posix.join(path.posix.dirname(page), file);
+      const body = await fs.readFile(path.join(ROOT, target), 'utf8').catch(() => undefined);
+      if (body === undefined) broken.push(`${page}: ${link} (no file ${target})`);
+      else if (anchor !== undefined && target.endsWith('.md') && !anchors(body).has(anchor)) broken.push(`${page}: ${link} (no heading #${anchor})`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});
