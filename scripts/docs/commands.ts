@@ -72,7 +72,7 @@ function page(name: string[], cmd: Command, program: Command): string {
   );
   const after = helpAfter(cmd);
   if (after !== '') lines.push('', '## Details, exit codes and examples', '', '```text', after, '```');
-  lines.push('', 'Exit codes are the same for every command: see [the overview](../design/overview.md#exit-codes).', '');
+  lines.push('', 'Exit codes mean the same for every command: see [docs/errors.md](../errors.md#exit-codes).', '');
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { failureToJson } from '../core/errors.js';
+import { diagnosticToJson } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 
@@ -53,8 +53,8 @@ Example:
         if (opts.json) {
           printJson({
             ...report,
-            errors: report.errors.map(failureToJson),
-            warnings: report.warnings.map(failureToJson),
+            errors: report.errors.map(diagnosticToJson),
+            warnings: report.warnings.map(diagnosticToJson),
           });
         } else {
           for (const w of report.warnings) log.warn(formatWarning(w));

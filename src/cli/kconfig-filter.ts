@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { ExitCode, fail, ioFailure, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 
@@ -46,7 +46,6 @@ Example:
         const { readFile } = await import('node:fs/promises');
         const { loadSymbolNames } = await import('../kconfig/tree.js');
         const { filterFragment, renderRemoval, treeErrors } = await import('../kconfig/filter.js');
-        const { renderDiagnostic } = await import('../kconfig/diagnostics.js');
         let text: string;
         try {
           text = await readFile(fragment, 'utf8');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, failureToJson } from '../core/errors.js';
+import { ExitCode, diagnosticToJson, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 
@@ -39,7 +39,6 @@ Example:
       action(async (opts: SymbolsOpts) => {
         const { loadKconfig } = await import('../kconfig/tree.js');
         const { listSymbols, renderSymbolsText } = await import('../kconfig/symbols.js');
-        const { renderDiagnostic } = await import('../kconfig/diagnostics.js');
         const tree = await loadKconfig({
           kernel: opts.kernel,
           arch: opts.arch,
@@ -54,7 +53,7 @@ Example:
         if (opts.json) {
           printJson({
             ok: errors.length === 0, arch: tree.arch, srcarch: tree.srcarch, count: records.length, symbols: records,
-            diagnostics: problems.map((d) => ({ severity: d.severity, ...failureToJson(d) })),
+            diagnostics: problems.map(diagnosticToJson),
           });
         } else {
           process.stdout.write(renderSymbolsText(records));

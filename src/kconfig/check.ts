@@ -6,7 +6,7 @@
  * (an absent symbol is `n`); when X does not exist in the kernel tree at all, the line is a no-op and earns a
  * warning. Knowledge of the tree (existence, explanations) is passed in, so this module needs no Kconfig parser.
  */
-import { ExitCode, renderFailure, unreachable, type Failure } from '../core/errors.js';
+import { ExitCode, renderDiagnostic, unreachable, type Failure } from '../core/errors.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
 import { renderLine, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
@@ -171,7 +171,7 @@ export function checkExitCode(r: CheckReport): ExitCode {
 /** The text report for stdout: one block per mismatch, then the summary. Warnings are rendered separately. */
 export function renderCheckReport(r: CheckReport): string {
   const out: string[] = [];
-  for (const e of r.errors) out.push(renderFailure(e));
+  for (const e of r.errors) out.push(renderDiagnostic(e));
   for (const m of r.mismatches) {
     out.push(`kconfig mismatch: CONFIG_${m.name}`);
     out.push(`  expected: ${m.expected}`);

@@ -1,0 +1,30 @@
+/** Codes of the Kconfig reader, fragments, check and explain (`tarsmith kconfig ...`, the kernel stage). */
+import { defineArea } from './types.js';
+
+export const kconfig = defineArea('kconfig', 'reading Kconfig trees and .config fragments; checking and explaining configurations', {
+  'kconfig.arch-differs': { exit: 'ok', severity: 'warning', hint: 'pass --arch with the architecture the .config header names' },
+  'kconfig.empty-tree': { exit: 'usage', severity: 'error', hint: 'point --kernel at a kernel source folder or tarball with Kconfig files' },
+  'kconfig.fragment-commented-out': { exit: 'ok', severity: 'warning', hint: 'write `# CONFIG_FOO is not set` exactly, or remove the comment' },
+  'kconfig.fragment-duplicate': { exit: 'ok', severity: 'warning', hint: 'keep one line per symbol' },
+  'kconfig.fragment-syntax': { exit: 'usage', severity: 'error', hint: 'write `CONFIG_FOO=y|m|n|"string"|123|0x1f` or `# CONFIG_FOO is not set`' },
+  'kconfig.help-redefined': { exit: 'ok', severity: 'warning', hint: 'keep one help text per entry; only the last one is used' },
+  'kconfig.ignored-character': { exit: 'ok', severity: 'warning', hint: 'remove the character; the Kconfig language does not use it' },
+  'kconfig.macro-arguments': { exit: 'usage', severity: 'error', hint: 'call the function with the number of arguments it takes' },
+  'kconfig.macro-error': { exit: 'usage', severity: 'error', hint: 'the tree stopped the configuration with $(error-if ...); read its message' },
+  'kconfig.macro-info': { exit: 'ok', severity: 'info', hint: 'a message the tree prints with $(info ...)' },
+  'kconfig.macro-recursive': { exit: 'usage', severity: 'error', hint: 'a recursively expanded variable may not refer to itself; use := for the one that appends' },
+  'kconfig.macro-too-deep': { exit: 'usage', severity: 'error', hint: 'the macro expansion recurses without end; fix the variable definitions' },
+  'kconfig.macro-unterminated': { exit: 'usage', severity: 'error', hint: 'close the $( reference with a )' },
+  'kconfig.macro-warning': { exit: 'ok', severity: 'warning', hint: 'the tree warns with $(warning-if ...); read its message' },
+  'kconfig.menuconfig-without-prompt': { exit: 'ok', severity: 'warning', hint: 'give the menuconfig entry a prompt' },
+  'kconfig.multi-line-string': { exit: 'ok', severity: 'warning', hint: 'close the string on the line it starts' },
+  'kconfig.no-compiler': { exit: 'usage', severity: 'error', hint: 'install it, or pass --cc with a compiler on PATH (or no --cc/--cross-compile to skip compiler probes)' },
+  'kconfig.no-op-line': { exit: 'ok', severity: 'warning', hint: 'remove the line, or use the name this kernel version uses' },
+  'kconfig.no-top-kconfig': { exit: 'usage', severity: 'error', hint: 'point --kernel at a kernel source folder or tarball' },
+  'kconfig.recursive-source': { exit: 'usage', severity: 'error', hint: 'a Kconfig file sources itself (directly or not); break the loop' },
+  'kconfig.shell-unknown': { exit: 'ok', severity: 'warning', hint: 'pass --cc or --cross-compile to evaluate $(cc-option,…) and friends' },
+  'kconfig.source-missing': { exit: 'usage', severity: 'error', hint: 'check the path, or use osource for an optional file' },
+  'kconfig.syntax': { exit: 'usage', severity: 'error', hint: 'fix the Kconfig syntax at this line (scripts/kconfig reads it the same way)' },
+  'kconfig.type-redefined': { exit: 'ok', severity: 'warning', hint: 'give the symbol one type; the first one is kept' },
+  'kconfig.unknown-arch': { exit: 'usage', severity: 'error', hint: 'use an architecture under arch/ of the kernel tree' },
+});

@@ -1,0 +1,33 @@
+/** Codes of loading and validating tarsmith.yaml; every one points at file:line:col. */
+import { defineArea } from './types.js';
+
+export const manifest = defineArea('manifest', 'loading and validating tarsmith.yaml (reported at file:line:col)', {
+  'manifest.not-found': { exit: 'usage', severity: 'error', hint: 'run tarsmith in the folder that holds tarsmith.yaml, or pass --manifest PATH' },
+  'manifest.unreadable': { exit: 'usage', severity: 'error', hint: 'check the file\'s permissions' },
+  'manifest.yaml-syntax': { exit: 'usage', severity: 'error', hint: 'fix the YAML syntax at this position' },
+  'manifest.duplicate-key': { exit: 'usage', severity: 'error', hint: 'remove one of the two entries' },
+  'manifest.not-a-mapping': { exit: 'usage', severity: 'error', hint: 'start from the example in the README, or run `tarsmith schema`' },
+  'manifest.unknown-key': { exit: 'usage', severity: 'error', hint: 'fix the spelling (the message suggests the nearest key), or see `tarsmith schema`' },
+  'manifest.missing-key': { exit: 'usage', severity: 'error', hint: 'add the key; run `tarsmith schema` for the full reference' },
+  'manifest.invalid-type': { exit: 'usage', severity: 'error', hint: 'give a value of the type the message names' },
+  'manifest.invalid-const': { exit: 'usage', severity: 'error', hint: 'use the one value the message names' },
+  'manifest.invalid-enum': { exit: 'usage', severity: 'error', hint: 'use one of the values the message lists' },
+  'manifest.invalid-pattern': { exit: 'usage', severity: 'error', hint: 'write the value in the form the message shows' },
+  'manifest.invalid-minimum': { exit: 'usage', severity: 'error', hint: 'use a larger number' },
+  'manifest.invalid-maximum': { exit: 'usage', severity: 'error', hint: 'use a smaller number' },
+  'manifest.invalid-empty': { exit: 'usage', severity: 'error', hint: 'give a non-empty value, or remove the key' },
+  'manifest.invalid-shape': { exit: 'usage', severity: 'error', hint: 'write `- bin/tool` or `- { path: bin/tool, rename: tool }`' },
+  'manifest.invalid': { exit: 'usage', severity: 'error', hint: 'see `tarsmith schema` for what this key takes' },
+  'manifest.missing-origin': { exit: 'usage', severity: 'error', hint: 'give the source exactly one of `file:`, `url:` or `git:` (with `ref:`)' },
+  'manifest.several-origins': { exit: 'usage', severity: 'error', hint: 'keep exactly one of `file:`, `url:` or `git:`; mirrors go under `mirrors:`' },
+  'manifest.missing-ref': { exit: 'usage', severity: 'error', hint: 'add `ref: TAG` or `ref: BRANCH` (and optionally `commit:` to pin it)' },
+  'manifest.stray-key': { exit: 'usage', severity: 'error', hint: 'remove the key, or change the source to the kind it applies to' },
+  'manifest.duplicate-name': { exit: 'usage', severity: 'error', hint: 'give every source a unique name' },
+  'manifest.path-escape': { exit: 'usage', severity: 'error', hint: 'move the file into the project and refer to it without ".."' },
+  'manifest.absolute-path': { exit: 'usage', severity: 'error', hint: 'write it relative to the folder that holds tarsmith.yaml' },
+  'manifest.several-bases': { exit: 'usage', severity: 'error', hint: 'keep one: an image by digest, or a vendored rootfs tarball' },
+  'manifest.missing-base': { exit: 'usage', severity: 'error', hint: 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`' },
+  'manifest.missing-family': { exit: 'usage', severity: 'error', hint: 'add `family: apt` or `family: apk`' },
+  'manifest.unknown-source': { exit: 'usage', severity: 'error', hint: 'name one of the sources under `sources:`' },
+  'manifest.invalid-target-name': { exit: 'usage', severity: 'error', hint: 'use letters, digits, ".", "_" and "-"' },
+});
