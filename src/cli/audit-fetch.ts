@@ -24,8 +24,8 @@ Example:
   $ tarsmith audit fetch ./ask-1.0.tar.gz
   $ tarsmith --manifest tarsmith.yaml audit fetch upstream/ --json | jq '.fetches[] | select(.coveredBy == null)'
 
-Exit codes: 0 done (and, with --manifest, every fetch covered), 1 a fetch is not covered, 2 bad path, manifest
-or archive, 3 I/O error.`,
+Exit codes: 0 done (and, with --manifest, every fetch covered), 1 a fetch is not covered (an unresolved or
+unsupported fetch is never covered), 2 bad path, manifest or archive, 3 I/O error.`,
     )
     .action(
       action(async (target: string, opts: { json?: boolean }, cmd: Command) => {

@@ -1,53 +1,8 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { log } from '../core/log.js';
+import { version } from '../core/version.js';
 import { action, globalOptions, printJson } from './common.js';
-import { version } from './main.js';
-
-function collect(value: string, prev: string[]): string[] {
-  return [...prev, value];
-}
-
-/** The options every engine command shares (build, image, toolchain). */
-export function engineOptions(cmd: Command): Command {
-  return cmd
-    .option('--platform <platform>', 'target platform (default: the manifest\'s platform)')
-    .addOption(new Option('--progress <mode>', 'BuildKit progress output (on stderr)').choices(['auto', 'plain', 'tty']).default('auto'))
-    .option('--docker <path>', 'docker client to use (default: $TARSMITH_DOCKER, else docker on PATH)')
-    .option('--builder <name>', 'buildx builder instance (passed to docker buildx build)')
-    .option('--cache-from <spec>', 'BuildKit cache source, e.g. type=local,src=DIR (repeatable)', collect, [])
-    .option('--cache-to <spec>', 'BuildKit cache export, e.g. type=local,dest=DIR (buildx only; repeatable)', collect, [])
-    .option('--allow-unpinned', 'accept a builder image without @sha256: digest')
-    .option('--no-cache', 'ignore the BuildKit cache (a cold build)');
-}
-
-export interface EngineCliOptions {
-  platform?: string;
-  progress?: 'auto' | 'plain' | 'tty';
-  docker?: string;
-  builder?: string;
-  cacheFrom: string[];
-  cacheTo: string[];
-  allowUnpinned?: boolean;
-  /** commander's negatable option: false with --no-cache. */
-  cache?: boolean;
-  json?: boolean;
-}
-
-/** The options object for src/engine from the parsed command line. */
-export function engineArgs(o: EngineCliOptions, manifest: string | undefined, target: string | undefined) {
-  return {
-    ...(manifest !== undefined ? { manifest } : {}),
-    ...(target !== undefined ? { target } : {}),
-    ...(o.platform !== undefined ? { platform: o.platform } : {}),
-    ...(o.progress !== undefined ? { progress: o.progress } : {}),
-    ...(o.docker !== undefined ? { docker: o.docker } : {}),
-    ...(o.builder !== undefined ? { builder: o.builder } : {}),
-    cacheFrom: o.cacheFrom,
-    cacheTo: o.cacheTo,
-    allowUnpinned: Boolean(o.allowUnpinned),
-    noCache: o.cache === false,
-  };
-}
+import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
 
 /** `tarsmith build [TARGET]`: verify, build offline, export the artifacts into out/<name>/. */
 export function register(program: Command): void {

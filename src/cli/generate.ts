@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
 import { log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
+import { pinOption } from './engine-options.js';
 
 /** `tarsmith generate`: the Dockerfile and helper files a build would use, written for review. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('generate')
     .argument('[target]', 'target (default: the first in build.targets)')
     .description('write the generated Dockerfile, .dockerignore and helper files for review (builds nothing)')
     .option('--out <dir>', 'folder to write (default: out/generated/ beside the manifest); replaced as a whole')
-    .option('--allow-unpinned', 'accept a builder image without @sha256: digest')
-    .option('--json', 'print one JSON result on stdout')
+    .option('--json', 'print one JSON result on stdout');
+  pinOption(cmd)
     .addHelpText(
       'after',
       `

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { engineArgs, engineOptions, type EngineCliOptions } from './build.js';
+import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** `tarsmith image [TARGET]`: the runtime stage (artifacts under /opt/<name>/) loaded into the local image store. */

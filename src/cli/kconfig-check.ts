@@ -37,7 +37,8 @@ Example:
     )
     .action(
       action(async (fragment: string, opts: CheckOpts) => {
-        const { runCheck, renderCheckReport, formatWarning, checkExitCode } = await import('../kconfig/check.js');
+        const { renderCheckReport, formatWarning, checkExitCode } = await import('../kconfig/check.js');
+        const { runCheck } = await import('../kconfig/check-run.js');
         const report = await runCheck({
           fragment,
           config: opts.config,

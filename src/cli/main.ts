@@ -3,8 +3,8 @@
  * inside the actions so that `tarsmith --version` stays fast.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ExitCode } from '../core/errors.js';
+import { version } from '../core/version.js';
 import { takeExitCode } from './common.js';
 import { register as registerSchema } from './schema.js';
 import { register as registerVendor } from './vendor.js';
@@ -17,11 +17,6 @@ import { register as registerImage } from './image.js';
 import { register as registerKconfig } from './kconfig.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerConvert } from './convert.js';
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function makeProgram(): Command {
   const program = new Command('tarsmith')

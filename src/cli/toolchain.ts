@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { engineArgs, engineOptions, type EngineCliOptions } from './build.js';
+import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** `tarsmith toolchain`: the one networked step — base + toolchain packages into an image, recorded in the lock. */

@@ -18,8 +18,9 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 done, 1 hash mismatch / commit mismatch / --frozen change, 2 bad manifest or option,
-            3 network or I/O failure.
+Exit codes: 0 done, 1 hash mismatch / pinned commit moved / --frozen change, 2 bad manifest or option
+            (an unknown --update name, a missing local file, an unknown git ref), 3 network or I/O failure
+            (unreachable, HTTP error, cut transfer, timeout, git fetch).
 
 Cache: $XDG_CACHE_HOME/tarsmith (default ~/.cache/tarsmith).
 

@@ -14,8 +14,9 @@ export function register(program: Command): void {
       `
 Without tarsmith.lock, packages/SHA256SUMS (as written by \`sha256sum\`) is checked instead.
 
-Exit codes: 0 all good, 1 a file is missing, differs or (with --strict) is unlisted,
-            2 nothing to check or a bad manifest/lock, 3 a file cannot be read.
+Exit codes: 0 all good (warnings allowed without --strict), 1 a file is missing or differs, a source is not
+            locked, or (with --strict) a file is unlisted, 2 nothing to check or a bad manifest/lock,
+            3 a file cannot be read.
 
 Example:
   $ tarsmith verify --strict

@@ -2,7 +2,7 @@
  * From a build specification (what to build, with every input already resolved to a file in the build context)
  * to the Dockerfile model. Pure: the same spec gives the same model, byte for byte once emitted.
  *
- * Stages: base → toolchain → sources → build → artifacts → runtime (see docs/sections/build.md).
+ * Stages: base → toolchain → sources → build → artifacts → runtime (see docs/design/build-engine.md).
  */
 import type { BuilderFamily } from '../manifest/types.js';
 import { unreachable } from '../core/errors.js';

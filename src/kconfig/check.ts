@@ -8,7 +8,7 @@
  */
 import { ExitCode, renderDiagnostic, unreachable, type Failure } from '../core/errors.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
-import { renderFixLines, type FixReport } from './fix-verify.js';
+import { renderFixLines, type FixReport } from './fix-report.js';
 import { renderLine, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
 /** Why a value did not stick, as lines of text (first line the reason, then details and a fix). */
@@ -200,46 +200,4 @@ export function renderExplanation(e: Explanation): string[] {
 export function formatWarning(w: Warning): string {
   const at = w.where ? `${w.where.file}${w.where.line !== undefined ? `:${w.where.line}` : ''}: ` : '';
   return `${at}${w.message}${w.hint ? ` (${w.hint})` : ''}`;
-}
-
-export interface CheckInput {
-  fragment: string;
-  config: string;
-  /** Kernel tree folder or tarball; with it, mismatches are explained and no-op lines are known for sure. */
-  kernel?: string;
-  arch?: string;
-  /** Toolchain for compiler probes (see `loadKconfig`); without one, probed symbols take the .config's values. */
-  cc?: string;
-  crossCompile?: string;
-  /** false: neither read nor write the parse cache. */
-  cache?: boolean;
-}
-
-/** Read both files, and the kernel tree when given, and check. */
-export async function runCheck(input: CheckInput): Promise<CheckReport> {
-  const { readConfigFile } = await import('./fragment.js');
-  const { readDotConfig } = await import('./dotconfig.js');
-  const fragment = await readConfigFile(input.fragment);
-  const config = await readDotConfig(input.config);
-  let tree: TreeKnowledge | undefined;
-  if (input.kernel !== undefined) {
-    const { loadTreeKnowledge } = await import('./explain.js');
-    const { fragment: _f, config: _c, kernel, ...rest } = input;
-    tree = await loadTreeKnowledge({ kernel, ...rest }, config);
-  }
-  const report = checkFragment(fragment, config, tree);
-  if (tree?.proveFixes && report.mismatches.some((m) => m.explanation?.set)) report.fixes = await tree.proveFixes(report, fragment);
-  const headerArch = config.header?.arch;
-  const { srcarchOf } = await import('./tree.js');
-  if (input.arch !== undefined && headerArch !== undefined && srcarchOf(headerArch) !== srcarchOf(input.arch)) {
-    report.warnings.unshift({
-      code: 'kconfig.arch-differs',
-      severity: 'warning',
-      exit: ExitCode.ok,
-      message: `the .config was written for ${headerArch}, the tree was read for --arch ${input.arch}`,
-      where: { file: config.parsed.file },
-      hint: `pass --arch ${headerArch}`,
-    });
-  }
-  return report;
 }

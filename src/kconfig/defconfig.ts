@@ -12,7 +12,7 @@
  * sets a symbol the fragment sets is deleted, then a blank line and the whole fragment are appended.
  */
 
-import type { Origin } from './origins.js';
+import type { Loc } from './ast.js';
 
 export type AllMode = 'allnoconfig' | 'allyesconfig' | 'allmodconfig' | 'alldefconfig';
 
@@ -93,6 +93,17 @@ export function kbuildDefconfig(makefile: string | undefined, vars: MakeVars): D
   }
   return value;
 }
+
+/** Where a symbol's value came from (computed in `origins.ts`). */
+export type Origin =
+  | { from: 'probe-table' }
+  | { from: 'choice'; user?: Loc }
+  | { from: 'user'; at: Loc; text: string }
+  | { from: 'select'; by: string[]; user?: Loc }
+  | { from: 'imply'; by: string[] }
+  | { from: 'range-clamp'; min: string; max: string; user?: Loc }
+  | { from: 'default'; at: Loc }
+  | { from: 'none' };
 
 /** One line of a merged config and where it came from. */
 export interface MergedLine {

@@ -26,7 +26,7 @@ export interface LoadTreeOptions {
   onProgress?: (msg: string) => void;
 }
 
-const hasToolchain = (o: LoadTreeOptions): boolean => o.cc !== undefined || o.crossCompile !== undefined;
+export const hasToolchain = (o: LoadTreeOptions): boolean => o.cc !== undefined || o.crossCompile !== undefined;
 
 /**
  * Parse the tree's Kconfig for `arch` (a folder or a tarball) with `loadKconfig`. No toolchain is run: compiler
@@ -61,7 +61,7 @@ export function evaluate(tree: KconfigTree, config: ParsedConfig, toolchain = fa
   return new Calculator(buildModel(tree), config, toolchain ? [] : ENVIRONMENT_SYMBOLS);
 }
 
-function treeOptions(o: { cc?: string; crossCompile?: string; cache?: boolean }): LoadTreeOptions {
+export function treeOptions(o: { cc?: string; crossCompile?: string; cache?: boolean }): LoadTreeOptions {
   return {
     ...(o.cc !== undefined ? { cc: o.cc } : {}),
     ...(o.crossCompile !== undefined ? { crossCompile: o.crossCompile } : {}),
@@ -70,7 +70,7 @@ function treeOptions(o: { cc?: string; crossCompile?: string; cache?: boolean })
   };
 }
 
-function resolveArch(arch: string | undefined, config: DotConfig | undefined): string {
+export function resolveArch(arch: string | undefined, config: DotConfig | undefined): string {
   const a = arch ?? config?.header?.arch;
   if (a) return a;
   return fail({
@@ -102,7 +102,6 @@ export function explainWith(calc: Calculator, name: string, req?: ConfigLine): E
   return whyValue(s, calc, req);
 }
 
-/** What `check --kernel` needs: existence and explanations, evaluated against the resolved `.config`. */
 export interface TreeSource {
   kernel: string;
   arch?: string;
@@ -110,20 +109,6 @@ export interface TreeSource {
   crossCompile?: string;
   /** false: neither read nor write the parse cache. */
   cache?: boolean;
-}
-
-export async function loadTreeKnowledge(src: TreeSource, config: DotConfig): Promise<TreeKnowledge> {
-  const opts = treeOptions(src);
-  const tree = await loadTree(src.kernel, resolveArch(src.arch, config), opts);
-  const calc = evaluate(tree, config.parsed, hasToolchain(opts));
-  return {
-    defines: (name) => calc.model.symbols.has(name),
-    explain: (req: ConfigLine, _actual: ConfigFact) => explainWith(calc, req.name, req),
-    proveFixes: async (report, fragment) => {
-      const { proveFixesFrom } = await import('./predict.js');
-      return proveFixesFrom(calc.model, hasToolchain(opts), config, fragment, report);
-    },
-  };
 }
 
 export interface ExplainInput extends TreeSource {

@@ -4,20 +4,12 @@
  * clamped to a range —, else a `select`, an `imply`, or a default at file:line.
  */
 import type { Loc } from './ast.js';
-import type { MergedLine } from './defconfig.js';
+import type { MergedLine, Origin } from './defconfig.js';
+
+export type { Origin };
 import { N, triOr } from './eval.js';
 import type { EffReverse } from './model.js';
 import type { Calculator } from './values.js';
-
-export type Origin =
-  | { from: 'probe-table' }
-  | { from: 'choice'; user?: Loc }
-  | { from: 'user'; at: Loc; text: string }
-  | { from: 'select'; by: string[]; user?: Loc }
-  | { from: 'imply'; by: string[] }
-  | { from: 'range-clamp'; min: string; max: string; user?: Loc }
-  | { from: 'default'; at: Loc }
-  | { from: 'none' };
 
 export interface SymbolValue {
   name: string;

@@ -98,7 +98,10 @@ export const manifestJsonSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['path', 'content'],
-            properties: { path: { type: 'string', minLength: 1 }, content: { type: 'string' } },
+            properties: {
+              path: { type: 'string', minLength: 1, description: 'File to write, relative to the build workdir.' },
+              content: { type: 'string', description: 'The exact contents written (no newline is added).' },
+            },
           },
         },
         targets: { type: 'object', additionalProperties: target, description: 'Named targets (e.g. userspace, modules).' },
@@ -111,9 +114,9 @@ export const manifestJsonSchema = {
       properties: {
         source: { type: 'string', pattern: NAME_PATTERN, description: 'Source holding the kernel tree.' },
         arch: { type: 'string', minLength: 1, description: 'Kernel ARCH, e.g. arm64.' },
-        defconfig: { type: 'string', minLength: 1 },
+        defconfig: { type: 'string', minLength: 1, description: 'Base config target of the kernel tree, e.g. defconfig.' },
         fragment: { type: 'string', minLength: 1, description: 'Kconfig fragment, relative to the manifest.' },
-        crossCompile: { type: 'string' },
+        crossCompile: { type: 'string', description: 'CROSS_COMPILE prefix, e.g. aarch64-linux-gnu-.' },
       },
     },
   },

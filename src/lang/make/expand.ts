@@ -6,28 +6,10 @@
  */
 import { topLevelIndex } from './lines.js';
 import type { MakeVar } from './types.js';
-import { callFunction, isFunction, patsubstWord, words } from './functions.js';
+import { callFunction, isFunction, patsubstWord, words, type Expander } from './functions.js';
+import { child, note, type ExpandState } from './state.js';
 
-export interface ExpandState {
-  vars: Map<string, MakeVar>;
-  /** Function-call arguments ($(1), ...), foreach variables and automatic variables, innermost last. */
-  locals: Map<string, string>[];
-  /** Undefined variables expand to nothing (conditionals, as make does) instead of staying unresolved. */
-  undefinedIsEmpty: boolean;
-  /** Reasons why the text expanded so far is not final. */
-  unresolved: string[];
-  /** Recursive variables being expanded (self-reference guard). */
-  expanding: Set<string>;
-  /**
-   * When set, an unresolved reference is replaced by what this returns (instead of its text as written), so that
-   * a later reader (the shell parser) can tell exactly which parts of the text are not final.
-   */
-  mark?: (orig: string, reasons: readonly string[]) => string;
-  /** Reads makefile text made by `$(eval ...)` at this point; without it `eval` stays unresolved. */
-  evalHook?: (text: string) => void;
-  /** Told the command of each `$(shell ...)` met (its output stays unresolved either way). */
-  shellHook?: (command: string) => void;
-}
+export { child, note, type ExpandState } from './state.js';
 
 /** Variables make defines itself, as a plain `make` with a clean environment sees them. */
 export const DEFAULT_VARS: Readonly<Record<string, string>> = {
@@ -48,15 +30,6 @@ const MAX_DEPTH = 200;
 
 export function newState(vars: Map<string, MakeVar>, undefinedIsEmpty = false): ExpandState {
   return { vars, locals: [], undefinedIsEmpty, unresolved: [], expanding: new Set() };
-}
-
-/** A state sharing variables and guards but collecting its own reasons. */
-export function child(st: ExpandState): ExpandState {
-  return { ...st, unresolved: [] };
-}
-
-export function note(st: ExpandState, reasons: readonly string[]): void {
-  for (const r of reasons) if (!st.unresolved.includes(r)) st.unresolved.push(r);
 }
 
 /** Index of the char closing a reference opened at `from` (make counts only the same kind of parenthesis). */
@@ -101,6 +74,9 @@ export function expand(text: string, st: ExpandState): string {
   return out;
 }
 
+/** What the functions expand their arguments with (passed in, so that functions.ts does not import this file). */
+const EXPANDER: Expander = { expand, variable };
+
 function markedReference(inner: string, orig: string, st: ExpandState): string {
   if (!st.mark) return reference(inner, orig, st);
   const sub = child(st);
@@ -111,7 +87,7 @@ function markedReference(inner: string, orig: string, st: ExpandState): string {
 
 function reference(inner: string, orig: string, st: ExpandState): string {
   const fn = /^([a-z-]+)[ \t]/.exec(inner);
-  if (fn && isFunction(fn[1]!)) return callFunction(fn[1]!, inner.slice(fn[0].length), orig, st);
+  if (fn && isFunction(fn[1]!)) return callFunction(fn[1]!, inner.slice(fn[0].length), orig, st, EXPANDER);
   const colon = topLevelIndex(inner, (ch) => ch === ':');
   const subst = colon >= 0 ? inner.slice(colon + 1) : undefined;
   const eq = subst !== undefined ? topLevelIndex(subst, (ch) => ch === '=') : -1;

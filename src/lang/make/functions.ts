@@ -4,7 +4,13 @@
  * function whose arguments are not final is not evaluated either: its text is kept as written.
  */
 import { topLevelIndex } from './lines.js';
-import { child, expand, note, variable, type ExpandState } from './expand.js';
+import { child, note, type ExpandState } from './state.js';
+
+/** Expansion itself, handed in by expand.ts (which calls the functions): no import cycle. */
+export interface Expander {
+  expand(text: string, st: ExpandState): string;
+  variable(name: string, orig: string, st: ExpandState): string;
+}
 
 export function words(s: string): string[] {
   return s.split(/[ \t\n]+/).filter((w) => w !== '');
@@ -95,17 +101,17 @@ export function splitArgs(text: string, max: number): string[] {
 }
 
 /** Expands each text; undefined when any is not final (its reasons noted in `st`). */
-function expandAll(texts: readonly string[], st: ExpandState): string[] | undefined {
+function expandAll(texts: readonly string[], st: ExpandState, ex: Expander): string[] | undefined {
   const sub = child(st);
-  const out = texts.map((t) => expand(t, sub));
+  const out = texts.map((t) => ex.expand(t, sub));
   note(st, sub.unresolved);
   return sub.unresolved.length > 0 ? undefined : out;
 }
 
-export function callFunction(name: string, argText: string, orig: string, st: ExpandState): string {
+export function callFunction(name: string, argText: string, orig: string, st: ExpandState, ex: Expander): string {
   const pure = PURE[name];
   if (pure) {
-    const args = expandAll(splitArgs(argText, pure.max), st);
+    const args = expandAll(splitArgs(argText, pure.max), st, ex);
     if (!args) return orig;
     while (args.length < pure.max) args.push('');
     return pure.fn(args);
@@ -113,28 +119,28 @@ export function callFunction(name: string, argText: string, orig: string, st: Ex
   if (UNRESOLVED.has(name)) {
     if (name === 'shell' && st.shellHook) {
       const sub = child(st);
-      const command = expand(argText, sub);
+      const command = ex.expand(argText, sub);
       if (sub.unresolved.length === 0) st.shellHook(command);
     }
     note(st, [`$(${name} ...) is not evaluated by the audit`]);
     return orig;
   }
-  return control(name, argText, orig, st);
+  return control(name, argText, orig, st, ex);
 }
 
-function control(name: string, argText: string, orig: string, st: ExpandState): string {
+function control(name: string, argText: string, orig: string, st: ExpandState, ex: Expander): string {
   switch (name) {
     case 'if': {
       const [cond = '', then = '', otherwise = ''] = splitArgs(argText, 3);
-      const c = expandAll([cond], st);
+      const c = expandAll([cond], st, ex);
       if (!c) return orig;
-      return expand(c[0]!.trim() !== '' ? then : otherwise, st);
+      return ex.expand(c[0]!.trim() !== '' ? then : otherwise, st);
     }
     case 'or':
     case 'and': {
       let last = '';
       for (const arg of splitArgs(argText, Number.MAX_SAFE_INTEGER)) {
-        const v = expandAll([arg], st);
+        const v = expandAll([arg], st, ex);
         if (!v) return orig;
         last = v[0]!.trim();
         if ((name === 'or') === (last !== '')) return name === 'or' ? last : '';
@@ -143,17 +149,17 @@ function control(name: string, argText: string, orig: string, st: ExpandState): 
     }
     case 'foreach': {
       const [v = '', list = '', body = ''] = splitArgs(argText, 3);
-      const head = expandAll([v, list], st);
+      const head = expandAll([v, list], st, ex);
       if (!head) return orig;
       return words(head[1]!)
-        .map((w) => withLocals(st, new Map([[head[0]!.trim(), w]]), () => expand(body, st)))
+        .map((w) => withLocals(st, new Map([[head[0]!.trim(), w]]), () => ex.expand(body, st)))
         .join(' ');
     }
     case 'call':
-      return callUser(argText, orig, st);
+      return callUser(argText, orig, st, ex);
     case 'eval': {
       if (!st.evalHook) break;
-      const text = expandAll([argText], st);
+      const text = expandAll([argText], st, ex);
       if (!text) return orig;
       st.evalHook(text[0]!);
       return '';
@@ -161,7 +167,7 @@ function control(name: string, argText: string, orig: string, st: ExpandState): 
     case 'value':
     case 'origin':
     case 'flavor': {
-      const n = expandAll([argText], st);
+      const n = expandAll([argText], st, ex);
       if (!n) return orig;
       const v = st.vars.get(n[0]!.trim());
       if (name === 'value') return v ? v.value : '';
@@ -184,16 +190,16 @@ function withLocals<T>(st: ExpandState, locals: Map<string, string>, fn: () => T
   }
 }
 
-function callUser(argText: string, orig: string, st: ExpandState): string {
+function callUser(argText: string, orig: string, st: ExpandState, ex: Expander): string {
   const parts = splitArgs(argText, Number.MAX_SAFE_INTEGER);
-  const expanded = expandAll(parts, st);
+  const expanded = expandAll(parts, st, ex);
   if (!expanded) return orig;
   const fname = expanded[0]!.trim();
   const locals = new Map<string, string>(expanded.map((a, i) => [String(i), i === 0 ? fname : a]));
   for (let i = expanded.length; i < 10; i++) locals.set(String(i), '');
   const v = st.vars.get(fname);
-  if (!v) return variable(fname, orig, st);
+  if (!v) return ex.variable(fname, orig, st);
   note(st, v.unresolved);
   if (v.flavor === 'simple') return v.value;
-  return withLocals(st, locals, () => expand(v.value, st));
+  return withLocals(st, locals, () => ex.expand(v.value, st));
 }

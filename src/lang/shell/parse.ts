@@ -8,6 +8,7 @@
  * parses when its tree has none of them (`hasError` is false).
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { Node as TsNode } from 'web-tree-sitter';
 
 export type SyntaxNode = TsNode;
@@ -35,6 +36,13 @@ export interface RepairedShell extends ParsedShell {
 let parserPromise: Promise<ShellParser> | undefined;
 
 async function load(): Promise<ShellParser> {
+  // V8 compiles WebAssembly with its baseline compiler (Liftoff), then recompiles hot functions with TurboFan in
+  // background threads. tree-sitter-bash's lexer is one huge function that turns hot at once, and recompiling it
+  // cost about 1.3 s of CPU in every process that parsed any shell, more than the parsing itself until megabytes
+  // of shell are read (docs/design/audit-fetch.md). Liftoff code is kept instead. The flag is per process and read
+  // when a module is compiled; no process that parses shell compiles other WebAssembly (zstd-wasm is used by
+  // normalize and the archive writer only).
+  setFlagsFromString('--liftoff-only');
   const { Parser, Language } = await import('web-tree-sitter');
   const require = createRequire(import.meta.url);
   await Parser.init();

@@ -14,7 +14,7 @@ import { runExplain } from '../../src/kconfig/explain.js';
 import { parseConfigText } from '../../src/kconfig/fragment.js';
 import { compareWithKernel, predictConfig, type PredictInput } from '../../src/kconfig/predict.js';
 import { kconfigEnv } from '../../src/kconfig/tree.js';
-import { kernelMake, type KernelMake } from './kernel-make.js';
+import { kernelMake, type KernelMake } from '../kconfig/kernel-make.js';
 
 const NETFILTER = `# netfilter for a gateway: one symbol 6.12 lacks, and a group IPV6=m caps at m
 CONFIG_NETFILTER=y

@@ -13,7 +13,7 @@ import { dotConfigFromText } from '../../src/kconfig/dotconfig.js';
 import { evaluate, loadTree } from '../../src/kconfig/explain.js';
 import { parseConfigText, type ParsedConfig } from '../../src/kconfig/fragment.js';
 import type { Calculator } from '../../src/kconfig/values.js';
-import { kernelTree, type KernelTree } from './kernel-tree.js';
+import { kernelTree, type KernelTree } from '../kconfig/kernel-tree.js';
 
 async function conf(k: KernelTree, arch: string, args: string[], config: string): Promise<string> {
   const r = await exec([k.conf, ...args, 'Kconfig'], { cwd: k.dir, env: { ...k.confEnv(arch), KCONFIG_CONFIG: config } });

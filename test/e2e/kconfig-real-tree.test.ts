@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadKconfig } from '../../src/kconfig/tree.js';
-import { groundTruthSymbols, kernelTree } from './kernel-tree.js';
+import { groundTruthSymbols, kernelTree } from '../kconfig/kernel-tree.js';
 
 /** Symbol name → "type defs" as tarsmith parsed it. */
 async function ours(kernel: string, arch: string, cacheDir: string | false): Promise<Map<string, string>> {
