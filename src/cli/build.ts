@@ -78,7 +78,7 @@ Examples:
       const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
-        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files in ${r.out}`);
+        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);
         for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),

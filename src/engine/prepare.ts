@@ -1,6 +1,7 @@
 /**
  * What every engine command does first: load the manifest and the lock, verify the inputs (refusing before the
- * engine is called), and plan the target with the fetch stand-ins as build tools.
+ * engine is called), read every source through the extraction policy into its canonical tree, and plan the target
+ * with the fetch stand-ins as build tools.
  */
 import { ExitCode, fail, renderFailure } from '../core/errors.js';
 import { log } from '../core/log.js';
@@ -11,6 +12,7 @@ import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { plan, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
+import { sourceTrees, type SourceTrees } from './trees.js';
 
 export interface PrepareOptions {
   manifest?: string;
@@ -24,6 +26,8 @@ export interface PrepareOptions {
 export interface Prepared {
   manifest: Manifest;
   lock: Lock;
+  /** The canonical tree of every source, as the build unpacks it. */
+  trees: SourceTrees;
   plan: Plan;
 }
 
@@ -48,9 +52,10 @@ export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
   if (!report.ok) fail(report.problems);
 }
 
-export function planWithTools(m: Manifest, lock: Lock, opts: { target?: string; allowUnpinned?: boolean }): Plan {
+export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean }): Plan {
   const shims = fetchShims(m, lock);
   const p = plan(m, lock, {
+    trees,
     ...(opts.target !== undefined ? { target: opts.target } : {}),
     allowUnpinned: Boolean(opts.allowUnpinned),
     packagesDir: SHIMS_PACKAGES,
@@ -71,7 +76,8 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
   });
   const lock = await readLockOrFail(manifest);
   if (!opts.skipVerify) await verifyOrFail(manifest, lock);
-  return { manifest, lock, plan: planWithTools(manifest, lock, opts) };
+  const trees = await sourceTrees(manifest, lock);
+  return { manifest, lock, trees, plan: planWithTools(manifest, lock, trees, opts) };
 }
 
 /**
@@ -88,8 +94,9 @@ export async function prepareWithEngine(opts: PrepareOptions & { docker?: string
   const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
   probing.catch(() => undefined);
   await verifyOrFail(manifest, lock);
-  const p = planWithTools(manifest, lock, opts);
+  const trees = await sourceTrees(manifest, lock);
+  const p = planWithTools(manifest, lock, trees, opts);
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
-  return { manifest, lock, plan: p, caps };
+  return { manifest, lock, trees, plan: p, caps };
 }

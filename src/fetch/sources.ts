@@ -145,7 +145,7 @@ export async function vendorGit(ctx: VendorContext, s: Source): Promise<Vendored
     if (!dir) {
       dir = await fetchMirrorIfNeeded(git, commit);
     }
-    const made = await archiveCommit(dir, commit, abs(t), s.dropVcs);
+    const made = await archiveCommit(dir, commit, abs(t), s.dropVcs, s.allow);
     placed = await placeTmp(t, made.tmp, made, 'git', `${git} @ ${commit}`);
   }
   const treeHash = placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));

@@ -97,6 +97,7 @@ interface RawSource {
   into?: string;
   private?: boolean;
   provides?: string[];
+  allow?: 'absolute-symlinks'[];
 }
 interface RawTarget {
   steps?: string[];
@@ -197,6 +198,7 @@ function normaliseSource(s: RawSource): Source {
     ...(s.into ? { into: s.into } : {}),
     private: s.private ?? false,
     provides: s.provides ?? own,
+    allow: s.allow ?? [],
   };
 }
 

@@ -34,6 +34,12 @@ const source = {
     into: { type: 'string', pattern: '^/', description: 'Absolute path in the build tree to extract into (default /src/<name>).' },
     private: { type: 'boolean', default: false, description: 'Never enters the build context or a layer; mounted as a BuildKit secret.' },
     provides: stringList('URLs this source answers for the fetch stand-ins (default: its own url or git).'),
+    allow: {
+      type: 'array',
+      uniqueItems: true,
+      items: { enum: ['absolute-symlinks'] },
+      description: 'Member classes the extraction policy refuses that this source may hold (absolute-symlinks: a rootfs-like tree); the build record lists them.',
+    },
   },
 } as const;
 
