@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { normalize, readEntries } from '../../src/archive/index.js';
+import { randomBytes } from 'node:crypto';
+import { canonicalTree, normalize, readEntries, treeHash } from '../../src/archive/index.js';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { MADE_ATTACKS } from './attacks.js';
-import { craftTar, listTree, tempDir } from './rig.js';
+import { craftTar, gnuTar, listTree, tempDir } from './rig.js';
 
 const EPOCH = 1_700_000_000;
 
@@ -77,6 +78,30 @@ test('setuid, setgid, sticky and world-writable bits never reach the output; str
     for await (const e of readEntries(out)) seen.push(`${e.type} ${e.mode.toString(8)} ${e.path}${e.linkname ? ` -> ${e.linkname}` : ''}`);
     // Sorted by name; hardlinked copies carry the body under their first name.
     assert.deepEqual(seen, ['file 755 same', 'file 644 sgid', 'link 755 suid -> same']);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a truncated archive of every format fails as archive.truncated through normalize, the tree hash and the canonical tree, leaving nothing', async () => {
+  const { dir, cleanup } = await tempDir('policy-truncated');
+  try {
+    const src = path.join(dir, 'src');
+    await fs.mkdir(path.join(src, 's'), { recursive: true });
+    await fs.writeFile(path.join(src, 's', 'f'), randomBytes(300_000));
+    const cut = path.join(dir, 'cut');
+    await fs.mkdir(cut);
+    for (const format of ['tar', 'tar.gz', 'tar.bz2', 'tar.xz', 'tar.zst'] as const) {
+      const whole = gnuTar(src, 's', format, path.join(dir, `whole.${format}`));
+      const input = path.join(cut, `t.${format}`);
+      await fs.writeFile(input, (await fs.readFile(whole)).subarray(0, 20_000));
+      const truncated = (e: unknown): boolean => isTarsmithError(e) && e.exit === 2 && e.failures[0]?.code === 'archive.truncated';
+      await assert.rejects(normalize(input, path.join(cut, `o.${format}.tar`), { format: 'tar', sourceDateEpoch: EPOCH }), truncated, format);
+      await assert.rejects(treeHash(input), truncated, format);
+      const req = { input, sha256: format, strip: 0, dropVcs: true, allow: [], sourceDateEpoch: EPOCH };
+      await assert.rejects(canonicalTree(req, path.join(cut, 'trees')), truncated, format);
+    }
+    assert.deepEqual((await listTree(cut)).filter((n) => !n.startsWith('t.')), ['trees'], 'no temp or partial file left');
   } finally {
     await cleanup();
   }
