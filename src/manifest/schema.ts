@@ -77,7 +77,7 @@ export const manifestJsonSchema = {
   properties: {
     version: { const: 1, description: 'Manifest format version.' },
     name: { type: 'string', pattern: NAME_PATTERN, description: 'Project name; artifacts go to out/<name>/.' },
-    sourceDateEpoch: { type: 'integer', minimum: 0, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
+    sourceDateEpoch: { type: 'integer', minimum: 0, maximum: 4294967296, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
     platform: { type: 'string', pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$', default: 'linux/amd64', description: 'Target platform, e.g. linux/arm64.' },
     sources: { type: 'array', items: source, description: 'Every input of the build.' },
     builder: {

@@ -57,7 +57,7 @@ test('a hostile source is refused before the engine: every member named with its
   }
 });
 
-test('a .tar.zst source builds without zstd in the builder, as a safe tree; exported symlinks and byte names are recorded', async () => {
+test('a .tar.zst source builds without zstd in the builder, as a safe tree (its allowed absolute symlink recorded); exported symlinks and byte names are recorded', async () => {
   const ex = await exampleCopy(async (dir, m) => {
     const src = path.join(dir, 'zsrc', 'extra-1');
     await fs.mkdir(path.join(src, 'wdir'), { recursive: true });
@@ -65,17 +65,18 @@ test('a .tar.zst source builds without zstd in the builder, as a safe tree; expo
     await fs.chmod(path.join(src, 'run'), 0o6777);
     await fs.chmod(path.join(src, 'wdir'), 0o1777);
     await fs.symlink('run', path.join(src, 'run-link'));
+    await fs.symlink('/etc/os-release', path.join(src, 'abs-link'));
     execFileSync('tar', ['--zstd', '-cf', path.join(dir, 'packages', 'extra.tar.zst'), '-C', path.join(dir, 'zsrc'), 'extra-1']);
     await fs.rm(path.join(dir, 'zsrc'), { recursive: true });
     const steps = [
       'stat -c "%a %n" /src/extra/run /src/extra/wdir > modes.txt',
-      'readlink /src/extra/run-link >> modes.txt',
+      'readlink /src/extra/run-link /src/extra/abs-link >> modes.txt',
       'ln -sf modes.txt modes.link',
       'ln -sf /etc/shadow shadow.link',
       'touch "$(printf \'caf\\351\')" "$(printf \'caf\\350\')"',
     ];
     const yamlSteps = steps.map((s) => `        - ${JSON.stringify(s)}\n`).join('');
-    return withSource(m, '  - name: extra\n    file: packages/extra.tar.zst\n    strip: 1\n')
+    return withSource(m, '  - name: extra\n    file: packages/extra.tar.zst\n    strip: 1\n    allow: [absolute-symlinks]\n')
       .replace('        - make -j2\n', `        - make -j2\n${yamlSteps}`)
       .replace('      artifacts:\n', '      artifacts:\n        - modes.txt\n        - modes.link\n        - caf*\n        - shadow.link\n');
   });
@@ -91,14 +92,14 @@ test('a .tar.zst source builds without zstd in the builder, as a safe tree; expo
     assert.equal(r.code, 0, r.stderr);
     const res = JSON.parse(r.stdout) as { artifacts: { path: string; pathBytes?: string }[]; symlinks: { path: string; target: string }[] };
     const out = path.join(ex.dir, 'out', 'hello');
-    assert.equal(await fs.readFile(path.join(out, 'modes.txt'), 'utf8'), '755 /src/extra/run\n755 /src/extra/wdir\nrun\n');
+    assert.equal(await fs.readFile(path.join(out, 'modes.txt'), 'utf8'), '755 /src/extra/run\n755 /src/extra/wdir\nrun\n/etc/os-release\n');
     assert.deepEqual(res.symlinks, [{ path: 'modes.link', target: 'modes.txt' }]);
     const latin = res.artifacts.filter((a) => a.pathBytes !== undefined).map((a) => a.pathBytes);
     assert.deepEqual(latin, ['636166e8', '636166e9'], 'two Latin-1 names stay two files');
     const record = JSON.parse(await fs.readFile(path.join(out, 'tarsmith-build.json'), 'utf8')) as { symlinks: unknown; inputs: { sources: Record<string, { tree: { sha256: string; allowed: string[] } }> } };
     assert.deepEqual(record.symlinks, res.symlinks);
     assert.match(record.inputs.sources.extra?.tree.sha256 ?? '', /^[0-9a-f]{64}$/);
-    assert.deepEqual(record.inputs.sources.extra?.tree.allowed, []);
+    assert.deepEqual(record.inputs.sources.extra?.tree.allowed, ['absolute-symlinks'], 'the record says which refused class was allowed');
     const sums = await fs.readFile(path.join(out, 'SHA256SUMS'));
     assert.ok(sums.includes(Buffer.from('  caf\xe9\n', 'latin1')) && sums.includes(Buffer.from('  caf\xe8\n', 'latin1')), 'SHA256SUMS holds the bytes');
     execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: out });
