@@ -214,7 +214,7 @@ export async function vendorLocal(ctx: VendorContext, spec: LocalSpec): Promise<
   const want = spec.pinned ?? spec.locked?.sha256;
   let placed: Placed | undefined;
   if (rel === spec.path) {
-    placed = await checkPresent(t);
+    placed = await checkPresent({ ...t, userOwned: true });
     if (placed) placed = { ...placed, via: 'local' };
   } else {
     const src = path.join(dir, ...spec.path.split('/'));
