@@ -12,6 +12,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { ExitCode, fail, ioFailure, isTarsmithError, TarsmithError, unreachable, type Failure } from '../core/errors.js';
+import { trackTemp, untrackTemp } from '../core/cleanup.js';
+import { installSignalHandlers } from '../core/exec.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { checkWritable } from './codec.js';
 import { detectFormat } from './detect.js';
@@ -271,6 +273,7 @@ async function packSpilled(pack: TarPack, members: MemberTable, bodies: number, 
 
 async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOptions, output: string, tmp: string): Promise<NormalizeResult> {
   const spillPath = tempSibling(output, 'spill');
+  trackTemp(spillPath);
   let spill: Spill | undefined;
   try {
     spill = await Spill.create(spillPath);
@@ -283,6 +286,7 @@ async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOpt
   } finally {
     await spill?.close();
     await fs.rm(spillPath, { force: true });
+    untrackTemp(spillPath);
   }
 }
 
@@ -322,6 +326,8 @@ export async function normalize(input: string, output: string, opts: NormalizeOp
   checkOptions(opts);
   const format = await detectFormat(input);
   const tmp = tempSibling(output);
+  installSignalHandlers();
+  trackTemp(tmp);
   try {
     const streamed = await viaStream(input, format, opts, tmp);
     const result: NormalizeResult =
@@ -332,5 +338,7 @@ export async function normalize(input: string, output: string, opts: NormalizeOp
     await fs.rm(tmp, { force: true });
     if (isTarsmithError(e)) throw e;
     return fail(ioFailure(e, 'cannot normalize into', output));
+  } finally {
+    untrackTemp(tmp);
   }
 }

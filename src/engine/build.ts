@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
-import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
+import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import type { Manifest } from '../manifest/types.js';
@@ -166,6 +166,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const name = outName(m, plan.target);
   const final = path.join(outRoot, name);
   const logFile = path.join(outRoot, `${name}.log`);
+  const stale = await clearStaleTemps(final);
+  if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
   let context = { size: 0, files: 0 };
   const exported = await withTempDirBeside(final, async (tmp) => {
     context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
