@@ -1,6 +1,6 @@
 /** Schema validation (Ajv) of the parsed YAML, with each error mapped to file:line:col, the value and a fix. */
 import AjvImport, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { ExitCode, type Failure } from '../core/errors.js';
+import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
 import { nearest } from '../core/suggest.js';
 import { allowedKeysAt, manifestJsonSchema } from './schema.js';
 import { pointerOf, positionFor, type PositionIndex } from './positions.js';
@@ -79,6 +79,17 @@ function patternHint(pattern: string): string {
   return `write a value matching ${pattern}`;
 }
 
+/** The code of each value-check keyword's failure. */
+const INVALID_CODE = {
+  type: 'manifest.invalid-type',
+  const: 'manifest.invalid-const',
+  enum: 'manifest.invalid-enum',
+  pattern: 'manifest.invalid-pattern',
+  minimum: 'manifest.invalid-minimum',
+  maximum: 'manifest.invalid-maximum',
+  minLength: 'manifest.invalid-empty',
+} as const satisfies Record<string, FailureCode>;
+
 function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionIndex): Failure | undefined {
   const segs = segmentsOf(err.instancePath);
   const where = (ptrSegs: readonly string[], key = false) => {
@@ -121,7 +132,7 @@ function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionInd
       const { must, hint } = sentence(err, value);
       return {
         ...base,
-        code: `manifest.invalid-${err.keyword === 'minLength' ? 'empty' : err.keyword}`,
+        code: INVALID_CODE[err.keyword],
         message: `${describe(segs)} must be ${must}`,
         where: where(segs),
         value: show(value),
