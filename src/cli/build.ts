@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { log } from '../core/log.js';
+import { getLogLevel, log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
 import { version } from './main.js';
 
@@ -79,7 +79,7 @@ Examples:
       if (o.json) printJson({ ok: true, ...r });
       else {
         log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);
-        for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
+        if (getLogLevel() !== 'quiet') for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),
   );

@@ -48,7 +48,7 @@ export async function readLockOrFail(m: Manifest): Promise<Lock> {
 /** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
 export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
   const report = await verifyInputs(m, lock, { prehashed: hashLocked(m.dir, lock, { memo: true }) });
-  for (const w of report.warnings) log.error(renderDiagnostic({ ...w, severity: 'warning' }));
+  for (const w of report.warnings) log.warning(renderDiagnostic({ ...w, severity: 'warning' }));
   if (!report.ok) fail(report.problems);
 }
 
@@ -63,7 +63,7 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
   });
   // Toolchain package notes that do not stop the build (kept unmapped, version pin dropped, mapping to review).
   for (const n of p.packageNotes) {
-    log.error(renderDiagnostic({ ...n, severity: 'warning', exit: ExitCode.ok }));
+    log.warning(renderDiagnostic({ ...n, severity: 'warning', exit: ExitCode.ok }));
   }
   return p;
 }

@@ -124,7 +124,7 @@ export async function checkPresent(t: Target): Promise<Placed | undefined> {
     throw new TarsmithError(f);
   }
   const f = await rejectMismatch(t, file, r.sha256, `${t.rel} (already in packages/)`);
-  log.error(`${renderWarning(f)}\n  fetching the locked file again`);
+  log.warning(`${renderWarning(f)}\n  fetching the locked file again`);
   return undefined;
 }
 

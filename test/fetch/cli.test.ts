@@ -67,6 +67,11 @@ test('a wrong sha256 pin on a file: source is reported and the user\'s file is l
     assert.doesNotMatch(r.stderr, /does not exist|moved aside/);
     assert.deepEqual(await fs.readdir(path.join(p.dir, 'packages')), ['mine-1.tar.gz'], 'not moved, no .rejected/');
     assert.equal(sha256(await fs.readFile(path.join(p.dir, 'packages', 'mine-1.tar.gz'))), sha256(tgz));
+    // -q prints errors only: nothing at all on success.
+    await writeManifest(p.dir, [{ name: 'mine', file: 'packages/mine-1.tar.gz', sha256: sha256(tgz) }]);
+    const quiet = await cli(p, ['vendor', '-q']);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.equal(quiet.stdout + quiet.stderr, '');
   } finally {
     await p.cleanup();
   }
