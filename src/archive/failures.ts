@@ -8,8 +8,11 @@ export type ArchiveFailureCode =
   | 'archive.through-symlink'
   | 'archive.special-file'
   | 'archive.too-deep'
-  | 'archive.overwrite-non-file'
-  | 'archive.bad-path';
+  | 'archive.bad-path'
+  | 'archive.type-change'
+  | 'archive.name-too-long'
+  | 'archive.sparse-file'
+  | 'archive.unsupported-member';
 
 /** A refusal of one member of `archive`. */
 export function memberFailure(archive: string, code: ArchiveFailureCode, member: string, why: string): Failure {

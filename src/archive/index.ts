@@ -14,3 +14,5 @@ export { readEntries } from './read.js';
 export { treeHash } from './tree-hash.js';
 export { safeExtract } from './safe-extract.js';
 export { normalize } from './normalize.js';
+export { canonicalTree, treeKey, CANONICAL_VERSION, type CanonicalTree, type TreeRequest } from './canonical.js';
+export { ALLOW_CLASSES, type AllowClass } from './policy.js';

@@ -12,36 +12,65 @@
  */
 import { promises as fs } from 'node:fs';
 import { ExitCode, fail, ioFailure, isTarsmithError, TarsmithError, unreachable, type Failure } from '../core/errors.js';
+import { trackTemp, untrackTemp } from '../core/cleanup.js';
+import { installSignalHandlers } from '../core/exec.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { checkWritable } from './codec.js';
 import { detectFormat } from './detect.js';
-import { memberFailure } from './failures.js';
+import { memberFailure, type ArchiveFailureCode } from './failures.js';
 import { emit, writePacked, type OutMember, type TarPack } from './pack-writer.js';
-import { checkMemberPath, DEFAULT_MAX_DEPTH, splitName, type PathRules } from './paths.js';
+import { checkMemberPath } from './paths.js';
+import { checkParents, checkReplace, checkSymlinks, checkSymlinkTarget, policyOf, Refusal, type NodeKind, type Policy } from './policy.js';
 import { readEntriesOf } from './read.js';
 import { Kind, MemberTable } from './member-table.js';
 import { Spill } from './spill.js';
 import type { ArchiveEntry, ArchiveFormat, NormalizeOptions, NormalizeResult } from './types.js';
 
-/** An input member after the name checks: where it goes, and its clamped mtime. */
-type Checked = { kind: 'skip' } | { kind: 'fail'; failure: Failure } | { kind: 'member'; rel: string; mtime: number };
+/** An input member after the policy's checks: where it goes, and its clamped mtime. */
+type Checked = { kind: 'skip' } | { kind: 'fail'; failure: Failure } | { kind: 'member'; rel: string; parts: string[]; mtime: number; link?: string };
 
-function check(e: ArchiveEntry, rules: PathRules, input: string, epoch: number): Checked {
-  const v = checkMemberPath(e.path, rules);
+/** The policy's per-member checks (names, kinds, symlink targets, hardlink targets after strip). */
+function check(e: ArchiveEntry, policy: Policy, input: string, epoch: number): Checked {
+  const v = checkMemberPath(e.path, policy);
   if (v.kind === 'skip') return { kind: 'skip' };
-  if (v.kind === 'refuse') return { kind: 'fail', failure: memberFailure(input, v.code, e.path, v.why) };
+  const refuse = (code: ArchiveFailureCode, why: string): Checked => ({ kind: 'fail', failure: memberFailure(input, code, e.path, why) });
+  if (v.kind === 'refuse') return refuse(v.code, v.why);
   if (e.type === 'other') {
-    return { kind: 'fail', failure: memberFailure(input, 'archive.special-file', e.path, `${e.rawType ?? 'special file'} members are not packed`) };
+    return e.rawType === 'unknown'
+      ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)')
+      : refuse('archive.special-file', `${e.rawType ?? 'special file'} members are not packed`);
   }
-  return { kind: 'member', rel: v.rel, mtime: Math.max(0, Math.min(e.mtime ?? epoch, epoch)) };
+  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file (pax GNU.sparse.* records)');
+  const mtime = Math.max(0, Math.min(e.mtime ?? epoch, epoch));
+  try {
+    if (e.type === 'symlink') checkSymlinkTarget(e.linkname ?? '', policy);
+  } catch (err) {
+    if (err instanceof Refusal) return refuse(err.code, err.why);
+    throw err;
+  }
+  if (e.type !== 'link') return { kind: 'member', rel: v.rel, parts: v.parts, mtime };
+  const t = checkMemberPath(e.linkname ?? '', policy);
+  if (t.kind !== 'ok') return refuse('archive.link-escape', `hardlink target "${e.linkname ?? ''}" is outside the tree`);
+  return { kind: 'member', rel: v.rel, parts: v.parts, mtime, link: t.rel };
 }
 
 function hardlinkFailure(input: string, e: ArchiveEntry): Failure {
   return memberFailure(input, 'archive.link-escape', e.path, `hardlink target "${e.linkname ?? ''}" is not a file earlier in the archive`);
 }
 
-function rulesOf(opts: NormalizeOptions): PathRules {
-  return { strip: 0, dropVcs: opts.dropVcs ?? true, maxDepth: DEFAULT_MAX_DEPTH };
+function rulesOf(opts: NormalizeOptions): Policy {
+  return policyOf({ strip: opts.strip ?? 0, dropVcs: opts.dropVcs ?? true, ...(opts.allow ? { allow: opts.allow } : {}) });
+}
+
+/** Run a policy check that throws Refusal; a refusal becomes a failure naming the member. */
+function refused(input: string, e: ArchiveEntry, fn: () => void): Failure | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    if (err instanceof Refusal) return memberFailure(input, err.code, e.path, err.why);
+    throw err;
+  }
 }
 
 class Unsorted extends Error {}
@@ -58,6 +87,7 @@ class InOrderWriter {
   readonly failures: Failure[] = [];
   private readonly dirs = new Set<string>();
   private readonly files = new Map<string, FileInfo>();
+  readonly symlinks = new Map<string, string>();
   private last: Buffer | undefined;
 
   constructor(
@@ -84,12 +114,19 @@ class InOrderWriter {
     }
   }
 
-  async member(e: ArchiveEntry, rel: string, mtime: number): Promise<void> {
+  kindOf(rel: string): NodeKind | undefined {
+    if (this.symlinks.has(rel)) return 'symlink';
+    if (this.files.has(rel)) return 'file';
+    return this.dirs.has(rel) ? 'dir' : undefined;
+  }
+
+  async member(e: ArchiveEntry, rel: string, mtime: number, link?: string): Promise<void> {
     switch (e.type) {
       case 'directory':
         this.dirs.add(rel);
         return this.next(rel, { kind: 'dir', mtime });
       case 'symlink':
+        this.symlinks.set(rel, e.linkname ?? '');
         return this.next(rel, { kind: 'symlink', mtime, target: e.linkname ?? '' });
       case 'file': {
         const exec = (e.mode & 0o111) !== 0;
@@ -97,7 +134,7 @@ class InOrderWriter {
         return this.next(rel, { kind: 'file', mtime, exec, size: e.size }, e.body);
       }
       case 'link': {
-        const t = this.files.get(splitName(e.linkname ?? '').join('/'));
+        const t = this.files.get(link ?? '');
         if (!t) {
           this.failures.push(hardlinkFailure(this.input, e));
           return;
@@ -116,30 +153,64 @@ class InOrderWriter {
 /** Fast path: stream members straight into `pack`; throws Unsorted when the input is not in output order. */
 async function streamInOrder(input: string, format: ArchiveFormat, opts: NormalizeOptions, pack: TarPack): Promise<Failure[]> {
   const w = new InOrderWriter(pack, input, opts.sourceDateEpoch);
-  const rules = rulesOf(opts);
+  const policy = rulesOf(opts);
   for await (const e of readEntriesOf(input, format)) {
-    const c = check(e, rules, input, opts.sourceDateEpoch);
+    const c = check(e, policy, input, opts.sourceDateEpoch);
     if (c.kind === 'skip') continue;
-    if (c.kind === 'fail') {
-      w.failures.push(c.failure);
+    const f =
+      c.kind === 'fail'
+        ? c.failure
+        : refused(input, e, () => {
+            checkParents(c.parts, (r) => w.kindOf(r));
+            if (c.link !== undefined) checkParents(c.link.split('/'), (r) => w.kindOf(r));
+          });
+    if (f !== undefined || c.kind === 'fail') {
+      if (f) w.failures.push(f);
       continue;
     }
     await w.parents(c.rel);
-    await w.member(e, c.rel, c.mtime);
+    await w.member(e, c.rel, c.mtime, c.link);
   }
+  w.failures.push(...checkSymlinks(input, w.symlinks, (r) => w.symlinks.get(r), policy));
   return w.failures;
+}
+
+const KIND_NAMES: Record<Kind, NodeKind> = { [Kind.dir]: 'dir', [Kind.file]: 'file', [Kind.symlink]: 'symlink' };
+
+/** Spill path: the kind of a name so far (folders implied by deeper members included). */
+function kindIn(members: MemberTable, rel: string): NodeKind | undefined {
+  const m = members.find(rel);
+  return m < 0 ? undefined : KIND_NAMES[members.get(m).kind];
+}
+
+/** Spill path: the policy's tree checks for one member, in archive order; adds the folders it implies. */
+function checkSpilled(members: MemberTable, c: Extract<Checked, { kind: 'member' }>, next: NodeKind, epoch: number): void {
+  checkParents(c.parts, (r) => kindIn(members, r));
+  if (c.link !== undefined) checkParents(c.link.split('/'), (r) => kindIn(members, r));
+  checkReplace(kindIn(members, c.rel), next);
+  for (let i = 1; i < c.parts.length; i++) {
+    const dir = c.parts.slice(0, i).join('/');
+    if (members.find(dir) < 0) members.set(dir, { kind: Kind.dir, mtime: epoch, exec: false, body: -1, offset: 0, size: 0 });
+  }
 }
 
 /** Spill path, pass 1: read every member, spill bodies, check names. Returns the number of spilled bodies. */
 async function collect(input: string, format: ArchiveFormat, opts: NormalizeOptions, spill: Spill, members: MemberTable): Promise<{ bodies: number; failures: Failure[] }> {
   const failures: Failure[] = [];
+  const policy = rulesOf(opts);
   let bodies = 0;
   const none = { exec: false, body: -1, offset: 0, size: 0 };
   for await (const e of readEntriesOf(input, format)) {
-    const c = check(e, rulesOf(opts), input, opts.sourceDateEpoch);
+    const c = check(e, policy, input, opts.sourceDateEpoch);
     if (c.kind === 'skip') continue;
     if (c.kind === 'fail') {
       failures.push(c.failure);
+      continue;
+    }
+    const next: NodeKind = e.type === 'directory' ? 'dir' : e.type === 'symlink' ? 'symlink' : 'file';
+    const f = refused(input, e, () => checkSpilled(members, c, next, opts.sourceDateEpoch));
+    if (f) {
+      failures.push(f);
       continue;
     }
     if (e.type === 'directory') members.set(c.rel, { ...none, kind: Kind.dir, mtime: c.mtime });
@@ -148,14 +219,28 @@ async function collect(input: string, format: ArchiveFormat, opts: NormalizeOpti
       const ref = await spill.append(e.body);
       members.set(c.rel, { kind: Kind.file, mtime: c.mtime, exec: (e.mode & 0o111) !== 0, body: bodies++, offset: ref.offset, size: ref.size });
     } else if (e.type === 'link') {
-      const t = members.find(splitName(e.linkname ?? '').join('/'));
+      const t = members.find(c.link ?? '');
       const target = t < 0 ? undefined : members.get(t);
       if (target?.kind === Kind.file) members.set(c.rel, { ...target, mtime: c.mtime });
       else failures.push(hardlinkFailure(input, e));
     }
   }
-  members.addParents(opts.sourceDateEpoch);
+  failures.push(...checkSymlinks(input, spilledSymlinks(members), (r) => symlinkIn(members, r), policy));
   return { bodies, failures };
+}
+
+function symlinkIn(members: MemberTable, rel: string): string | undefined {
+  const m = members.find(rel);
+  if (m < 0) return undefined;
+  const v = members.get(m);
+  return v.kind === Kind.symlink ? v.target : undefined;
+}
+
+function* spilledSymlinks(members: MemberTable): Generator<[string, string]> {
+  for (let m = 0; m < members.size; m++) {
+    const v = members.get(m);
+    if (v.kind === Kind.symlink) yield [members.name(m), v.target];
+  }
 }
 
 /** Spill path, pass 2: write the members in order. Hardlinked copies point at the first name of their body. */
@@ -188,6 +273,7 @@ async function packSpilled(pack: TarPack, members: MemberTable, bodies: number, 
 
 async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOptions, output: string, tmp: string): Promise<NormalizeResult> {
   const spillPath = tempSibling(output, 'spill');
+  trackTemp(spillPath);
   let spill: Spill | undefined;
   try {
     spill = await Spill.create(spillPath);
@@ -200,6 +286,7 @@ async function viaSpill(input: string, format: ArchiveFormat, opts: NormalizeOpt
   } finally {
     await spill?.close();
     await fs.rm(spillPath, { force: true });
+    untrackTemp(spillPath);
   }
 }
 
@@ -239,6 +326,8 @@ export async function normalize(input: string, output: string, opts: NormalizeOp
   checkOptions(opts);
   const format = await detectFormat(input);
   const tmp = tempSibling(output);
+  installSignalHandlers();
+  trackTemp(tmp);
   try {
     const streamed = await viaStream(input, format, opts, tmp);
     const result: NormalizeResult =
@@ -249,5 +338,7 @@ export async function normalize(input: string, output: string, opts: NormalizeOp
     await fs.rm(tmp, { force: true });
     if (isTarsmithError(e)) throw e;
     return fail(ioFailure(e, 'cannot normalize into', output));
+  } finally {
+    untrackTemp(tmp);
   }
 }

@@ -27,7 +27,10 @@ function entry(pack: TarPack, header: Partial<import('tar-stream').Header> & { n
   let sink!: NodeJS.WritableStream;
   const done = new Promise<void>((resolve, reject) => {
     sink = pack.entry(header, (err) => (err ? reject(err) : resolve())) as unknown as NodeJS.WritableStream;
+    // A body that fails half-way (a truncated input) tears the packer down; its entry must not throw unheard.
+    sink.on('error', reject);
   });
+  done.catch(() => undefined);
   return { sink, done };
 }
 

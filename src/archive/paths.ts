@@ -3,6 +3,9 @@ import type { ArchiveFailureCode } from './failures.js';
 
 export const VCS_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.bzr']);
 export const DEFAULT_MAX_DEPTH = 128;
+/** Linux's limits: NAME_MAX for one component, PATH_MAX (less the NUL) for the whole name. */
+export const MAX_COMPONENT_BYTES = 255;
+export const MAX_NAME_BYTES = 4095;
 
 export interface PathRules {
   strip: number;
@@ -30,6 +33,9 @@ export function checkMemberPath(raw: string, rules: PathRules): PathVerdict {
   if (all.length <= rules.strip) return { kind: 'skip', reason: 'strip' };
   const parts = all.slice(rules.strip);
   if (rules.dropVcs && parts.some((p) => VCS_DIRS.has(p))) return { kind: 'skip', reason: 'vcs' };
+  if (Buffer.byteLength(raw) > MAX_NAME_BYTES) return { kind: 'refuse', code: 'archive.name-too-long', why: `name longer than ${MAX_NAME_BYTES} bytes` };
+  const long = parts.find((p) => Buffer.byteLength(p) > MAX_COMPONENT_BYTES);
+  if (long !== undefined) return { kind: 'refuse', code: 'archive.name-too-long', why: `a component longer than ${MAX_COMPONENT_BYTES} bytes` };
   if (parts.length > rules.maxDepth) {
     return { kind: 'refuse', code: 'archive.too-deep', why: `${parts.length} levels deep (limit ${rules.maxDepth})` };
   }
@@ -45,11 +51,12 @@ const MAX_HOPS = 40;
 /**
  * Follow `target`, written in a symlink at `linkParts`, through the tree's own symlinks. Returns
  * 'escape' when resolution climbs above the root or meets an absolute target, 'loop' on a symlink cycle,
- * 'inside' otherwise (components that do not exist are taken literally).
+ * 'inside' otherwise (components that do not exist are taken literally). With `rooted`, an absolute target
+ * starts again at the top of the tree instead of escaping (a root filesystem's view of its own links).
  */
-export function resolveLink(linkParts: readonly string[], target: string, lookup: SymlinkLookup): 'inside' | 'escape' | 'loop' {
-  if (target.startsWith('/')) return 'escape';
-  const stack = linkParts.slice(0, -1);
+export function resolveLink(linkParts: readonly string[], target: string, lookup: SymlinkLookup, rooted = false): 'inside' | 'escape' | 'loop' {
+  if (target.startsWith('/') && !rooted) return 'escape';
+  let stack = target.startsWith('/') ? [] : linkParts.slice(0, -1);
   let queue = target.split('/');
   let hops = 0;
   while (queue.length > 0) {
@@ -64,8 +71,10 @@ export function resolveLink(linkParts: readonly string[], target: string, lookup
     const next = lookup(stack.join('/'));
     if (next === undefined) continue;
     if (++hops > MAX_HOPS) return 'loop';
-    if (next.startsWith('/')) return 'escape';
-    stack.pop();
+    if (next.startsWith('/')) {
+      if (!rooted) return 'escape';
+      stack = [];
+    } else stack.pop();
     queue = [...next.split('/'), ...queue];
   }
   return 'inside';

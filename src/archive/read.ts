@@ -5,6 +5,7 @@ import { fail, ioFailure, isTarsmithError, type Failure } from '../core/errors.j
 import { createDecompressor } from './codec.js';
 import { detectFormat } from './detect.js';
 import { streamFailure } from './failures.js';
+import { isSparsePax } from './policy.js';
 import type { ArchiveEntry, ArchiveFormat, EntryType } from './types.js';
 
 interface TarHeader {
@@ -14,6 +15,7 @@ interface TarHeader {
   size?: number | null;
   linkname?: string | null;
   mtime?: Date | null;
+  pax?: Record<string, string> | null;
 }
 interface TarEntryStream {
   header: TarHeader;
@@ -24,7 +26,6 @@ function entryType(t: string | null): EntryType {
   switch (t) {
     case 'file':
     case 'contiguous-file':
-    case null:
       return 'file';
     case 'directory':
       return 'directory';
@@ -136,7 +137,8 @@ export async function* readEntriesOf(path: string, format: ArchiveFormat): Async
         size: type === 'file' ? (h.size ?? 0) : 0,
         ...(h.linkname ? { linkname: h.linkname } : {}),
         ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
-        ...(type === 'other' && h.type ? { rawType: h.type } : {}),
+        ...(type === 'other' ? { rawType: h.type ?? 'unknown' } : {}),
+        ...(type === 'file' && isSparsePax(h.pax ?? undefined) ? { sparse: true } : {}),
         body: type === 'file' ? wrapped.body : undefined,
       };
       await wrapped.drain();

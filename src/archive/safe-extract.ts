@@ -10,21 +10,14 @@ import * as path from 'node:path';
 import { ExitCode, fail, ioFailure, isTarsmithError, unreachable, TarsmithError, type Failure } from '../core/errors.js';
 import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { detectFormat } from './detect.js';
-import { memberFailure, type ArchiveFailureCode } from './failures.js';
-import { checkMemberPath, DEFAULT_MAX_DEPTH, resolveLink, type PathRules } from './paths.js';
+import { memberFailure } from './failures.js';
+import { checkMemberPath } from './paths.js';
+import { checkReplace, checkSymlinks, checkSymlinkTarget, policyOf, Refusal, type Policy } from './policy.js';
 import { readEntriesOf } from './read.js';
 import type { ArchiveEntry, ExtractOptions, ExtractReport } from './types.js';
 
 type Node = { kind: 'dir'; mode: number; mtime?: number } | { kind: 'file' } | { kind: 'symlink'; target: string };
 
-class Refusal extends Error {
-  constructor(
-    readonly code: ArchiveFailureCode,
-    readonly why: string,
-  ) {
-    super(why);
-  }
-}
 
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -44,7 +37,7 @@ class Stager {
   constructor(
     private readonly root: string,
     private readonly archive: string,
-    private readonly rules: PathRules,
+    private readonly rules: Policy,
   ) {}
 
   private abs(rel: string): string {
@@ -57,18 +50,18 @@ class Stager {
       const rel = parts.slice(0, i).join('/');
       const node = this.model.get(rel);
       if (node?.kind === 'dir') continue;
-      if (node?.kind === 'symlink') throw new Refusal('archive.through-symlink', `"${rel}" is a symlink in this archive`);
-      if (node?.kind === 'file') await fs.unlink(this.abs(rel));
+      if (node?.kind === 'symlink') throw new Refusal('archive.through-symlink', `written through the symlink "${rel}" of this archive`);
+      if (node?.kind === 'file') throw new Refusal('archive.type-change', `"${rel}" is a file earlier in the archive and a folder here`);
       await fs.mkdir(this.abs(rel), { mode: 0o700 });
       this.model.set(rel, { kind: 'dir', mode: 0o755 });
     }
   }
 
-  /** Clear the way for a non-folder member at `rel`: only a plain file may be replaced. */
-  private async clearForLeaf(rel: string): Promise<void> {
+  /** Clear the way for a non-folder member at `rel`: only a member of the same kind may be replaced (never followed). */
+  private async clearForLeaf(rel: string, next: 'file' | 'symlink'): Promise<void> {
     const node = this.model.get(rel);
     if (node === undefined) return;
-    if (node.kind !== 'file') throw new Refusal('archive.overwrite-non-file', `would replace a ${node.kind === 'dir' ? 'folder' : 'symlink'}`);
+    checkReplace(node.kind, next);
     await fs.unlink(this.abs(rel));
     this.model.delete(rel);
   }
@@ -113,27 +106,26 @@ class Stager {
     switch (e.type) {
       case 'directory': {
         const node = this.model.get(rel);
-        if (node?.kind === 'symlink') throw new Refusal('archive.overwrite-non-file', 'would replace a symlink');
-        if (node?.kind === 'file') await fs.unlink(this.abs(rel));
+        checkReplace(node?.kind, 'dir');
         if (node?.kind !== 'dir') await fs.mkdir(this.abs(rel), { mode: 0o700 });
         this.model.set(rel, { kind: 'dir', mode: e.mode & 0o777, ...(e.mtime !== undefined ? { mtime: e.mtime } : {}) });
         this.report.directories++;
         return;
       }
       case 'file':
-        await this.clearForLeaf(rel);
+        await this.clearForLeaf(rel, 'file');
         return this.writeFile(rel, e);
       case 'symlink': {
         const target = e.linkname ?? '';
-        if (target.startsWith('/')) throw new Refusal('archive.link-escape', `symlink to absolute path "${target}"`);
-        await this.clearForLeaf(rel);
+        checkSymlinkTarget(target, this.rules);
+        await this.clearForLeaf(rel, 'symlink');
         await fs.symlink(target, this.abs(rel));
         this.model.set(rel, { kind: 'symlink', target });
         this.report.symlinks++;
         return;
       }
       case 'link':
-        await this.clearForLeaf(rel);
+        await this.clearForLeaf(rel, 'file');
         return this.link(rel, e);
       case 'other':
         throw new Refusal('archive.special-file', `${e.rawType ?? 'special file'} members are not extracted`);
@@ -151,7 +143,9 @@ class Stager {
     }
     try {
       if (verdict.kind === 'refuse') throw new Refusal(verdict.code, verdict.why);
+      if (e.type === 'other' && e.rawType === 'unknown') throw new Refusal('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
       if (e.type === 'other') throw new Refusal('archive.special-file', `${e.rawType ?? 'special file'} members are not extracted`);
+      if (e.sparse) throw new Refusal('archive.sparse-file', 'a GNU sparse file (pax GNU.sparse.* records)');
       await this.place(verdict.parts, verdict.rel, e);
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
@@ -165,14 +159,8 @@ class Stager {
       const n = this.model.get(rel);
       return n?.kind === 'symlink' ? n.target : undefined;
     };
-    for (const [rel, node] of this.model) {
-      if (node.kind !== 'symlink') continue;
-      const verdict = resolveLink(rel.split('/'), node.target, lookup);
-      if (verdict !== 'inside') {
-        const why = verdict === 'loop' ? `symlink loop through "${node.target}"` : `symlink to "${node.target}" leaves the tree`;
-        this.failures.push(memberFailure(this.archive, 'archive.link-escape', rel, why));
-      }
-    }
+    const symlinks = [...this.model].flatMap(([rel, n]) => (n.kind === 'symlink' ? [[rel, n.target] as const] : []));
+    this.failures.push(...checkSymlinks(this.archive, symlinks, lookup, this.rules));
     if (this.failures.length > 0) return;
     const dirs = [...this.model].filter(([, n]) => n.kind === 'dir').sort((a, b) => b[0].length - a[0].length);
     for (const [rel, n] of dirs) {
@@ -212,11 +200,7 @@ export async function safeExtract(archive: string, dest: string, opts: ExtractOp
   const format = await detectFormat(archive);
   const destAbs = path.resolve(dest);
   await checkDest(destAbs);
-  const rules: PathRules = {
-    strip: opts.strip ?? 0,
-    dropVcs: opts.dropVcs ?? true,
-    maxDepth: opts.maxDepth ?? DEFAULT_MAX_DEPTH,
-  };
+  const rules = policyOf(opts);
   try {
     return await withTempDirBeside(destAbs, async (staged) => {
       await fs.chmod(staged, 0o700);

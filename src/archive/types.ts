@@ -1,4 +1,5 @@
 /** Public types of the archive layer. */
+import type { AllowClass } from './policy.js';
 
 /** Formats recognised by their magic bytes (never by file name). */
 export type ArchiveFormat = 'tar' | 'tar.gz' | 'tar.bz2' | 'tar.xz' | 'tar.zst';
@@ -23,8 +24,11 @@ export interface ArchiveEntry {
   linkname?: string;
   /** Seconds since the epoch. */
   mtime?: number;
-  /** For type 'other': the tar type (`character-device`, `block-device`, `fifo`, ...). */
+  /** For type 'other': the tar type (`character-device`, `block-device`, `fifo`, ...; `unknown` for a type flag
+   * tarsmith does not read, such as GNU's old sparse `S`). */
   rawType?: string;
+  /** A GNU sparse file stored in pax format: `body` is the sparse map and data, not the file's bytes. */
+  sparse?: boolean;
   /** File contents. */
   body: AsyncIterable<Buffer> | undefined;
 }
@@ -36,6 +40,8 @@ export interface ExtractOptions {
   dropVcs?: boolean;
   /** Maximum number of path components after `strip` (default 128). */
   maxDepth?: number;
+  /** Classes of member the policy would refuse that this input may hold (see policy.ts). */
+  allow?: readonly AllowClass[];
 }
 
 export interface ExtractReport {
@@ -56,6 +62,10 @@ export interface ExtractReport {
 
 export interface NormalizeOptions {
   format: ArchiveFormat;
+  /** Leading path components removed from every member (and hardlink target); shorter members are skipped. */
+  strip?: number;
+  /** Classes of member the policy would refuse that this input may hold (see policy.ts). */
+  allow?: readonly AllowClass[];
   /** mtimes later than this are clamped to it; earlier ones are kept. Seconds since the epoch. */
   sourceDateEpoch: number;
   /** Drop `.git`, `.hg`, `.svn`, `.bzr` at any depth (default true). */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { log } from '../core/log.js';
+import { getLogLevel, log } from '../core/log.js';
 import { version } from '../core/version.js';
 import { action, globalOptions, printJson } from './common.js';
 import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
@@ -33,8 +33,8 @@ Examples:
       const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
-        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files in ${r.out}`);
-        for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
+        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);
+        if (getLogLevel() !== 'quiet') for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),
   );

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { log } from '../core/log.js';
+import { getLogLevel, log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
 
 function collect(value: string, prev: string[]): string[] {
@@ -40,7 +40,7 @@ Examples:
           printJson({ ok: true, lockChanged: report.lockChanged, items: report.items });
           return ExitCode.ok;
         }
-        for (const it of report.items) {
+        for (const it of getLogLevel() === 'quiet' ? [] : report.items) {
           const mark = it.changed ? ' (lock updated)' : '';
           process.stdout.write(`${it.kind} ${it.name}: ${it.file} ${it.sha256.slice(0, 16)}… via ${it.via}${mark}\n`);
         }

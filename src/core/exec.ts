@@ -3,6 +3,7 @@
  * the whole process group killed on abort or Ctrl-C.
  */
 import { spawn } from 'node:child_process';
+import { removeTrackedSync } from './cleanup.js';
 
 export interface ExecOptions {
   cwd?: string;
@@ -29,12 +30,14 @@ export interface ExecResult {
 const live = new Set<number>();
 let handlersInstalled = false;
 
-function installSignalHandlers(): void {
+/** On SIGINT/SIGTERM: stop the child process groups, remove tracked temp paths, then end with that signal. */
+export function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       for (const pid of live) killGroup(pid, 'SIGTERM');
+      removeTrackedSync();
       process.exitCode = 130;
       process.kill(process.pid, sig);
     });

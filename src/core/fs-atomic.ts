@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { trackTemp, untrackTemp } from './cleanup.js';
+import { installSignalHandlers, processAlive } from './exec.js';
 
 /** A temp path beside `target`, on the same file system so that rename is atomic. */
 export function tempSibling(target: string, tag = 'tmp'): string {
@@ -39,13 +41,38 @@ export async function writeFileAtomic(
 export async function withTempDirBeside<T>(target: string, fn: (dir: string) => Promise<T>): Promise<T> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const dir = tempSibling(target, 'partial');
+  installSignalHandlers();
+  trackTemp(dir);
   await fs.mkdir(dir, { recursive: false });
   try {
     return await fn(dir);
   } catch (e) {
     await fs.rm(dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    untrackTemp(dir);
   }
+}
+
+/**
+ * Remove what a killed run left beside `target`: `.<name>.<tag>-<pid>-<hex>` temp paths whose process is gone.
+ * Returns how many were removed.
+ */
+export async function clearStaleTemps(target: string, tags: readonly string[] = ['partial', 'tmp', 'old']): Promise<number> {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^([a-z]+)-(\d+)-[0-9a-f]{8}$/.exec(n.slice(prefix.length));
+    if (!m || !tags.includes(m[1] as string)) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await fs.rm(path.join(dir, n), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** Replace folder `target` by folder `staged` (both on one file system), as close to atomically as POSIX allows. */

@@ -19,8 +19,12 @@ export const log = {
   info(msg: string): void {
     if (level !== 'quiet') write(msg);
   },
+  /** A warning line as it is (e.g. a rendered `warning[code]` diagnostic); not printed under -q (errors only). */
+  warning(msg: string): void {
+    if (level !== 'quiet') write(msg);
+  },
   warn(msg: string): void {
-    write(`warning: ${msg}`);
+    if (level !== 'quiet') write(`warning: ${msg}`);
   },
   error(msg: string): void {
     write(msg);

@@ -7,7 +7,7 @@
 import type { BuilderFamily } from '../manifest/types.js';
 import { unreachable } from '../core/errors.js';
 import { COLLECT_SH, EXTRACT_SH, STEP_SH } from './helpers.js';
-import type { Dockerfile, Instruction, Stage } from './model.js';
+import type { Dockerfile, Instruction, Mount, Stage } from './model.js';
 
 /** Where the base layer comes from. */
 export type BaseSpec =
@@ -33,6 +33,12 @@ export interface SourceSpec {
   into: string;
   /** Context paths of the patches, in order. */
   patches: string[];
+  /** Context path of the canonical tree (a plain tar the host checked); undefined for a private source. */
+  treeContextPath?: string;
+  /** sha256 of the canonical tree. */
+  treeSha256: string;
+  /** Member classes this source's policy allowed (recorded; see src/archive/policy.ts). */
+  allow: string[];
 }
 
 /** A folder of programs copied into the build stage whose bin folder goes first on PATH (e.g. the fetch stand-ins). */
@@ -81,6 +87,7 @@ export interface HelperFile {
 export const IN = {
   bin: '/tarsmith/bin',
   patches: '/tarsmith/patches',
+  trees: '/tarsmith/trees',
   secrets: '/run/tarsmith',
   out: '/tarsmith/out',
 } as const;
@@ -148,10 +155,16 @@ function sourcesStage(spec: BuildSpec): Stage {
     ins.push({ kind: 'run', argv: ['sha256sum', '-c', '/tarsmith/SHA256SUMS'], mounts: [] });
   }
   for (const s of spec.sources) {
-    const file = s.secretId !== undefined ? `${IN.secrets}/${s.name}` : `${spec.packagesDir}/${s.packagePath}`;
-    const argv = ['/bin/sh', `${IN.bin}/extract.sh`, file, s.sha256, s.into, String(s.strip), s.dropVcs ? '1' : '0'];
-    const mounts = s.secretId !== undefined ? [{ type: 'secret' as const, id: s.secretId, target: file }] : [];
-    ins.push({ kind: 'comment', text: `source ${s.name}${s.secretId !== undefined ? ' (private: mounted for this step only)' : ''}` });
+    const file = s.secretId !== undefined ? `${IN.secrets}/${s.name}` : `${IN.trees}/${s.name}.tar`;
+    const argv = ['/bin/sh', `${IN.bin}/extract.sh`, file, s.treeSha256, s.into];
+    const mounts: Mount[] =
+      s.secretId !== undefined
+        ? [{ type: 'secret', id: s.secretId, target: file }]
+        : s.treeContextPath !== undefined
+          ? [{ type: 'bind', source: s.treeContextPath, target: file }]
+          : [];
+    const how = `the checked tree${s.secretId === undefined ? ` of ${s.packagePath}` : ''}${s.allow.length > 0 ? `, allowing ${s.allow.join(', ')}` : ''}`;
+    ins.push({ kind: 'comment', text: `source ${s.name}: ${how}${s.secretId !== undefined ? ' (private: mounted for this step only)' : ''}` });
     ins.push({ kind: 'run', argv, mounts });
     if (s.patches.length > 0) {
       ins.push({ kind: 'copy', sources: s.patches, dest: `${IN.patches}/${s.name}/` });

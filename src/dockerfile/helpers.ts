@@ -22,21 +22,22 @@ if [ "$rc" -ne 0 ]; then
 fi
 `;
 
-/** `extract.sh FILE SHA256 INTO STRIP DROPVCS`: checks, extracts (no owners kept), drops VCS folders. */
+/**
+ * `extract.sh TREE SHA256 INTO`: checks the canonical tree's sha256 and unpacks it (no owners kept). The tree is
+ * a plain tar the host already read through tarsmith's extraction policy (strip, VCS folders, refusals, modes),
+ * so any tar (GNU or busybox) unpacks it the same way and no decompressor is needed in the builder.
+ */
 export const EXTRACT_SH = `#!/bin/sh
-# tarsmith source extraction: extract.sh FILE SHA256 INTO STRIP DROPVCS(1|0)
+# tarsmith source extraction: extract.sh TREE SHA256 INTO
 set -eu
-file="$1"; sum="$2"; into="$3"; strip="$4"; dropvcs="$5"
+file="$1"; sum="$2"; into="$3"
 umask 022
 if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
   printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
   exit 1
 fi
 mkdir -p "$into"
-tar -x -o -f "$file" -C "$into" --strip-components="$strip"
-if [ "$dropvcs" = 1 ]; then
-  find "$into" \\( -name .git -o -name .hg -o -name .svn -o -name .bzr \\) -prune -exec rm -rf {} +
-fi
+tar -x -o -f "$file" -C "$into"
 `;
 
 /**

@@ -12,7 +12,14 @@ export interface SecretMount {
   /** Where the secret file appears for this one RUN. */
   target: string;
 }
-export type Mount = SecretMount;
+/** A read-only bind mount of one context file for one RUN (nothing is copied into a layer). */
+export interface BindMount {
+  type: 'bind';
+  /** Context path. */
+  source: string;
+  target: string;
+}
+export type Mount = SecretMount | BindMount;
 
 export type Instruction =
   | { kind: 'comment'; text: string }

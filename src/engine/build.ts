@@ -7,11 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
-import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
+import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import type { Manifest } from '../manifest/types.js';
-import { hashFile } from '../lock/hash.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
@@ -20,6 +19,8 @@ import { outName, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
+import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
+import type { SourceTrees } from './trees.js';
 
 export interface EngineOptions {
   manifest?: string;
@@ -42,17 +43,15 @@ export interface BuildOptions extends EngineOptions {
   version: string;
 }
 
-export interface ArtifactHash {
-  path: string;
-  sha256: string;
-  size: number;
-}
+export type { ArtifactHash, ArtifactLink } from './artifacts.js';
 
 export interface BuildResult {
   name: string;
   target: string;
   out: string;
   artifacts: ArtifactHash[];
+  /** Symlinks among the artifacts, with their targets (also in the build record). */
+  symlinks: ArtifactLink[];
   record: string;
   context: { size: number; files: number };
   engine: { docker: string; mode: string; server: string };
@@ -126,32 +125,13 @@ export async function buildWith(
   }
 }
 
-async function listTree(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await fs.readdir(path.join(dir, prefix), { withFileTypes: true });
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listTree(dir, rel)));
-    else if (e.isFile()) out.push(rel);
-  }
-  return out;
-}
-
-export async function hashArtifacts(dir: string): Promise<ArtifactHash[]> {
-  const out: ArtifactHash[] = [];
-  for (const rel of await listTree(dir)) {
-    const h = await hashFile(path.join(dir, ...rel.split('/')));
-    if (!h.ok) fail({ code: 'io.hash', message: `cannot hash ${rel}: ${h.message}`, exit: ExitCode.io });
-    out.push({ path: rel, sha256: h.sha256, size: h.size });
-  }
-  return out;
-}
-
-function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, artifacts: ArtifactHash[]) {
+function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree) {
   const sources: Record<string, unknown> = {};
   for (const s of m.sources) {
     const l = lock.sources[s.name];
-    sources[s.name] = { file: l?.file, sha256: l?.sha256, treeHash: l?.treeHash, origin: l?.origin, private: s.private };
+    // The policy the source was read with: what the build unpacked, and any refused class it was allowed.
+    const tree = { sha256: trees[s.name]?.sha256, strip: s.strip, dropVcs: s.dropVcs, allowed: s.allow };
+    sources[s.name] = { file: l?.file, sha256: l?.sha256, treeHash: l?.treeHash, origin: l?.origin, private: s.private, tree };
   }
   return {
     tarsmith: opts.version,
@@ -171,7 +151,8 @@ function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts
     args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,
-    artifacts,
+    artifacts: out.files,
+    symlinks: out.symlinks,
   };
 }
 
@@ -179,35 +160,40 @@ export const RECORD_FILE = 'tarsmith-build.json';
 export const ARTIFACT_SUMS = 'SHA256SUMS';
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
+  const { manifest: m, lock, trees, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
   const final = path.join(outRoot, name);
   const logFile = path.join(outRoot, `${name}.log`);
+  const stale = await clearStaleTemps(final);
+  if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
   let context = { size: 0, files: 0 };
-  const artifacts = await withTempDirBeside(final, async (tmp) => {
+  const exported = await withTempDirBeside(final, async (tmp) => {
     context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
-    const hashes = await hashArtifacts(tmp);
+    const out = await scanExport(tmp);
     for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
-      if (hashes.some((h) => h.path === reserved)) {
+      if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
       }
     }
     try {
-      await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), formatSums(hashes.map((h) => ({ file: h.path, sha256: h.sha256 }))));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, plan, caps, opts, hashes)));
+      // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
+      const sums = formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 })));
+      await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), Buffer.from(sums, 'latin1'));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out)));
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));
     }
-    return hashes;
+    return out;
   });
   return {
     name: m.name,
     target: plan.target.name,
     out: final,
-    artifacts,
+    artifacts: exported.files,
+    symlinks: exported.symlinks,
     record: path.join(final, RECORD_FILE),
     context,
     engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },

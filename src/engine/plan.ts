@@ -52,6 +52,8 @@ export interface PlanOptions {
   tools?: BuildTools[];
   /** Where the tarballs go in the container (default /opt/tarsmith/packages, where the fetch stand-ins look). */
   packagesDir?: string;
+  /** Each source's canonical tree (see trees.ts), by source name: what the build unpacks. */
+  trees?: Readonly<Record<string, { file: string; sha256: string }>>;
 }
 
 export interface Plan {
@@ -155,7 +157,19 @@ function lockedSource(m: Manifest, lock: Lock, s: Source) {
   return l;
 }
 
-function sourcesOf(m: Manifest, lock: Lock): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
+function treeOf(m: Manifest, s: Source, trees: PlanOptions['trees']): { file: string; sha256: string } {
+  const t = trees?.[s.name];
+  if (t) return t;
+  return fail({
+    code: 'internal.no-source-tree',
+    message: `no canonical tree was made for source ${s.name} before planning`,
+    exit: ExitCode.internal,
+    where: { file: m.file },
+    hint: 'this is a bug in tarsmith; please report it',
+  });
+}
+
+function sourcesOf(m: Manifest, lock: Lock, trees: PlanOptions['trees']): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
   const specs: SourceSpec[] = [];
   const context: ContextEntry[] = [];
   const secrets: Secret[] = [];
@@ -170,15 +184,19 @@ function sourcesOf(m: Manifest, lock: Lock): { specs: SourceSpec[]; context: Con
       patches.push(cp);
       context.push({ contextPath: cp, src: path.resolve(m.dir, lp?.file ?? p) });
     });
-    const base = { name: s.name, packagePath, sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, into: sourceInto(s), patches };
+    const tree = treeOf(m, s, trees);
+    const base = { name: s.name, packagePath, sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, into: sourceInto(s), patches, treeSha256: tree.sha256, allow: [...s.allow] };
     if (s.private) {
       const id = `source-${s.name}`;
-      secrets.push({ id, src: path.resolve(m.dir, l.file) });
+      secrets.push({ id, src: tree.file });
       specs.push({ ...base, secretId: id });
     } else {
+      // The original stays in packages/ for the fetch stand-ins; the build unpacks the checked tree.
       const cp = `packages/${packagePath}`;
+      const treePath = `trees/${s.name}.tar`;
       context.push({ contextPath: cp, src: path.resolve(m.dir, l.file) });
-      specs.push({ ...base, contextPath: cp });
+      context.push({ contextPath: treePath, src: tree.file });
+      specs.push({ ...base, contextPath: cp, treeContextPath: treePath });
     }
   }
   return { specs, context, secrets };
@@ -264,7 +282,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const { builder, base, rootfsSha, context: toolchainContext } = baseOf(m, lock, Boolean(opts.allowUnpinned));
   const toolchainPackages = builderPackages(m, builder);
   const needsToolchainImage = base.kind === 'image' || toolchainPackages.packages.length > 0;
-  const src = sourcesOf(m, lock);
+  const src = sourcesOf(m, lock, opts.trees);
   const tools = toolSets(opts.tools ?? []);
   const workdir = workdirOf(m);
   const stamps = stampsOf(m, workdir);

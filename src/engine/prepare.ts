@@ -1,6 +1,7 @@
 /**
  * What every engine command does first: load the manifest and the lock, verify the inputs (refusing before the
- * engine is called), and plan the target with the fetch stand-ins as build tools.
+ * engine is called), read every source through the extraction policy into its canonical tree, and plan the target
+ * with the fetch stand-ins as build tools.
  */
 import { ExitCode, fail, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
@@ -11,6 +12,7 @@ import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { plan, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
+import { sourceTrees, type SourceTrees } from './trees.js';
 
 export interface PrepareOptions {
   manifest?: string;
@@ -24,6 +26,8 @@ export interface PrepareOptions {
 export interface Prepared {
   manifest: Manifest;
   lock: Lock;
+  /** The canonical tree of every source, as the build unpacks it. */
+  trees: SourceTrees;
   plan: Plan;
 }
 
@@ -44,13 +48,14 @@ export async function readLockOrFail(m: Manifest): Promise<Lock> {
 /** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
 export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
   const report = await verifyInputs(m, lock, { prehashed: hashLocked(m.dir, lock, { memo: true }) });
-  for (const w of report.warnings) log.error(renderDiagnostic({ ...w, severity: 'warning' }));
+  for (const w of report.warnings) log.warning(renderDiagnostic({ ...w, severity: 'warning' }));
   if (!report.ok) fail(report.problems);
 }
 
-export function planWithTools(m: Manifest, lock: Lock, opts: { target?: string; allowUnpinned?: boolean }): Plan {
+export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean }): Plan {
   const shims = fetchShims(m, lock);
   const p = plan(m, lock, {
+    trees,
     ...(opts.target !== undefined ? { target: opts.target } : {}),
     allowUnpinned: Boolean(opts.allowUnpinned),
     packagesDir: SHIMS_PACKAGES,
@@ -58,7 +63,7 @@ export function planWithTools(m: Manifest, lock: Lock, opts: { target?: string; 
   });
   // Toolchain package notes that do not stop the build (kept unmapped, version pin dropped, mapping to review).
   for (const n of p.packageNotes) {
-    log.error(renderDiagnostic({ ...n, severity: 'warning', exit: ExitCode.ok }));
+    log.warning(renderDiagnostic({ ...n, severity: 'warning', exit: ExitCode.ok }));
   }
   return p;
 }
@@ -70,7 +75,8 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
   });
   const lock = await readLockOrFail(manifest);
   if (!opts.skipVerify) await verifyOrFail(manifest, lock);
-  return { manifest, lock, plan: planWithTools(manifest, lock, opts) };
+  const trees = await sourceTrees(manifest, lock);
+  return { manifest, lock, trees, plan: planWithTools(manifest, lock, trees, opts) };
 }
 
 /**
@@ -87,8 +93,9 @@ export async function prepareWithEngine(opts: PrepareOptions & { docker?: string
   const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
   probing.catch(() => undefined);
   await verifyOrFail(manifest, lock);
-  const p = planWithTools(manifest, lock, opts);
+  const trees = await sourceTrees(manifest, lock);
+  const p = planWithTools(manifest, lock, trees, opts);
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
-  return { manifest, lock, plan: p, caps };
+  return { manifest, lock, trees, plan: p, caps };
 }

@@ -41,6 +41,8 @@ export interface Target {
   lockedTree?: string;
   /** Compute the tree hash of what gets placed (new lock entries of archives). */
   needTree: boolean;
+  /** The file at `rel` is the user's own (a `file:` source in place): never moved, a mismatch is only reported. */
+  userOwned?: boolean;
   /** The line to write if a new hash is intended. */
   fix: (actual: string) => string;
 }
@@ -108,8 +110,21 @@ export async function checkPresent(t: Target): Promise<Placed | undefined> {
   if (t.expected === undefined || r.sha256 === t.expected) {
     return { sha256: r.sha256, size: r.size, via: 'present', from: t.rel };
   }
+  if (t.userOwned) {
+    const same = await treeSame(file, t.lockedTree);
+    const f = mismatchFailure({
+      label: t.label,
+      file: t.rel,
+      expected: t.expected,
+      actual: r.sha256,
+      origin: `${t.rel} (your file, left where it is)`,
+      ...(same !== undefined ? { treeSame: same } : {}),
+      fix: t.fix(r.sha256),
+    });
+    throw new TarsmithError(f);
+  }
   const f = await rejectMismatch(t, file, r.sha256, `${t.rel} (already in packages/)`);
-  log.error(`${renderWarning(f)}\n  fetching the locked file again`);
+  log.warning(`${renderWarning(f)}\n  fetching the locked file again`);
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import { exec } from '../core/exec.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { cacheRoot } from './cache.js';
+import type { AllowClass } from '../archive/policy.js';
 
 export interface GitTarball {
   tmp: string;
@@ -109,7 +110,7 @@ async function commitTime(dir: string, commit: string): Promise<number> {
  * Make the deterministic tarball of `commit` (already in mirror `dir`) as a temp file beside `target`:
  * `git archive` then normalize (tar.gz, mtimes clamped to the commit time, no VCS folders).
  */
-export async function archiveCommit(dir: string, commit: string, target: string, dropVcs: boolean): Promise<GitTarball> {
+export async function archiveCommit(dir: string, commit: string, target: string, dropVcs: boolean, allow: readonly AllowClass[] = []): Promise<GitTarball> {
   const { normalize } = await import('../archive/index.js');
   await fs.mkdir(path.dirname(target), { recursive: true });
   const rawTar = tempSibling(target, 'git-tar');
@@ -118,7 +119,7 @@ export async function archiveCommit(dir: string, commit: string, target: string,
     const r = await git(['-C', dir, 'archive', '--format=tar', `--output=${rawTar}`, commit]);
     if (r.code !== 0) fail(gitFailure('vendor.git-archive', `git archive failed for ${commit}`, dir, r.stderr));
     const epoch = await commitTime(dir, commit);
-    const out = await normalize(rawTar, tmp, { format: 'tar.gz', sourceDateEpoch: epoch, dropVcs });
+    const out = await normalize(rawTar, tmp, { format: 'tar.gz', sourceDateEpoch: epoch, dropVcs, allow });
     return { tmp, sha256: out.sha256, size: out.size, commit };
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -145,7 +145,7 @@ export async function vendorGit(ctx: VendorContext, s: Source): Promise<Vendored
     if (!dir) {
       dir = await fetchMirrorIfNeeded(git, commit);
     }
-    const made = await archiveCommit(dir, commit, abs(t), s.dropVcs);
+    const made = await archiveCommit(dir, commit, abs(t), s.dropVcs, s.allow);
     placed = await placeTmp(t, made.tmp, made, 'git', `${git} @ ${commit}`);
   }
   const treeHash = placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));
@@ -214,7 +214,7 @@ export async function vendorLocal(ctx: VendorContext, spec: LocalSpec): Promise<
   const want = spec.pinned ?? spec.locked?.sha256;
   let placed: Placed | undefined;
   if (rel === spec.path) {
-    placed = await checkPresent(t);
+    placed = await checkPresent({ ...t, userOwned: true });
     if (placed) placed = { ...placed, via: 'local' };
   } else {
     const src = path.join(dir, ...spec.path.split('/'));

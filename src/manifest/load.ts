@@ -4,13 +4,39 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { ExitCode, fail, ioFailure, type Failure, type FailureCode } from '../core/errors.js';
 import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
 import { schemaFailures } from './validate.js';
 import type { Artifact, Build, Builder, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
 
 export const MANIFEST_FILE = 'tarsmith.yaml';
+/** Alias uses allowed while the document is turned into values (the yaml library's own guard, made explicit). */
+const MAX_ALIAS_COUNT = 100;
+/** The tags of YAML's core schema; any other explicit tag is refused. */
+const CORE_TAGS: ReadonlySet<string> = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map']);
+
+function unknownTags(doc: ReturnType<typeof parseDocument>, lc: LineCounter, file: string, text: string): Failure[] {
+  const out: Failure[] = [];
+  visit(doc, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || CORE_TAGS.has(node.tag)) return;
+    // The node starts at its value; point at the tag written before it on that line.
+    const start = node.range?.[0];
+    let bang = start === undefined ? -1 : text.lastIndexOf('!', start);
+    while (bang > 0 && text[bang - 1] === '!') bang--;
+    const lineStart = start === undefined ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+    const p = start === undefined ? undefined : lc.linePos(bang >= lineStart ? bang : start);
+    out.push({
+      code: 'manifest.unknown-tag',
+      message: `unknown YAML tag ${node.tag}`,
+      exit: ExitCode.usage,
+      where: p ? { file, line: p.line, col: p.col } : { file },
+      value: node.tag,
+      hint: 'remove the tag: tarsmith.yaml uses plain strings, numbers, booleans, lists and mappings',
+    });
+  });
+  return out;
+}
 
 export interface LoadOptions {
   /** Explicit manifest path (`--manifest`). */
@@ -39,7 +65,26 @@ export async function loadManifest(opts: LoadOptions = {}): Promise<Manifest> {
   }
   const { manifest, failures } = parseManifest(text, file);
   if (!manifest) fail(failures);
+  await checkPackagesDir(manifest.dir, path.relative(process.cwd(), file) || file);
   return manifest;
+}
+
+/** `packages/` holds what the lock vouches for: it may be a symlink only to a folder inside the project. */
+async function checkPackagesDir(dir: string, display: string): Promise<void> {
+  const pkgs = path.join(dir, 'packages');
+  const st = await fs.lstat(pkgs).catch(() => undefined);
+  if (!st?.isSymbolicLink()) return;
+  const [real, root] = await Promise.all([fs.realpath(pkgs).catch(() => undefined), fs.realpath(dir)]);
+  const rel = real === undefined ? '..' : path.relative(root, real);
+  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return;
+  fail({
+    code: 'manifest.packages-outside',
+    message: `packages/ is a symlink leading outside the project (${real ?? 'to nothing'})`,
+    exit: ExitCode.usage,
+    where: { file: display },
+    value: await fs.readlink(pkgs),
+    hint: 'make packages/ a real folder inside the project (vendored inputs are part of it), or a symlink to a folder inside it',
+  });
 }
 
 /** Pure: parse and validate manifest text. Never throws on user input. */
@@ -57,8 +102,25 @@ export function parseManifest(text: string, file: string): { manifest?: Manifest
       hint: e.code === 'DUPLICATE_KEY' ? 'remove one of the two entries' : 'fix the YAML syntax at this position',
     };
   });
-  if (yamlErrors.length) return { failures: yamlErrors };
-  const data: unknown = doc.toJS();
+  // Tags tarsmith does not know (`!foo`, `!!binary`, ...) would change what a value means: refuse them.
+  const tagErrors: Failure[] = unknownTags(doc, lc, display, text);
+  if (yamlErrors.length || tagErrors.length) return { failures: [...yamlErrors, ...tagErrors] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return {
+      failures: [
+        {
+          code: 'manifest.alias-bomb',
+          message: `the manifest's YAML aliases expand too far (${e instanceof Error ? e.message : String(e)})`,
+          exit: ExitCode.usage,
+          where: { file: display },
+          hint: `a manifest needs few aliases (at most ${MAX_ALIAS_COUNT}); write the repeated values out`,
+        },
+      ],
+    };
+  }
   const pos = indexPositions(doc.contents, lc);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
@@ -97,6 +159,7 @@ interface RawSource {
   into?: string;
   private?: boolean;
   provides?: string[];
+  allow?: 'absolute-symlinks'[];
 }
 interface RawTarget {
   steps?: string[];
@@ -147,6 +210,9 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     if (s.file !== undefined) checkRelPath(s.file, ['sources', i, 'file'], bad);
     s.patches?.forEach((p, j) => checkRelPath(p, ['sources', i, 'patches', j], bad));
     if (s.into !== undefined && s.into.split('/').includes('..')) bad('manifest.path-escape', ['sources', i, 'into'], '"into" must not contain ".."', 'use an absolute path such as /src/name', s.into);
+    else if (s.into !== undefined && isReservedPath(s.into)) bad('manifest.reserved-path', ['sources', i, 'into'], `"into" would overwrite tarsmith's own files under ${reservedRootOf(s.into)}`, 'extract elsewhere, e.g. /src/NAME', s.into);
+    if (s.url !== undefined) checkUrl(s.url, ['sources', i, 'url'], bad);
+    s.mirrors?.forEach((u, j) => checkUrl(u, ['sources', i, 'mirrors', j], bad, true));
   });
   const names = new Set(m.sources.map((s) => s.name));
   const b = m.builder;
@@ -155,13 +221,19 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     if (b.image === undefined && b.rootfs === undefined) bad('manifest.missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
     if (b.rootfs !== undefined) checkRelPath(b.rootfs, ['builder', 'rootfs'], bad);
     if (b.packages?.length && !b.family) bad('manifest.missing-family', ['builder', 'packages'], 'builder packages need a package manager family', 'add `family: apt` or `family: apk`');
+    b.packages?.forEach((p, j) => {
+      if (!PACKAGE_NAME.test(p)) bad('manifest.bad-package-name', ['builder', 'packages', j], `builder.packages[${j}] is not a package name`, 'write a package name (letters, digits, "+", "-", "." and "_"; optionally :ARCH or =VERSION); options are never passed to the package manager', p);
+    });
   }
   const build = m.build;
   if (build?.workdir !== undefined && !names.has(build.workdir)) bad('manifest.unknown-source', ['build', 'workdir'], `build.workdir names no source: "${build.workdir}"`, `use one of: ${[...names].join(', ')}`, build.workdir);
   build?.version?.forEach((v, i) => checkRelPath(v.path, ['build', 'version', i, 'path'], bad));
   for (const [t, spec] of Object.entries(build?.targets ?? {})) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t)) bad('manifest.invalid-target-name', ['build', 'targets', t], `target name "${t}" is not valid`, 'use letters, digits, ".", "_" and "-"', t);
-    spec.artifacts?.forEach((a, i) => checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i], bad));
+    spec.artifacts?.forEach((a, i) => {
+      checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i, ...(typeof a === 'string' ? [] : ['path'])], bad, 'the build tree');
+      if (typeof a !== 'string' && a.rename !== undefined) checkRelPath(a.rename, ['build', 'targets', t, 'artifacts', i, 'rename'], bad, `out/${m.name}/`);
+    });
   }
   if (m.kernel) {
     if (!names.has(m.kernel.source)) bad('manifest.unknown-source', ['kernel', 'source'], `kernel.source names no source: "${m.kernel.source}"`, `use one of: ${[...names].join(', ')}`, m.kernel.source);
@@ -170,13 +242,43 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
   return out;
 }
 
-function checkRelPath(
-  p: string,
-  segs: (string | number)[],
-  bad: (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string) => void,
-): void {
-  if (path.posix.isAbsolute(p)) bad('manifest.absolute-path', segs, 'path must be relative to the manifest folder', 'write it relative to the folder that holds tarsmith.yaml', p);
-  else if (p.split('/').includes('..')) bad('manifest.path-escape', segs, 'path must stay inside the manifest folder', 'move the file into the project and refer to it without ".."', p);
+type Bad = (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string) => void;
+
+function checkRelPath(p: string, segs: (string | number)[], bad: Bad, inside?: string): void {
+  const where = inside ?? 'the manifest folder';
+  const fix = inside === undefined ? 'write it relative to the folder that holds tarsmith.yaml' : `write it relative to ${inside}, without a leading /`;
+  if (path.posix.isAbsolute(p)) bad('manifest.absolute-path', segs, `path must be relative to ${where}`, fix, p);
+  else if (p.split('/').includes('..')) bad('manifest.path-escape', segs, `path must stay inside ${where}`, inside === undefined ? 'move the file into the project and refer to it without ".."' : `write it without ".." so that it stays in ${inside}`, p);
+}
+
+/** A package name as apt and apk take it (never an option: no leading "-"), with an optional :ARCH or =VERSION. */
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9+._:-]*([=<>~]{1,2}[A-Za-z0-9+.:~_-]+)?$/;
+
+/** Folders of the build container tarsmith writes itself. */
+const RESERVED_ROOTS = ['/tarsmith', '/opt/tarsmith', '/run/tarsmith'];
+
+function reservedRootOf(p: string): string {
+  const norm = path.posix.normalize(p).replace(/\/+$/, '') || '/';
+  return RESERVED_ROOTS.find((r) => norm === r || norm.startsWith(`${r}/`)) ?? '';
+}
+
+function isReservedPath(p: string): boolean {
+  return reservedRootOf(p) !== '';
+}
+
+/** A valid http(s) URL with a host; a mirror may also be a local `file:///folder`. */
+function checkUrl(u: string, segs: (string | number)[], bad: Bad, allowFile = false): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(u);
+  } catch {
+    parsed = undefined;
+  }
+  const web = parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+  const local = allowFile && parsed?.protocol === 'file:' && parsed.pathname.length > 1;
+  if (!web && !local) {
+    bad('manifest.bad-url', segs, `not a valid ${allowFile ? 'http(s) or file://' : 'http(s)'} URL`, 'write a full URL such as https://example.org/dist/ (with the scheme and host)', u);
+  }
 }
 
 function normaliseSource(s: RawSource): Source {
@@ -197,6 +299,7 @@ function normaliseSource(s: RawSource): Source {
     ...(s.into ? { into: s.into } : {}),
     private: s.private ?? false,
     provides: s.provides ?? own,
+    allow: s.allow ?? [],
   };
 }
 

@@ -34,6 +34,12 @@ const source = {
     into: { type: 'string', pattern: '^/', description: 'Absolute path in the build tree to extract into (default /src/<name>).' },
     private: { type: 'boolean', default: false, description: 'Never enters the build context or a layer; mounted as a BuildKit secret.' },
     provides: stringList('URLs this source answers for the fetch stand-ins (default: its own url or git).'),
+    allow: {
+      type: 'array',
+      uniqueItems: true,
+      items: { enum: ['absolute-symlinks'] },
+      description: 'Member classes the extraction policy refuses that this source may hold (absolute-symlinks: a rootfs-like tree); the build record lists them.',
+    },
   },
 } as const;
 
@@ -71,7 +77,7 @@ export const manifestJsonSchema = {
   properties: {
     version: { const: 1, description: 'Manifest format version.' },
     name: { type: 'string', pattern: NAME_PATTERN, description: 'Project name; artifacts go to out/<name>/.' },
-    sourceDateEpoch: { type: 'integer', minimum: 0, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
+    sourceDateEpoch: { type: 'integer', minimum: 0, maximum: 4294967296, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
     platform: { type: 'string', pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$', default: 'linux/amd64', description: 'Target platform, e.g. linux/arm64.' },
     sources: { type: 'array', items: source, description: 'Every input of the build.' },
     builder: {

@@ -27,6 +27,8 @@ export interface Source {
   private: boolean;
   /** URLs this source answers for the fetch stand-ins (default: its own url/git). */
   provides: string[];
+  /** Member classes the extraction policy refuses that this source may hold (see src/archive/policy.ts). */
+  allow: 'absolute-symlinks'[];
 }
 
 export type BuilderFamily = 'apk' | 'apt';

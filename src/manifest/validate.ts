@@ -35,6 +35,50 @@ function describe(path: readonly string[]): string {
   return path.length ? path.join('.') : 'the manifest';
 }
 
+const TYPE_NOUNS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a text string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping (key: value lines)',
+};
+
+/** What the value must be, as a phrase, and how to fix it, for the value-shaped Ajv keywords. */
+function sentence(err: ErrorObject, value: unknown): { must: string; hint: string } {
+  const p = err.params as { type?: string; allowedValues?: unknown[]; allowedValue?: unknown; pattern?: string; limit?: number };
+  switch (err.keyword) {
+    case 'type': {
+      const noun = TYPE_NOUNS[p.type ?? ''] ?? `of type ${p.type ?? '?'}`;
+      if (p.type === 'string' && typeof value === 'number') {
+        return { must: noun, hint: 'put the value in quotes: YAML reads an unquoted all-digit value as a number (and drops leading zeros)' };
+      }
+      if (p.type === 'integer' && typeof value === 'number') return { must: noun, hint: 'write it without a fraction or exponent, e.g. 1700000000' };
+      return { must: noun, hint: `write ${noun} here` };
+    }
+    case 'enum':
+      return { must: `one of ${(p.allowedValues ?? []).map(show).join(', ')}`, hint: `use one of ${(p.allowedValues ?? []).map(show).join(', ')}` };
+    case 'const':
+      return { must: show(p.allowedValue), hint: `write ${show(p.allowedValue)}` };
+    case 'pattern':
+      return { must: `a value matching ${p.pattern ?? '?'}`, hint: patternHint(p.pattern ?? '') };
+    case 'minimum':
+      return { must: `at least ${p.limit ?? '?'}`, hint: `use a value of ${p.limit ?? '?'} or more` };
+    case 'maximum':
+      return { must: `at most ${p.limit ?? '?'}`, hint: `use a value of ${p.limit ?? '?'} or less` };
+    case 'minLength':
+      return { must: 'non-empty', hint: 'give a value, or remove the key' };
+    default:
+      return { must: 'valid', hint: err.message ?? 'see `tarsmith schema`' };
+  }
+}
+
+function patternHint(pattern: string): string {
+  if (pattern === '^[0-9a-f]{64}$') return 'write the 64 lowercase hex digits of the sha256 (`sha256sum FILE`), in quotes';
+  if (pattern.startsWith('^[A-Za-z0-9]')) return 'start with a letter or digit; then letters, digits, ".", "_", "+" or "-"';
+  return `write a value matching ${pattern}`;
+}
+
 /** The code of each value-check keyword's failure. */
 const INVALID_CODE = {
   type: 'manifest.invalid-type',
@@ -85,21 +129,14 @@ function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionInd
     case 'maximum':
     case 'minLength': {
       const value = valueAt(data, segs);
-      const expected =
-        err.keyword === 'enum'
-          ? `one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map(show).join(', ')}`
-          : err.keyword === 'const'
-            ? show((err.params as { allowedValue: unknown }).allowedValue)
-            : err.keyword === 'pattern'
-              ? `a value matching ${(err.params as { pattern: string }).pattern}`
-              : (err.message ?? 'a valid value');
+      const { must, hint } = sentence(err, value);
       return {
         ...base,
         code: INVALID_CODE[err.keyword],
-        message: `${describe(segs)} ${err.message ?? 'is invalid'}`,
+        message: `${describe(segs)} must be ${must}`,
         where: where(segs),
         value: show(value),
-        hint: `use ${expected}`,
+        hint,
       };
     }
     case 'oneOf':

@@ -75,7 +75,7 @@ ts_lookup() {
   return 3
 }
 
-# ts_name_of URL: a source name for a URL: its last path part without archive or .git suffixes.
+# ts_name_of URL: a source name for a URL: its last path part without archive or .git suffixes, made valid.
 ts_name_of() {
   _b=$(ts_norm "$1")
   _b=$\{_b%%\?*}
@@ -83,7 +83,13 @@ ts_name_of() {
   for _x in .tar.gz .tgz .tar.bz2 .tbz2 .tar.xz .txz .tar.zst .tzst .tar .zip .git; do
     _b=$\{_b%"$_x"}
   done
-  printf '%s\n' "$\{_b:-source}"
+  # A valid source name (the manifest's pattern): other characters become "-", and it starts with a letter or digit.
+  _b=$(printf '%s' "$\{_b:-source}" | tr -c 'A-Za-z0-9._+-' '-')
+  case $_b in
+    [A-Za-z0-9]*) ;;
+    *) _b="source$_b" ;;
+  esac
+  printf '%s\n' "$_b"
 }
 
 # ts_missing CMDLINE URL [REF]: the failure for a fetch that is not vendored, with the manifest entry to add.

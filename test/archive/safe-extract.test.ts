@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { safeExtract } from '../../src/archive/index.js';
 import { isTarsmithError } from '../../src/core/errors.js';
-import { craftTar, gnuTar, listTree, makeTree, tempDir, type CraftedEntry } from './rig.js';
+import { MADE_ATTACKS } from './attacks.js';
+import { craftTar, gnuTar, listTree, makeTree, tempDir } from './rig.js';
 
 test('extracts a GNU tar.gz with strip, drops VCS folders, keeps modes and symlinks', async () => {
   const { dir, cleanup } = await tempDir('extract');
@@ -69,108 +70,14 @@ test('refuses a destination that exists and is not empty', async () => {
   }
 });
 
-/**
- * One crafted archive per attack class. Layout: <tmp>/work/hostile.tar extracted to <tmp>/work/dest/x; the
- * hostile members aim at <tmp>/work, <tmp> and an absolute path. Afterwards nothing may exist but the archive.
- */
-const ATTACKS: Array<{
-  name: string;
-  code: string;
-  /** How many members must be refused. */
-  refused: number;
-  entries: (outside: string) => CraftedEntry[];
-  maxDepth?: number;
-}> = [
-  {
-    name: 'absolute member name',
-    code: 'archive.absolute-path',
-    refused: 1,
-    entries: (outside) => [{ name: `${outside}/abs-evil.txt`, body: 'pwned' }],
-  },
-  {
-    name: '".." in a member name',
-    code: 'archive.path-traversal',
-    refused: 2,
-    entries: () => [
-      { name: '../../evil.txt', body: 'pwned' },
-      { name: 'ok/../../../evil2.txt', body: 'pwned' },
-    ],
-  },
-  {
-    name: 'symlink leaving the destination (direct, absolute, and through another symlink)',
-    code: 'archive.link-escape',
-    refused: 3,
-    entries: (outside) => [
-      { name: 'up', type: 'symlink', linkname: '../..' },
-      { name: 'abs', type: 'symlink', linkname: outside },
-      { name: 'deep/dir/s', type: 'symlink', linkname: '../..' },
-      { name: 't', type: 'symlink', linkname: 'deep/dir/s/../evil' },
-    ],
-  },
-  {
-    name: 'hardlink to a file outside the destination',
-    code: 'archive.link-escape',
-    refused: 2,
-    entries: (outside) => [
-      { name: 'h1', type: 'link', linkname: '../../../../etc/passwd' },
-      { name: 'h2', type: 'link', linkname: `${outside}/secret` },
-    ],
-  },
-  {
-    name: 'member written through a symlink',
-    code: 'archive.through-symlink',
-    refused: 1,
-    entries: () => [
-      { name: 'sub/', type: 'directory' },
-      { name: 'inner', type: 'symlink', linkname: 'sub' },
-      { name: 'inner/evil.txt', body: 'pwned' },
-    ],
-  },
-  {
-    name: 'device nodes and fifos',
-    code: 'archive.special-file',
-    refused: 3,
-    entries: () => [
-      { name: 'null', type: 'character-device' },
-      { name: 'disk', type: 'block-device' },
-      { name: 'pipe', type: 'fifo' },
-    ],
-  },
-  {
-    name: 'member nested deeper than the limit',
-    code: 'archive.too-deep',
-    refused: 1,
-    entries: () => [{ name: `${'d/'.repeat(200)}f`, body: 'deep' }],
-  },
-  {
-    name: 'member nested deeper than a lowered limit',
-    code: 'archive.too-deep',
-    refused: 1,
-    entries: () => [{ name: 'a/b/c/d', body: 'deep' }],
-    maxDepth: 3,
-  },
-  {
-    name: 'member overwriting a folder or a symlink',
-    code: 'archive.overwrite-non-file',
-    refused: 2,
-    entries: () => [
-      { name: 'x/', type: 'directory' },
-      { name: 'x', body: 'replaces a folder' },
-      { name: 'y', type: 'symlink', linkname: 'x' },
-      { name: 'y', body: 'written over a symlink' },
-    ],
-  },
-];
-
-for (const attack of ATTACKS) {
+for (const attack of MADE_ATTACKS) {
   test(`refuses ${attack.name} (${attack.code}) and leaves nothing behind`, async () => {
     const { dir, cleanup } = await tempDir('attack');
     try {
       const work = path.join(dir, 'work');
       await fs.mkdir(work);
       const outside = path.join(dir, 'outside');
-      const entries = [{ name: 'good.txt', body: 'fine' }, ...attack.entries(outside)];
-      const archive = await craftTar(path.join(work, 'hostile.tar'), entries);
+      const archive = await attack.make(path.join(work, 'hostile.tar'), outside);
       let codes: string[] = [];
       await assert.rejects(safeExtract(archive, path.join(work, 'dest', 'x'), { ...(attack.maxDepth ? { maxDepth: attack.maxDepth } : {}) }), (e) => {
         assert.ok(isTarsmithError(e));

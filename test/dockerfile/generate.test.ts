@@ -25,7 +25,8 @@ const rootfsSpec: BuildSpec = {
   family: 'apt',
   packages: [],
   sources: [
-    { name: 'hello', contextPath: 'packages/hello-1.0.tar.gz', packagePath: 'hello-1.0.tar.gz', sha256: SHA_A, strip: 1, dropVcs: true, into: '/src/hello', patches: [] },
+    { name: 'hello', contextPath: 'packages/hello-1.0.tar.gz', packagePath: 'hello-1.0.tar.gz', sha256: SHA_A, strip: 1, dropVcs: true, into: '/src/hello', patches: [],
+      treeContextPath: 'trees/hello.tar', treeSha256: SHA_B, allow: [] },
   ],
   workdir: '/src/hello',
   env: {},
@@ -44,8 +45,8 @@ const privateSpec: BuildSpec = {
   packages: ['build-base', 'linux-headers'],
   sources: [
     { name: 'app', contextPath: 'packages/app-2.1.tar.xz', packagePath: 'app-2.1.tar.xz', sha256: SHA_A, strip: 1, dropVcs: true, into: '/src/app',
-      patches: ['patches/app/001-fix-build.patch', 'patches/app/002-no-network.patch'] },
-    { name: 'secret-sdk', secretId: 'source-secret-sdk', packagePath: 'sdk.tar.gz', sha256: SHA_B, strip: 0, dropVcs: false, into: '/opt/sdk', patches: [] },
+      patches: ['patches/app/001-fix-build.patch', 'patches/app/002-no-network.patch'], treeContextPath: 'trees/app.tar', treeSha256: SHA_B, allow: [] },
+    { name: 'secret-sdk', secretId: 'source-secret-sdk', packagePath: 'sdk.tar.gz', sha256: SHA_B, strip: 0, dropVcs: false, into: '/opt/sdk', patches: [], treeSha256: SHA_A, allow: ['absolute-symlinks'] },
   ],
   workdir: '/src/app',
   env: { CFLAGS: '-O2 -DNAME="app" -DHOME=$HOME', A_BACKSLASH: 'C:\\path' },

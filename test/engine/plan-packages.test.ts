@@ -5,8 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { isTarsmithError, type TarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
-import { plan } from '../../src/engine/plan.js';
+import { plan as planWith, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
+
+/** Canonical trees as the engine's trees step makes them (fixed here: the planner only names them). */
+const TREES: PlanOptions['trees'] = new Proxy({}, { get: (_t, name) => ({ file: `/cache/trees/${String(name)}.tar`, sha256: '9'.repeat(64) }) });
+const plan = (m: Parameters<typeof planWith>[0], l: Parameters<typeof planWith>[1], o: PlanOptions = {}) => planWith(m, l, { trees: TREES, ...o });
 
 const SHA = (c: string) => c.repeat(64);
 const IMAGE = `alpine:3.20@sha256:${SHA('c')}`;

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
-import { plan } from '../../src/engine/plan.js';
+import { plan as planWith, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
+
+/** Canonical trees as the engine's trees step makes them (fixed here: the planner only names them). */
+const TREES: PlanOptions['trees'] = new Proxy({}, { get: (_t, name) => ({ file: `/cache/trees/${String(name)}.tar`, sha256: '9'.repeat(64) }) });
+const plan = (m: Parameters<typeof planWith>[0], l: Parameters<typeof planWith>[1], o: PlanOptions = {}) => planWith(m, l, { trees: TREES, ...o });
 
 const SHA = (c: string) => c.repeat(64);
 
@@ -60,14 +64,19 @@ test('rootfs without packages: no toolchain image, the context holds only what t
     'tarsmith/bin/collect.sh',
     'tarsmith/bin/extract.sh',
     'tarsmith/bin/step.sh',
+    'trees/app.tar',
   ]);
   assert.equal(p.context.find((c) => c.contextPath === 'packages/app-1.0.tar.gz')?.src, '/proj/packages/app-1.0.tar.gz');
+  // The build unpacks the host-checked canonical tree, bind-mounted for its one step; never the original archive.
+  assert.equal(p.context.find((c) => c.contextPath === 'trees/app.tar')?.src, '/cache/trees/app.tar');
+  assert.match(p.dockerfile, /RUN --mount=type=bind,source=trees\/app.tar,target=\/tarsmith\/trees\/app.tar \["\/bin\/sh", "\/tarsmith\/bin\/extract.sh", "\/tarsmith\/trees\/app.tar", "9{64}", "\/src\/app"\]/);
+  assert.doesNotMatch(p.dockerfile, /extract.sh", "\/opt\/tarsmith\/packages/);
 });
 
 test('a private source never enters the context: it is a secret for its one extraction step', () => {
   const p = plan(manifest(withRootfs), lock);
   assert.ok(!p.context.some((c) => c.src?.includes('sdk') || c.contextPath.includes('sdk')));
-  assert.deepEqual(p.secrets, [{ id: 'source-sdk', src: '/proj/packages/sdk.tar.gz' }]);
+  assert.deepEqual(p.secrets, [{ id: 'source-sdk', src: '/cache/trees/sdk.tar' }]);
   assert.equal(p.dockerfile.split('\n').filter((l) => l.includes('--mount=type=secret')).length, 1);
 });
 

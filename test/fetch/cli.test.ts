@@ -52,3 +52,27 @@ test('tarsmith vendor: --json report, exit 1 on a wrong hash or a --frozen chang
     await p.cleanup();
   }
 });
+
+test('a wrong sha256 pin on a file: source is reported and the user\'s file is left where it is', async () => {
+  const p = await project('own-file');
+  try {
+    const tgz = await makeTarball(p.root, 'mine-1', { 'a.c': 'int a;\n' });
+    await fs.mkdir(path.join(p.dir, 'packages'));
+    await fs.writeFile(path.join(p.dir, 'packages', 'mine-1.tar.gz'), tgz);
+    await writeManifest(p.dir, [{ name: 'mine', file: 'packages/mine-1.tar.gz', sha256: 'a'.repeat(64) }]);
+    const r = await cli(p, ['vendor']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /error\[verify\.hash-mismatch\]/);
+    assert.match(r.stderr, /your file, left where it is/);
+    assert.doesNotMatch(r.stderr, /does not exist|moved aside/);
+    assert.deepEqual(await fs.readdir(path.join(p.dir, 'packages')), ['mine-1.tar.gz'], 'not moved, no .rejected/');
+    assert.equal(sha256(await fs.readFile(path.join(p.dir, 'packages', 'mine-1.tar.gz'))), sha256(tgz));
+    // -q prints errors only: nothing at all on success.
+    await writeManifest(p.dir, [{ name: 'mine', file: 'packages/mine-1.tar.gz', sha256: sha256(tgz) }]);
+    const quiet = await cli(p, ['vendor', '-q']);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.equal(quiet.stdout + quiet.stderr, '');
+  } finally {
+    await p.cleanup();
+  }
+});

@@ -83,7 +83,7 @@ test('unknown key: file:line:col, the value, and a did-you-mean fix', () => {
 test('wrong types and patterns point at the value', () => {
   const errs = errorsOf(GOOD.replace('sourceDateEpoch: 1700000000', 'sourceDateEpoch: yesterday').replace("sha256: " + 'a'.repeat(64), 'sha256: abc'));
   assert.equal(errs.length, 2);
-  assert.match(errs[0]!, /^tarsmith\.yaml:3:18: error\[manifest\.invalid-type\]: sourceDateEpoch must be integer\n  value: "yesterday"/);
+  assert.match(errs[0]!, /^tarsmith\.yaml:3:18: error\[manifest\.invalid-type\]: sourceDateEpoch must be a whole number\n  value: "yesterday"\n  fix: write a whole number here/);
   assert.match(errs[1]!, /^tarsmith\.yaml:16:13: error\[manifest\.invalid-pattern\]: sources\.2\.sha256/);
   assert.match(errs[1]!, /value: "abc"/);
 });

@@ -79,6 +79,11 @@ for (const shell of SHELLS) {
       assert.equal(c.code, 22);
       assert.match(c.stderr, /url: https:\/\/www\.netfilter\.org\/.*libnfnetlink-1\.0\.1\.tar\.bz2\.sig/);
       await assert.rejects(fs.stat(path.join(ws, 'x')));
+      // The suggested entry is valid as pasted: its name follows the manifest's pattern.
+      const bare = await rig.run(shell, 'curl', ['-fsS', 'http://127.0.0.1:9/'], ws);
+      assert.match(bare.stderr, /\n {2}- name: 127\.0\.0\.1-9\n {4}url: http:\/\/127\.0\.0\.1:9\/?\n/);
+      const odd = await rig.run(shell, 'wget', ['-q', 'https://example.org/dl/_weird%20name?x=1'], ws);
+      assert.match(odd.stderr, /\n {2}- name: source_weird-20name\n/);
     });
 
     test('a vendored file whose hash differs from the lock is refused; unknown options are named', async () => {

@@ -2,6 +2,7 @@
 import { defineArea } from './types.js';
 
 export const build = defineArea('build', 'planning and running the build', {
+  'build.artifact-link-escape': { exit: 'checkFailed', severity: 'error', hint: 'export the file it points to instead, or make the link relative and inside the artifacts' },
   'build.artifact-missing': { exit: 'engine', severity: 'error', hint: 'check the path under build.targets.*.artifacts (relative to the build tree) against what the steps produce' },
   'build.bad-artifact': { exit: 'usage', severity: 'error', hint: 'write it relative to build.workdir, without leading / or ..' },
   'build.input-missing': { exit: 'checkFailed', severity: 'error', hint: 'run `tarsmith vendor` to fetch the inputs again' },

@@ -28,6 +28,12 @@ export const manifest = defineArea('manifest', 'loading and validating tarsmith.
   'manifest.several-bases': { exit: 'usage', severity: 'error', hint: 'keep one: an image by digest, or a vendored rootfs tarball' },
   'manifest.missing-base': { exit: 'usage', severity: 'error', hint: 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`' },
   'manifest.missing-family': { exit: 'usage', severity: 'error', hint: 'add `family: apt` or `family: apk`' },
+  'manifest.alias-bomb': { exit: 'usage', severity: 'error', hint: 'a manifest needs few aliases (at most 100); write the repeated values out' },
+  'manifest.unknown-tag': { exit: 'usage', severity: 'error', hint: 'remove the tag: tarsmith.yaml uses plain strings, numbers, booleans, lists and mappings' },
+  'manifest.bad-url': { exit: 'usage', severity: 'error', hint: 'write a full URL such as https://example.org/dist/ (with the scheme and host)' },
+  'manifest.bad-package-name': { exit: 'usage', severity: 'error', hint: 'write a package name, optionally :ARCH or =VERSION; options are never passed to the package manager' },
+  'manifest.reserved-path': { exit: 'usage', severity: 'error', hint: 'extract elsewhere, e.g. /src/NAME: /tarsmith, /opt/tarsmith and /run/tarsmith hold tarsmith\'s own files' },
+  'manifest.packages-outside': { exit: 'usage', severity: 'error', hint: 'make packages/ a real folder inside the project, or a symlink to a folder inside it' },
   'manifest.unknown-source': { exit: 'usage', severity: 'error', hint: 'name one of the sources under `sources:`' },
   'manifest.invalid-target-name': { exit: 'usage', severity: 'error', hint: 'use letters, digits, ".", "_" and "-"' },
 });

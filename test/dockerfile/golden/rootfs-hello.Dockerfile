@@ -15,8 +15,8 @@ COPY ["packages/", "/opt/tarsmith/packages/"]
 COPY ["tarsmith/SHA256SUMS", "/tarsmith/SHA256SUMS"]
 WORKDIR /opt/tarsmith/packages
 RUN ["sha256sum", "-c", "/tarsmith/SHA256SUMS"]
-# source hello
-RUN ["/bin/sh", "/tarsmith/bin/extract.sh", "/opt/tarsmith/packages/hello-1.0.tar.gz", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/src/hello", "1", "1"]
+# source hello: the checked tree of hello-1.0.tar.gz
+RUN --mount=type=bind,source=trees/hello.tar,target=/tarsmith/trees/hello.tar ["/bin/sh", "/tarsmith/bin/extract.sh", "/tarsmith/trees/hello.tar", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "/src/hello"]
 COPY ["tarsmith/stamps/0", "/src/hello/VERSION"]
 
 # Target hello: the build steps, network off.

@@ -10,13 +10,13 @@ COPY ["packages/", "/opt/tarsmith/packages/"]
 COPY ["tarsmith/SHA256SUMS", "/tarsmith/SHA256SUMS"]
 WORKDIR /opt/tarsmith/packages
 RUN ["sha256sum", "-c", "/tarsmith/SHA256SUMS"]
-# source app
-RUN ["/bin/sh", "/tarsmith/bin/extract.sh", "/opt/tarsmith/packages/app-2.1.tar.xz", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/src/app", "1", "1"]
+# source app: the checked tree of app-2.1.tar.xz
+RUN --mount=type=bind,source=trees/app.tar,target=/tarsmith/trees/app.tar ["/bin/sh", "/tarsmith/bin/extract.sh", "/tarsmith/trees/app.tar", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "/src/app"]
 COPY ["patches/app/001-fix-build.patch", "patches/app/002-no-network.patch", "/tarsmith/patches/app/"]
 RUN ["patch", "-p1", "-d", "/src/app", "-i", "/tarsmith/patches/app/001-fix-build.patch"]
 RUN ["patch", "-p1", "-d", "/src/app", "-i", "/tarsmith/patches/app/002-no-network.patch"]
-# source secret-sdk (private: mounted for this step only)
-RUN --mount=type=secret,id=source-secret-sdk,target=/run/tarsmith/secret-sdk ["/bin/sh", "/tarsmith/bin/extract.sh", "/run/tarsmith/secret-sdk", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "/opt/sdk", "0", "0"]
+# source secret-sdk: the checked tree, allowing absolute-symlinks (private: mounted for this step only)
+RUN --mount=type=secret,id=source-secret-sdk,target=/run/tarsmith/secret-sdk ["/bin/sh", "/tarsmith/bin/extract.sh", "/run/tarsmith/secret-sdk", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/opt/sdk"]
 
 # Target app: the build steps, network off.
 FROM sources AS build
