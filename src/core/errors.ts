@@ -32,6 +32,7 @@ export type FailureArea =
   | 'dockerfile'
   | 'engine'
   | 'build'
+  | 'toolchain'
   | 'shims'
   | 'kconfig'
   | 'audit'

@@ -56,8 +56,14 @@ function mountFlag(m: Mount): string {
     case 'secret':
       for (const v of [m.id, m.target]) if (/[,=\s"]/.test(v)) refuse('a secret mount id or target', v);
       return `--mount=type=secret,id=${m.id},target=${m.target}`;
+    case 'bind':
+      for (const v of [m.source, m.target]) if (/[,=\s"]/.test(v)) refuse('a bind mount source or target', v);
+      return `--mount=type=bind,source=${m.source},target=${m.target}`;
+    case 'tmpfs':
+      if (/[,=\s"]/.test(m.target)) refuse('a tmpfs mount target', m.target);
+      return `--mount=type=tmpfs,target=${m.target}`;
     default:
-      return unreachable(m.type, 'mount type');
+      return unreachable(m, 'mount type');
   }
 }
 

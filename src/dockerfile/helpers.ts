@@ -39,6 +39,21 @@ if [ "$dropvcs" = 1 ]; then
 fi
 `;
 
+/** `place.sh FILE SHA256 DEST`: checks a plain file (a source with extract: false) and copies it to DEST, mode 0644. */
+export const PLACE_SH = `#!/bin/sh
+# tarsmith plain-file input: place.sh FILE SHA256 DEST
+set -eu
+file="$1"; sum="$2"; dest="$3"
+umask 022
+if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
+  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
+  exit 1
+fi
+mkdir -p "$(dirname "$dest")"
+cp "$file" "$dest"
+chmod 0644 "$dest"
+`;
+
 /**
  * \`collect.sh OUT [GLOB RENAME]...\`: copies each artifact glob's matches (relative to the working directory)
  * into OUT, keeping their relative path. With RENAME, a single match is copied to that name; several matches,

@@ -12,7 +12,19 @@ export interface SecretMount {
   /** Where the secret file appears for this one RUN. */
   target: string;
 }
-export type Mount = SecretMount;
+/** A folder of the build context, visible (read-only) for one RUN and never part of a layer. */
+export interface BindMount {
+  type: 'bind';
+  /** Context path. */
+  source: string;
+  target: string;
+}
+/** A scratch folder for one RUN, never part of a layer. */
+export interface TmpfsMount {
+  type: 'tmpfs';
+  target: string;
+}
+export type Mount = SecretMount | BindMount | TmpfsMount;
 
 export type Instruction =
   | { kind: 'comment'; text: string }

@@ -58,6 +58,18 @@ export interface BuildResult {
   engine: { docker: string; mode: string; server: string };
 }
 
+/** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
+export async function imageLayers(docker: string, ref: string): Promise<string[] | undefined> {
+  const r = await exec([docker, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
+  if (r.code !== 0) return undefined;
+  try {
+    const v: unknown = JSON.parse(r.stdout);
+    return Array.isArray(v) ? v.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
 export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
   if (!plan.needsToolchainImage) return;
@@ -72,12 +84,11 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
       hint: run,
     });
   }
-  const r = await exec([caps.docker, 'image', 'inspect', '--format', '{{.Id}}', t.tag]);
-  const id = r.stdout.trim();
-  if (r.code !== 0 || id !== t.imageId) {
+  const layers = await imageLayers(caps.docker, t.tag);
+  if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
       code: 'build.toolchain-missing',
-      message: r.code !== 0 ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} is not the one recorded (${t.imageId})`,
+      message: !layers ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
       value: t.tag,
       exit: ExitCode.engine,
       hint: run,

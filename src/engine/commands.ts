@@ -9,7 +9,7 @@ import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
 import { buildArgv } from './argv.js';
-import { buildWith, ensureToolchain, type EngineOptions } from './build.js';
+import { buildWith, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine } from './prepare.js';
@@ -34,10 +34,12 @@ export interface ToolchainResult {
   needed: boolean;
   tag?: string;
   imageId?: string;
+  /** Layer diff IDs: the toolchain's identity (the image ID also holds the build time). */
+  layers?: string[];
   inputsHash: string;
 }
 
-/** Build base + toolchain (the one networked step) into an image named by its inputs; record it in the lock. */
+/** Build base + toolchain from the locked files (network off) into an image named by its inputs; record its layers. */
 export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   const { manifest: m, lock, plan } = await prepare(opts);
   if (!plan.needsToolchainImage) {
@@ -59,7 +61,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       dockerfile,
       target: 'toolchain',
       platform: opts.platform ?? m.platform,
-      network: 'default',
+      network: 'none',
       output: { kind: 'image', tag },
       secrets: [],
       progress: progress === 'tty' ? 'tty' : 'plain',
@@ -74,8 +76,10 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   } finally {
     await ctx.cleanup();
   }
-  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, imageId, tag } });
-  return { needed: true, tag, imageId, inputsHash: plan.toolchainInputsHash };
+  const layers = await imageLayers(caps.docker, tag);
+  if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
+  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
+  return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash };
 }
 
 export interface ImageResult {

@@ -95,6 +95,7 @@ interface RawSource {
   patches?: string[];
   license?: string;
   into?: string;
+  extract?: boolean;
   private?: boolean;
   provides?: string[];
 }
@@ -147,6 +148,7 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     if (s.file !== undefined) checkRelPath(s.file, ['sources', i, 'file'], bad);
     s.patches?.forEach((p, j) => checkRelPath(p, ['sources', i, 'patches', j], bad));
     if (s.into !== undefined && s.into.split('/').includes('..')) bad('path-escape', ['sources', i, 'into'], '"into" must not contain ".."', 'use an absolute path such as /src/name', s.into);
+    if (s.extract === false) plainFileFailures(s, i, bad);
   });
   const names = new Set(m.sources.map((s) => s.name));
   const b = m.builder;
@@ -168,6 +170,19 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     if (m.kernel.fragment !== undefined) checkRelPath(m.kernel.fragment, ['kernel', 'fragment'], bad);
   }
   return out;
+}
+
+/** A plain file (`extract: false`) is placed, not unpacked: the options of unpacking would be ignored, so they are errors. */
+function plainFileFailures(
+  s: RawSource,
+  i: number,
+  bad: (code: string, segs: (string | number)[], message: string, hint: string, value?: string) => void,
+): void {
+  for (const k of ['strip', 'dropVcs', 'patches'] as const) {
+    if (s[k] !== undefined) bad('plain-file-option', ['sources', i, k], `"${k}" applies to archives, but source "${s.name}" is a plain file (extract: false)`, `remove "${k}", or drop "extract: false" if the file is an archive`);
+  }
+  if (s.git !== undefined) bad('plain-file-git', ['sources', i, 'extract'], `git source "${s.name}" is vendored as a tarball and cannot be a plain file`, 'remove "extract: false", or use `file:`/`url:` for a single file');
+  if (s.into !== undefined && s.into.endsWith('/')) bad('plain-file-into', ['sources', i, 'into'], `"into" of plain file "${s.name}" must name the file, not a folder`, `write the full path, e.g. ${s.into}${path.posix.basename(s.file ?? s.url ?? s.name)}`, s.into);
 }
 
 function checkRelPath(
@@ -195,6 +210,7 @@ function normaliseSource(s: RawSource): Source {
     patches: s.patches ?? [],
     ...(s.license ? { license: s.license } : {}),
     ...(s.into ? { into: s.into } : {}),
+    extract: s.extract ?? true,
     private: s.private ?? false,
     provides: s.provides ?? own,
   };
