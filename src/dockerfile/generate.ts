@@ -6,7 +6,7 @@
  */
 import type { BuilderFamily } from '../manifest/types.js';
 import { unreachable } from '../core/errors.js';
-import { COLLECT_SH, EXTRACT_SH, PLACE_SH, STEP_SH } from './helpers.js';
+import { COLLECT_SH, EXTRACT_SH, GITCONFIG, PLACE_SH, STEP_SH } from './helpers.js';
 import type { Dockerfile, Instruction, Stage } from './model.js';
 
 /** Where the base layer comes from. */
@@ -98,7 +98,10 @@ export const IN = {
   patches: '/tarsmith/patches',
   secrets: '/run/tarsmith',
   out: '/tarsmith/out',
+  gitconfig: '/tarsmith/gitconfig',
 } as const;
+
+const GITCONFIG_CONTEXT = 'tarsmith/gitconfig';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -199,6 +202,8 @@ function buildStage(spec: BuildSpec): Stage {
   const e = String(spec.sourceDateEpoch);
   const ins: Instruction[] = [];
   for (const t of spec.tools) ins.push({ kind: 'copy', sources: [`${t.contextDir}/`], dest: `${t.dest}/` });
+  ins.push({ kind: 'copy', sources: [GITCONFIG_CONTEXT], dest: IN.gitconfig });
+  const gitDate = `@${e} +0000`;
   const vars: { name: string; value: (string | { ref: string })[] }[] = [
     { name: 'SOURCE_DATE_EPOCH', value: [e] },
     { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
@@ -206,6 +211,9 @@ function buildStage(spec: BuildSpec): Stage {
     { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
     { name: 'TZ', value: ['UTC'] },
     { name: 'LC_ALL', value: ['C.UTF-8'] },
+    { name: 'GIT_CONFIG_GLOBAL', value: [IN.gitconfig] },
+    { name: 'GIT_AUTHOR_DATE', value: [gitDate] },
+    { name: 'GIT_COMMITTER_DATE', value: [gitDate] },
   ];
   for (const k of Object.keys(spec.env).sort()) vars.push({ name: k, value: [spec.env[k] as string] });
   if (spec.tools.length > 0) {
@@ -259,6 +267,7 @@ export function helperFiles(spec: BuildSpec): HelperFile[] {
     { contextPath: 'tarsmith/bin/extract.sh', content: EXTRACT_SH, mode: 0o755 },
     ...(spec.sources.some((s) => s.plain) ? [{ contextPath: 'tarsmith/bin/place.sh', content: PLACE_SH, mode: 0o755 }] : []),
     { contextPath: 'tarsmith/bin/step.sh', content: STEP_SH, mode: 0o755 },
+    { contextPath: GITCONFIG_CONTEXT, content: GITCONFIG, mode: 0o644 },
   ];
 }
 

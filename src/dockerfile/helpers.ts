@@ -90,3 +90,24 @@ while [ "$#" -ge 2 ]; do
   unset IFS
 done
 `;
+
+/**
+ * The build stage's git configuration (GIT_CONFIG_GLOBAL): upstream Makefiles that `git init && git add -A &&
+ * git commit` an extracted tarball, or `git apply` inside a tree owned by another uid, work unmodified. A fixed
+ * identity (dates come from GIT_AUTHOR_DATE/GIT_COMMITTER_DATE = SOURCE_DATE_EPOCH), every folder safe (the
+ * build tree belongs to whoever packed the tarball), a fixed initial branch and no line-ending rewrites, so the
+ * commits they make have the same IDs on every build. `build.env` can override any of it (GIT_AUTHOR_NAME, ...).
+ */
+export const GITCONFIG = `# tarsmith build stage: fixed git identity, every build tree safe
+[user]
+	name = tarsmith
+	email = tarsmith@localhost
+[safe]
+	directory = *
+[init]
+	defaultBranch = master
+[core]
+	autocrlf = false
+[advice]
+	detachedHead = false
+`;

@@ -61,6 +61,7 @@ test('rootfs without packages: no toolchain image, the context holds only what t
     'tarsmith/bin/collect.sh',
     'tarsmith/bin/extract.sh',
     'tarsmith/bin/step.sh',
+    'tarsmith/gitconfig',
   ]);
   assert.equal(p.context.find((c) => c.contextPath === 'packages/app-1.0.tar.gz')?.src, '/proj/packages/app-1.0.tar.gz');
 });
@@ -147,4 +148,22 @@ test('fetch stand-ins are copied in as a build tool and put first on PATH', () =
   assert.deepEqual(p.context.find((c) => c.contextPath === 'tools/0/bin/wget')?.mode, 0o755);
   assert.match(p.dockerfile, /^COPY \["tools\/0\/", "\/opt\/tarsmith\/shims\/"\]$/m);
   assert.match(p.dockerfile, /^ENV PATH="\/opt\/tarsmith\/shims\/bin:\$\{PATH\}"$/m);
+});
+
+test('a plain file (extract: false) is checked and placed at into (default /src/<name>/<file name>), never unpacked', () => {
+  const yaml = base.replace('build:\n', `  - name: frag\n    file: kernel/extra.config\n    extract: false\n  - name: defconfig\n    file: packages/ls1046a_defconfig\n    extract: false\n    into: /src/app/arch/arm64/configs/ls1046a_defconfig\nbuild:\n`);
+  const m = manifest(`${yaml}builder:\n  rootfs: packages/rootfs.tar\n  family: apt\n`);
+  const l: Lock = {
+    ...lock,
+    sources: {
+      ...lock.sources,
+      frag: { file: 'packages/kernel/extra.config', size: 3, sha256: SHA('5'), origin: 'file', path: 'kernel/extra.config', treeHash: SHA('5') },
+      defconfig: { file: 'packages/ls1046a_defconfig', size: 3, sha256: SHA('6'), origin: 'file', path: 'packages/ls1046a_defconfig', treeHash: SHA('6') },
+    },
+  };
+  const p = plan(m, l);
+  assert.match(p.dockerfile, /^# plain file frag$\nRUN \["\/bin\/sh", "\/tarsmith\/bin\/place\.sh", "\/opt\/tarsmith\/packages\/kernel\/extra\.config", "5{64}", "\/src\/frag\/extra\.config"\]$/m);
+  assert.match(p.dockerfile, /"\/tarsmith\/bin\/place\.sh", "\/opt\/tarsmith\/packages\/ls1046a_defconfig", "6{64}", "\/src\/app\/arch\/arm64\/configs\/ls1046a_defconfig"\]$/m);
+  assert.ok(p.context.some((c) => c.contextPath === 'tarsmith/bin/place.sh'));
+  assert.match(p.context.find((c) => c.contextPath === 'tarsmith/SHA256SUMS')?.content ?? '', /^6{64} {2}ls1046a_defconfig$/m);
 });
