@@ -74,7 +74,7 @@ export async function imageLayers(docker: string, ref: string): Promise<string[]
 export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
   if (!plan.needsToolchainImage) return;
   const t = lock.toolchain;
-  const run = 'run `tarsmith toolchain` (the one step that may use the network), then build again';
+  const run = 'run `tarsmith toolchain` (it installs the vendored packages, network off), then build again';
   if (!t || t.inputsHash !== plan.toolchainInputsHash) {
     fail({
       code: 'build.toolchain-stale',
@@ -158,7 +158,28 @@ export async function hashArtifacts(dir: string): Promise<ArtifactHash[]> {
   return out;
 }
 
-function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, artifacts: ArtifactHash[]) {
+/** `name:arch version` of every package installed in the toolchain image, as its package manager reports them. */
+export async function installedPackages(docker: string, image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
+  const query = family === 'apt' ? ['dpkg-query', '-W', '-f', '${binary:Package}\t${Version}\t${Architecture}\n'] : ['apk', 'info', '-v'];
+  const r = await exec([docker, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
+  if (r.code !== 0) {
+    return fail({ code: 'build.package-query', message: `cannot list the toolchain's packages: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exit: ExitCode.engine, value: image, hint: 'check that the toolchain image runs (`docker run --rm IMAGE true`)' });
+  }
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    if (family === 'apt') {
+      const [pkg, version, arch] = line.split('\t');
+      if (pkg && version) out[pkg.includes(':') ? pkg : `${pkg}:${arch ?? ''}`] = version;
+    } else {
+      const m = /^(.+)-([^-]+-r\d+)$/.exec(line.trim());
+      if (m) out[m[1]!] = m[2]!;
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, artifacts: ArtifactHash[], installed?: Record<string, string>) {
   const sources: Record<string, unknown> = {};
   for (const s of m.sources) {
     const l = lock.sources[s.name];
@@ -176,6 +197,8 @@ function buildRecord(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts
       ...(m.builder?.rootfs ? { rootfs: m.builder.rootfs } : {}),
       family: m.builder?.family,
       packages: m.builder?.packages ?? [],
+      ...(lock.builderPackages ? { vendored: Object.fromEntries(Object.entries(lock.builderPackages.packages).map(([k, p]) => [k, { version: p.version, sha256: p.sha256 }])) } : {}),
+      ...(installed ? { installed } : {}),
       ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
     },
     engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
@@ -200,6 +223,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const artifacts = await withTempDirBeside(final, async (tmp) => {
     context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
     const hashes = await hashArtifacts(tmp);
+    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
     for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
       if (hashes.some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
@@ -207,7 +231,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     try {
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), formatSums(hashes.map((h) => ({ file: h.path, sha256: h.sha256 }))));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, plan, caps, opts, hashes)));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, plan, caps, opts, hashes, installed)));
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));

@@ -61,12 +61,23 @@ export async function resolvePackages(req: ResolveRequest): Promise<Resolution> 
   const r = await exec(resolveRunArgv(req.docker, image, req.family, req.names), { onStderrLine: (l) => log.verbose(`  ${l}`) });
   if (r.code !== 0) {
     const why = req.family === 'apt' ? aptErrors(r.stderr) : r.stderr.trim().split('\n').slice(-3);
+    const tool = req.family === 'apt' ? 'apt' : 'apk';
+    const said = why.join('; ') || `exit ${r.code}`;
+    if (/unable to locate|not found|no such package|has no installation candidate|unable to select/i.test(said)) {
+      fail({
+        code: 'toolchain.unknown-package',
+        message: `${tool} in the builder's base does not know a package of builder.packages: ${said}`,
+        exit: ExitCode.usage,
+        value: req.names.join(' '),
+        hint: 'check the names (and :ARCH qualifiers) against the base\'s distribution and release (`apt-cache policy NAME` in the base)',
+      });
+    }
     fail({
       code: 'toolchain.resolve-failed',
-      message: `${req.family === 'apt' ? 'apt' : 'apk'} cannot resolve builder.packages over the builder's base: ${why.join('; ') || `exit ${r.code}`}`,
-      exit: /unable to locate|not found|no such package|has no installation candidate/i.test(why.join(' ')) ? ExitCode.usage : ExitCode.io,
+      message: `${tool} cannot resolve builder.packages over the builder's base: ${said}`,
+      exit: ExitCode.io,
       value: req.names.join(' '),
-      hint: 'check the package names (and :ARCH qualifiers) against the base\'s distribution; the archive must be reachable from a container (`docker run` with the default network)',
+      hint: 'the archive must be reachable from a container (`docker run` with the default network); run `tarsmith vendor -v` for apt\'s output',
     });
   }
   const res = req.family === 'apt' ? parseAptResolution(r.stdout, req.names) : parseApkResolution(r.stdout);
