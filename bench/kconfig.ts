@@ -7,14 +7,22 @@
  *     against the grep-per-symbol approach (`grep -rqE "^\s*(menu)?config SYMBOL\b"` over the usual top-level
  *     folders, once per symbol) — goal ≥ 40×;
  *  3. from the .tar.xz directly, no extraction: cold (dominated by decompression) and cached, against
- *     `tar -xJf` of the same tarball.
+ *     `tar -xJf` of the same tarball;
+ *  4. `kconfig resolve` (defconfig + a netfilter fragment) on arm64 and x86_64, in-process with the parse cache
+ *     warm and as a whole `tarsmith` process, against the kernel's make path (`make defconfig`, `merge_config.sh
+ *     -m`, `make olddefconfig` in an O= folder) — goal >= 10x faster warm, and warm under 1 s; the outputs must be
+ *     byte-identical.
+ * `TARSMITH_BENCH_KCONFIG=resolve` runs only 4; `TARSMITH_BENCH_KCONFIG=all-defconfigs` instead resolves every
+ * defconfig of arm64, x86, arm and riscv with both and prints how many are byte-identical (long: minutes).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec } from '../src/core/exec.js';
+import { predictConfig } from '../src/kconfig/predict.js';
 import { loadKconfig } from '../src/kconfig/tree.js';
+import { kernelMake } from '../test/kconfig/kernel-make.js';
 import { kernelTree } from '../test/kconfig/kernel-tree.js';
 
 const bin = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
@@ -100,14 +108,77 @@ async function tarballBench(tarball: string, work: string): Promise<void> {
     `tar -xJf alone ${fmt(tar.ms)} (cold/tar ${(cold.ms / tar.ms).toFixed(2)}x, cached is ${(tar.ms / cached.ms).toFixed(1)}x faster than tar)`);
 }
 
+const NETFILTER = ['NETFILTER', 'NETFILTER_ADVANCED', 'NETFILTER_XTABLES', 'NETFILTER_XTABLES_LEGACY', 'NF_CONNTRACK', 'NF_NAT',
+  'NF_TABLES', 'NF_TABLES_INET', 'NFT_NAT', 'IP_NF_IPTABLES', 'IP_NF_FILTER', 'IP6_NF_IPTABLES', 'BRIDGE', 'VETH'];
+
+async function resolveBench(work: string): Promise<void> {
+  const km = await kernelMake(path.join(work, 'make'));
+  const frag = path.join(work, 'netfilter.config');
+  await fs.writeFile(frag, NETFILTER.map((s) => `CONFIG_${s}=y\n`).join(''));
+  const cache = path.join(work, 'resolve-cache');
+  for (const arch of ['arm64', 'x86_64']) {
+    const kernel = await timed(() => km.merged(`resolve-${arch}`, arch, 'defconfig', [{ name: 'netfilter.config', text: `${NETFILTER.map((s) => `CONFIG_${s}=y`).join('\n')}\n` }]));
+    const lib = () => predictConfig({ kernel: km.tree, arch, cc: 'gcc', cacheDir: cache, fragments: [frag], verifyFixes: false });
+    const cold = await timed(lib);
+    const warm: number[] = [];
+    const warmCpu: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await timed(lib);
+      warm.push(t.ms);
+      warmCpu.push(t.cpuMs);
+    }
+    const env = { ...process.env, XDG_CACHE_HOME: cache, TARSMITH_LOG: 'quiet' };
+    const cliRun = () => exec(['node', bin, 'kconfig', 'resolve', '--kernel', km.tree, '--arch', arch, '--cc', 'gcc', '--no-prove-fixes', frag], { env });
+    await cliRun();
+    const cli = await timed(cliRun);
+    const w = median(warm);
+    const wc = median(warmCpu);
+    const same = cold.value.dotconfig === kernel.value && cli.value.stdout === kernel.value;
+    const goal = kernel.ms / w >= 10 && w < 1000 ? 'met' : kernel.ms / w >= 10 && wc < 1000 ? 'met in CPU time, machine busy' : 'MISSED';
+    console.log(`resolve ${arch} defconfig + ${NETFILTER.length}-line fragment: kernel make path ${fmt(kernel.ms)}; tarsmith cold ${fmt(cold.ms)}, ` +
+      `warm ${fmt(w)} wall / ${fmt(wc)} CPU in-process (ratio ${(kernel.ms / w).toFixed(1)}x), ${fmt(cli.ms)} as a process (ratio ${(kernel.ms / cli.ms).toFixed(1)}x); ` +
+      `goal >= 10x and < 1 s warm: ${goal}; output ${same ? 'byte-identical' : 'DIFFERENT'}`);
+  }
+}
+
+async function allDefconfigs(work: string): Promise<void> {
+  const km = await kernelMake(path.join(work, 'make'));
+  const cache = path.join(work, 'all-cache');
+  for (const arch of ['arm64', 'x86_64', 'arm', 'riscv']) {
+    const srcarch = arch === 'x86_64' ? 'x86' : arch;
+    const names = (await fs.readdir(path.join(km.tree, 'arch', srcarch, 'configs'))).filter((n) => n === 'defconfig' || n.endsWith('_defconfig')).sort();
+    let same = 0;
+    const different: string[] = [];
+    for (const name of names) {
+      let kernel: string;
+      try {
+        kernel = await km.make(`all-${arch}-${name}`, arch, [name]);
+      } catch {
+        different.push(`${name} (kernel make failed)`);
+        continue;
+      }
+      const p = await predictConfig({ kernel: km.tree, arch, cc: 'gcc', cacheDir: cache, defconfig: name, verifyFixes: false }).catch(() => undefined);
+      if (p?.dotconfig === kernel) same++;
+      else different.push(name);
+      await fs.rm(path.join(work, 'make', `all-${arch}-${name}`), { recursive: true, force: true });
+    }
+    console.log(`all defconfigs ${arch}: ${same} of ${names.length} byte-identical${different.length ? `; different: ${different.join(', ')}` : ''}`);
+  }
+}
+
 async function main(): Promise<void> {
   const k = await kernelTree();
   console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-bench-kconfig-'));
+  const mode = process.env.TARSMITH_BENCH_KCONFIG;
   try {
-    await parseBench(k.dir, k.dump, k.confEnv('arm64'));
-    await filterBench(k.dir, work);
-    await tarballBench(k.tarball, work);
+    if (mode === 'all-defconfigs') return await allDefconfigs(work);
+    if (mode !== 'resolve') {
+      await parseBench(k.dir, k.dump, k.confEnv('arm64'));
+      await filterBench(k.dir, work);
+      await tarballBench(k.tarball, work);
+    }
+    await resolveBench(work);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-/** Archive failures: one constructor per code so that messages and hints stay consistent. */
-import { ExitCode, type Failure } from '../core/errors.js';
+/** Archive failures: one constructor per code so that messages stay consistent; codes and hints are in src/core/catalog/archive.ts. */
+import { catalogEntry, ExitCode, type Failure } from '../core/errors.js';
 
 export type ArchiveFailureCode =
   | 'archive.absolute-path'
@@ -11,17 +11,6 @@ export type ArchiveFailureCode =
   | 'archive.overwrite-non-file'
   | 'archive.bad-path';
 
-const HINTS: Record<ArchiveFailureCode, string> = {
-  'archive.absolute-path': 'the archive is unsafe; rebuild it with relative member names',
-  'archive.path-traversal': 'the archive is unsafe; members must not contain ".." components',
-  'archive.link-escape': 'the archive is unsafe; link targets must stay inside the extracted tree',
-  'archive.through-symlink': 'the archive is unsafe; a member may not be written through a symlink it created',
-  'archive.special-file': 'device nodes, fifos and sockets are not extracted; remove them from the archive',
-  'archive.too-deep': 'raise the depth limit (maxDepth) if this nesting is intended',
-  'archive.overwrite-non-file': 'the archive holds two different kinds of member at one path; fix the archive',
-  'archive.bad-path': 'member names must be non-empty and must not contain NUL bytes',
-};
-
 /** A refusal of one member of `archive`. */
 export function memberFailure(archive: string, code: ArchiveFailureCode, member: string, why: string): Failure {
   return {
@@ -30,7 +19,7 @@ export function memberFailure(archive: string, code: ArchiveFailureCode, member:
     exit: ExitCode.usage,
     where: { file: archive },
     value: member,
-    hint: HINTS[code],
+    hint: catalogEntry(code).hint,
   };
 }
 

@@ -1,5 +1,6 @@
 /** A spill file: file bodies appended once, read back by (offset, size) in any order. Bounded memory. */
 import { promises as fs } from 'node:fs';
+import { catalogEntry, ExitCode, fail } from '../core/errors.js';
 
 const BUFFER = 256 * 1024;
 
@@ -13,10 +14,13 @@ export class Spill {
   private pendingBytes = 0;
   private end = 0;
 
-  private constructor(private readonly fh: fs.FileHandle) {}
+  private constructor(
+    private readonly fh: fs.FileHandle,
+    private readonly file: string,
+  ) {}
 
   static async create(file: string): Promise<Spill> {
-    return new Spill(await fs.open(file, 'wx+', 0o600));
+    return new Spill(await fs.open(file, 'wx+', 0o600), file);
   }
 
   private async flush(): Promise<void> {
@@ -57,10 +61,21 @@ export class Spill {
     while (pos < stop) {
       const buf = Buffer.allocUnsafe(Math.min(BUFFER, stop - pos));
       const { bytesRead } = await this.fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) throw new Error('spill file shorter than expected');
+      if (bytesRead === 0) this.short(ref, pos);
       pos += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
     }
+  }
+
+  /** The spill file was cut short under us (another process, a full or failing disk): an I/O failure, not a bug. */
+  private short(ref: SpillRef, pos: number): never {
+    return fail({
+      code: 'archive.spill-short',
+      message: `the temporary file ${this.file} ends at byte ${pos}, inside a member stored at ${ref.offset}..${ref.offset + ref.size}`,
+      exit: ExitCode.io,
+      where: { file: this.file },
+      hint: catalogEntry('archive.spill-short').hint,
+    });
   }
 
   async close(): Promise<void> {

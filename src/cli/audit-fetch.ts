@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { diagnosticToJson, ExitCode } from '../core/errors.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** Registers `audit fetch`: the network fetches an upstream build would make, found before the build. */
@@ -33,7 +33,7 @@ or archive, 3 I/O error.`,
         const manifest = manifestPath ? await (await import('../manifest/load.js')).loadManifest({ path: manifestPath }) : undefined;
         const { auditFetch } = await import('../audit/fetch/audit.js');
         const report = await auditFetch(target, manifest ? { manifest } : {});
-        if (opts.json) printJson({ ok: !report.uncovered, ...report });
+        if (opts.json) printJson({ ok: !report.uncovered, ...report, diagnostics: report.diagnostics.map(diagnosticToJson) });
         else {
           const { renderFetchReport } = await import('../audit/fetch/render.js');
           process.stdout.write(renderFetchReport(report));

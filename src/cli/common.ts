@@ -1,6 +1,6 @@
 /** Shared plumbing for commands: error rendering, exit codes, JSON output. No command logic lives here. */
 import type { Command } from 'commander';
-import { ExitCode, failureToJson, isTarsmithError, renderFailure, type Failure } from '../core/errors.js';
+import { ExitCode, diagnosticToJson, isTarsmithError, renderDiagnostic, type Failure } from '../core/errors.js';
 import { setLogLevel } from '../core/log.js';
 
 /** Exit code a command action wants; set by `action()`. */
@@ -28,10 +28,10 @@ export function printJson(value: unknown): void {
 
 export function printFailures(failures: readonly Failure[], json: boolean): void {
   if (json) {
-    printJson({ ok: false, errors: failures.map(failureToJson) });
+    printJson({ ok: false, errors: failures.map(diagnosticToJson) });
     return;
   }
-  for (const f of failures) process.stderr.write(`${renderFailure(f)}\n`);
+  for (const f of failures) process.stderr.write(`${renderDiagnostic(f)}\n`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { renderDiagnostic } from '../core/errors.js';
 import { action, printJson } from './common.js';
 
 interface ApkOptions {
@@ -41,7 +42,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (file: string, opts: ApkOptions) => {
-        const { runConvertApk, renderFinding, toJson } = await import('../convert/apk/run.js');
+        const { runConvertApk, toJson } = await import('../convert/apk/run.js');
         const r = await runConvertApk({
           file,
           write: Boolean(opts.write),
@@ -54,7 +55,7 @@ export function register(program: Command): void {
           printJson(toJson(r));
           return r.exit;
         }
-        for (const f of r.result.findings) process.stderr.write(`${renderFinding(f)}\n`);
+        for (const f of r.result.findings) process.stderr.write(`${renderDiagnostic(f)}\n`);
         if (opts.write) process.stderr.write(r.wrote ? `wrote ${file}\n` : `${file}: nothing to change\n`);
         else process.stdout.write(r.diff);
         return r.exit;

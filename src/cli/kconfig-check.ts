@@ -1,37 +1,34 @@
 import type { Command } from 'commander';
-import { failureToJson } from '../core/errors.js';
+import { diagnosticToJson } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
+import { addKernelOptions, treeSelection, type KernelOpts } from './kernel-options.js';
 
-interface CheckOpts {
+interface CheckOpts extends KernelOpts {
   config: string;
-  kernel?: string;
-  arch?: string;
-  cc?: string;
-  crossCompile?: string;
-  cache: boolean;
   json?: boolean;
 }
 
 /** Registers `kconfig check`. */
 export function register(kconfig: Command): void {
-  kconfig
+  const cmd = kconfig
     .command('check')
     .description('check that a resolved .config satisfies every line of a config fragment')
     .argument('<fragment>', 'config fragment (CONFIG_X=value and "# CONFIG_X is not set" lines)')
-    .requiredOption('--config <path>', 'the resolved .config to check')
-    .option('--kernel <path>', 'kernel tree folder or tarball: explain each mismatch')
-    .option('--arch <arch>', 'ARCH for --kernel (default: from the .config header)')
-    .option('--cc <cc>', 'C compiler for $(cc-option,...) probes (default: probed symbols take the .config values)')
-    .option('--cross-compile <prefix>', 'toolchain prefix, e.g. aarch64-linux-gnu- (CC, LD, ... = prefix + tool)')
-    .option('--no-cache', 'do not read or write the parse cache (~/.cache/tarsmith/kconfig)')
+    .requiredOption('--config <path>', 'the resolved .config to check');
+  addKernelOptions(cmd, {
+    kernelRequired: false, archRequired: false, kernelPurpose: 'explain each mismatch and prove its fix',
+    withoutCompiler: 'probed symbols take the .config values',
+  })
     .option('--json', 'print one JSON document on stdout')
     .addHelpText(
       'after',
       `
 Every fragment line the .config does not satisfy is printed as
   kconfig mismatch: CONFIG_X / expected: ... / actual: ... (<missing> when absent)
-followed by "error: resolved kernel config does not satisfy FRAGMENT".
+followed by "error: resolved kernel config does not satisfy FRAGMENT". With --kernel, each mismatch says why,
+and each suggested fix is proven: the .config is resolved again with the fix applied (followed to its root when
+the fix itself cannot hold), and a "checked:" line says what makes the line stick, or that no fix exists.
 Exit codes: 0 satisfied, 1 mismatches, 2 malformed fragment lines or bad options, 3 unreadable files.
 
 Example:
@@ -45,16 +42,13 @@ Example:
           fragment,
           config: opts.config,
           ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
-          ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
-          ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
-          ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
-          cache: opts.cache,
+          ...treeSelection(opts),
         });
         if (opts.json) {
           printJson({
             ...report,
-            errors: report.errors.map(failureToJson),
-            warnings: report.warnings.map(failureToJson),
+            errors: report.errors.map(diagnosticToJson),
+            warnings: report.warnings.map(diagnosticToJson),
           });
         } else {
           for (const w of report.warnings) log.warn(formatWarning(w));

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { action, printJson } from './common.js';
+import { addKernelOptions, treeSelection, type KernelOpts } from './kernel-options.js';
 
-interface ExplainOpts {
+interface ExplainOpts extends KernelOpts {
   kernel: string;
-  arch?: string;
-  cc?: string;
-  crossCompile?: string;
-  cache: boolean;
   config?: string;
   want?: string;
   json?: boolean;
@@ -15,15 +12,11 @@ interface ExplainOpts {
 
 /** Registers `kconfig explain`. */
 export function register(kconfig: Command): void {
-  kconfig
+  const cmd = kconfig
     .command('explain')
     .description('say where a Kconfig symbol is defined, what governs it, and why it has its value in a .config')
-    .argument('<symbol>', 'symbol name, with or without the CONFIG_ prefix')
-    .requiredOption('--kernel <path>', 'kernel tree folder or tarball')
-    .option('--arch <arch>', 'ARCH to read the tree for (default: from the --config header)')
-    .option('--cc <cc>', 'C compiler for $(cc-option,...) probes (default: probed symbols take the .config values)')
-    .option('--cross-compile <prefix>', 'toolchain prefix, e.g. aarch64-linux-gnu- (CC, LD, ... = prefix + tool)')
-    .option('--no-cache', 'do not read or write the parse cache (~/.cache/tarsmith/kconfig)')
+    .argument('<symbol>', 'symbol name, with or without the CONFIG_ prefix');
+  addKernelOptions(cmd, { kernelRequired: true, archRequired: false, withoutCompiler: 'probed symbols take the .config values' })
     .option('--config <path>', 'a resolved .config: explain the value the symbol has there')
     .option('--want <value>', 'with --config: explain why the symbol cannot have this value (y, m, n, 64, "text")')
     .option('--json', 'print one JSON document on stdout')
@@ -46,10 +39,7 @@ Example:
         const r = await runExplain({
           symbol,
           kernel: opts.kernel,
-          ...(opts.arch !== undefined ? { arch: opts.arch } : {}),
-          ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
-          ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
-          cache: opts.cache,
+          ...treeSelection(opts),
           ...(opts.config !== undefined ? { config: opts.config } : {}),
           ...(opts.want !== undefined ? { want: opts.want } : {}),
         });

@@ -1,27 +1,21 @@
 import type { Command } from 'commander';
-import { ExitCode, failureToJson } from '../core/errors.js';
+import { ExitCode, diagnosticToJson, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
+import { addKernelOptions, treeSelection, type KernelOpts } from './kernel-options.js';
 
-interface SymbolsOpts {
+interface SymbolsOpts extends KernelOpts {
   kernel: string;
   arch: string;
   json?: boolean;
-  cc?: string;
-  crossCompile?: string;
-  cache?: boolean;
 }
 
 /** Registers `kconfig symbols`. */
 export function register(kconfig: Command): void {
-  kconfig
+  const cmd = kconfig
     .command('symbols')
-    .description("list every Kconfig symbol of a kernel tree for one arch: type, file:line of each definition, prompt")
-    .requiredOption('--kernel <path>', 'kernel source folder, or tarball read without extracting (tar, .gz, .xz, .bz2, .zst)')
-    .requiredOption('--arch <arch>', 'ARCH as for the kernel make (arm64, x86_64, x86, arm, riscv, ...)')
-    .option('--cc <cc>', 'C compiler for $(cc-option,...) probes (default: probes stay unknown)')
-    .option('--cross-compile <prefix>', 'toolchain prefix, e.g. aarch64-linux-gnu- (CC, LD, ... = prefix + tool)')
-    .option('--no-cache', 'do not read or write the parse cache (~/.cache/tarsmith/kconfig)')
+    .description("list every Kconfig symbol of a kernel tree for one arch: type, file:line of each definition, prompt");
+  addKernelOptions(cmd, { kernelRequired: true, archRequired: true, withoutCompiler: 'probes stay unknown' })
     .option('--json', 'print one JSON document on stdout')
     .addHelpText(
       'after',
@@ -37,30 +31,18 @@ Example:
     )
     .action(
       action(async (opts: SymbolsOpts) => {
-        const { loadKconfig } = await import('../kconfig/tree.js');
-        const { listSymbols, renderSymbolsText } = await import('../kconfig/symbols.js');
-        const { renderDiagnostic } = await import('../kconfig/diagnostics.js');
-        const tree = await loadKconfig({
-          kernel: opts.kernel,
-          arch: opts.arch,
-          ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
-          ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
-          ...(opts.cache === false ? { cacheDir: false as const } : {}),
-          onProgress: (m) => log.verbose(m),
-        });
-        const records = listSymbols(tree);
-        const problems = tree.diagnostics.filter((d) => d.severity !== 'info');
-        const errors = problems.filter((d) => d.severity === 'error');
+        const { runSymbols, renderSymbolsText } = await import('../kconfig/symbols.js');
+        const r = await runSymbols({ kernel: opts.kernel, ...treeSelection(opts), arch: opts.arch, onProgress: (m) => log.verbose(m) });
         if (opts.json) {
           printJson({
-            ok: errors.length === 0, arch: tree.arch, srcarch: tree.srcarch, count: records.length, symbols: records,
-            diagnostics: problems.map((d) => ({ severity: d.severity, ...failureToJson(d) })),
+            ok: r.errors === 0, arch: r.arch, srcarch: r.srcarch, count: r.records.length, symbols: r.records,
+            diagnostics: r.problems.map(diagnosticToJson),
           });
         } else {
-          process.stdout.write(renderSymbolsText(records));
-          for (const d of problems) log.error(renderDiagnostic(d));
+          process.stdout.write(renderSymbolsText(r.records));
+          for (const d of r.problems) log.error(renderDiagnostic(d));
         }
-        return errors.length > 0 ? ExitCode.usage : ExitCode.ok;
+        return r.errors > 0 ? ExitCode.usage : ExitCode.ok;
       }),
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, failureToJson, renderFailure } from '../core/errors.js';
+import { ExitCode, diagnosticToJson, exitOf, renderDiagnostic } from '../core/errors.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** `tarsmith verify`: check every vendored file against the lock (or a coreutils packages/SHA256SUMS). */
@@ -27,15 +27,15 @@ Example:
         const { renderWarning } = await import('../lock/mismatch.js');
         const g = globalOptions(cmd);
         const report = await runVerify({ strict: Boolean(opts.strict), ...(g.manifest ? { manifestPath: g.manifest } : {}) });
-        const exit = report.problems.reduce<number>((a, f) => Math.max(a, f.exit), ExitCode.ok);
+        const exit = report.problems.reduce<number>((a, f) => Math.max(a, exitOf(f)), ExitCode.ok);
         if (opts.json) {
           printJson({
             ok: report.ok,
             mode: report.mode,
             files: report.checked,
             unlisted: report.unlisted,
-            errors: report.problems.map(failureToJson),
-            warnings: report.warnings.map(failureToJson),
+            errors: report.problems.map(diagnosticToJson),
+            warnings: report.warnings.map(diagnosticToJson),
           });
           return report.ok ? ExitCode.ok : Math.max(exit, ExitCode.checkFailed);
         }
@@ -43,7 +43,7 @@ Example:
           process.stdout.write(`${c.file}: ${c.status === 'ok' ? 'OK' : c.status.toUpperCase()}\n`);
         }
         for (const w of report.warnings) process.stderr.write(`${renderWarning(w)}\n`);
-        for (const p of report.problems) process.stderr.write(`${renderFailure(p)}\n`);
+        for (const p of report.problems) process.stderr.write(`${renderDiagnostic(p)}\n`);
         process.stderr.write(`${report.ok ? 'verified' : 'FAILED:'} ${report.checked.length} file(s)\n`);
         return report.ok ? ExitCode.ok : Math.max(exit, ExitCode.checkFailed);
       }),

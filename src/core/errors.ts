@@ -1,46 +1,13 @@
 /**
- * Failures are values with a stable code, an exit code and enough context for one renderer to print
- * `path:line:col: error[code]: message`, the offending value quoted, and what to do next.
+ * Diagnostics are values with a stable code (declared in the catalog, src/core/catalog/), a severity, an exit code
+ * and enough context for the one renderer to print `path:line:col: error[code]: message`, the offending value
+ * quoted, and what to do next. Errors, warnings, notes and findings are all `Diagnostic`s.
  */
+import { catalogEntry, catalogExit, type FailureCode, type Severity } from './catalog/index.js';
+import { ExitCode } from './exit-code.js';
 
-/** Process exit codes. Documented in the README; never renumber. */
-export const ExitCode = {
-  ok: 0,
-  /** A check ran and found a problem: hash mismatch, kconfig mismatch, uncovered fetch, `--frozen` change. */
-  checkFailed: 1,
-  /** Bad command line, bad manifest, bad input file. */
-  usage: 2,
-  /** I/O or network failure: unreachable URL, HTTP error, truncated download, disk error. */
-  io: 3,
-  /** The container engine is missing, unreachable, or a build step failed. */
-  engine: 4,
-  /** A bug in tarsmith. */
-  internal: 70,
-  /** Interrupted by a signal (Ctrl-C). */
-  interrupted: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** Area prefixes keep codes stable and grep-able: `manifest.unknown-key`, `archive.path-traversal`, ... */
-export type FailureArea =
-  | 'usage'
-  | 'manifest'
-  | 'vendor'
-  | 'lock'
-  | 'verify'
-  | 'archive'
-  | 'dockerfile'
-  | 'engine'
-  | 'build'
-  | 'toolchain'
-  | 'shims'
-  | 'kconfig'
-  | 'audit'
-  | 'convert'
-  | 'repro'
-  | 'io'
-  | 'internal';
-export type FailureCode = `${FailureArea}.${string}`;
+export { EXIT_MEANING, ExitCode, type ExitName } from './exit-code.js';
+export { catalogEntry, isFailureCode, type CodeOf, type FailureArea, type FailureCode, type Severity } from './catalog/index.js';
 
 export interface SourceLocation {
   file: string;
@@ -50,10 +17,13 @@ export interface SourceLocation {
   col?: number;
 }
 
-export interface Failure {
+export interface Diagnostic {
   code: FailureCode;
+  /** Absent means `error`. */
+  severity?: Severity;
   message: string;
-  exit: ExitCode;
+  /** The exit code this diagnostic asks for; absent means the catalog's for `code`. */
+  exit?: ExitCode;
   where?: SourceLocation;
   /** The offending value, quoted verbatim in the rendered message. */
   value?: string;
@@ -63,16 +33,24 @@ export interface Failure {
   details?: string[];
 }
 
+/** A diagnostic used as an error: what `fail` throws and reports return. The same type as `Diagnostic`. */
+export type Failure = Diagnostic;
+
+/** The exit code `d` asks for: its own, or its code's in the catalog. */
+export function exitOf(d: Diagnostic): ExitCode {
+  return d.exit ?? catalogExit(d.code);
+}
+
 export class TarsmithError extends Error {
   readonly failures: readonly Failure[];
   constructor(failure: Failure | readonly Failure[]) {
     const list = Array.isArray(failure) ? (failure as readonly Failure[]) : [failure as Failure];
     super(list.map((f) => f.message).join('; '));
     this.name = 'TarsmithError';
-    this.failures = list;
+    this.failures = list.map((f) => (f.exit === undefined ? { ...f, exit: exitOf(f) } : f));
   }
   get exit(): ExitCode {
-    return this.failures.reduce<ExitCode>((acc, f) => (f.exit > acc ? f.exit : acc), ExitCode.ok);
+    return this.failures.reduce<ExitCode>((acc, f) => (exitOf(f) > acc ? exitOf(f) : acc), ExitCode.ok);
   }
 }
 
@@ -97,43 +75,67 @@ export function formatLocation(where: SourceLocation): string {
   return s;
 }
 
-/** The single renderer for failures (text form); `severity` labels one that does not stop the command. */
-export function renderFailure(f: Failure, severity: 'error' | 'warning' = 'error'): string {
-  const prefix = f.where ? `${formatLocation(f.where)}: ` : '';
-  const lines = [`${prefix}${severity}[${f.code}]: ${f.message}`];
-  if (f.value !== undefined) lines.push(`  value: ${JSON.stringify(f.value)}`);
-  for (const d of f.details ?? []) lines.push(`  ${d}`);
-  if (f.hint) lines.push(`  fix: ${f.hint}`);
+/**
+ * The one text renderer: `where: severity[code]: message`, then the quoted value, the details and `fix: hint`,
+ * each on an indented line.
+ */
+export function renderDiagnostic(d: Diagnostic): string {
+  const prefix = d.where ? `${formatLocation(d.where)}: ` : '';
+  const lines = [`${prefix}${d.severity ?? 'error'}[${d.code}]: ${d.message}`];
+  if (d.value !== undefined) lines.push(`  value: ${JSON.stringify(d.value)}`);
+  for (const x of d.details ?? []) lines.push(`  ${x}`);
+  if (d.hint) lines.push(`  fix: ${d.hint}`);
   return lines.join('\n');
 }
 
-/** JSON form, for `--json` outputs. */
-export function failureToJson(f: Failure): Record<string, unknown> {
+/** The one JSON form, for `--json` outputs. */
+export function diagnosticToJson(d: Diagnostic): Record<string, unknown> {
   return {
-    code: f.code,
-    message: f.message,
-    exit: f.exit,
-    ...(f.where ? { where: f.where } : {}),
-    ...(f.value !== undefined ? { value: f.value } : {}),
-    ...(f.hint ? { hint: f.hint } : {}),
-    ...(f.details ? { details: f.details } : {}),
+    severity: d.severity ?? 'error',
+    code: d.code,
+    message: d.message,
+    exit: exitOf(d),
+    ...(d.where ? { where: d.where } : {}),
+    ...(d.value !== undefined ? { value: d.value } : {}),
+    ...(d.hint ? { hint: d.hint } : {}),
+    ...(d.details ? { details: d.details } : {}),
   };
 }
+
+/** The errno values with a code of their own (`io.enoent`, ...); the rest are `io.error`. */
+const ERRNO_CODES = {
+  ENOENT: 'io.enoent',
+  EACCES: 'io.eacces',
+  EPERM: 'io.eperm',
+  ENOSPC: 'io.enospc',
+  EDQUOT: 'io.edquot',
+  EISDIR: 'io.eisdir',
+  ENOTDIR: 'io.enotdir',
+  EEXIST: 'io.eexist',
+  ENOTEMPTY: 'io.enotempty',
+  EROFS: 'io.erofs',
+  EXDEV: 'io.exdev',
+  EMFILE: 'io.emfile',
+  ELOOP: 'io.eloop',
+  ENAMETOOLONG: 'io.enametoolong',
+  EBUSY: 'io.ebusy',
+  EIO: 'io.eio',
+} as const satisfies Record<string, FailureCode>;
+
+/** The errno values whose failures carry the catalog's hint as `fix:`. */
+const HINTED: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'ENOSPC', 'EISDIR']);
 
 /** Node system errors (ENOENT, EACCES, ...) as failures with a path. */
 export function ioFailure(err: unknown, action: string, path?: string): Failure {
   const e = err as NodeJS.ErrnoException;
-  const code = e?.code ?? 'EIO';
-  const hints: Record<string, string> = {
-    ENOENT: 'check the path exists',
-    EACCES: 'check permissions',
-    ENOSPC: 'free some disk space',
-    EISDIR: 'a folder was given where a file is needed',
-  };
+  const errno = e?.code ?? 'EIO';
+  const known = Object.hasOwn(ERRNO_CODES, errno) ? (errno as keyof typeof ERRNO_CODES) : undefined;
+  const code = known ? ERRNO_CODES[known] : 'io.error';
+  const hint = HINTED.has(errno) ? catalogEntry(code).hint : undefined;
   return {
-    code: `io.${code.toLowerCase()}`,
+    code,
     message: `${action}${path ? ` ${path}` : ''}: ${e?.message ?? String(err)}`,
     exit: ExitCode.io,
-    ...(hints[code] ? { hint: hints[code] } : {}),
+    ...(hint ? { hint } : {}),
   };
 }

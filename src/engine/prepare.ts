@@ -2,7 +2,7 @@
  * What every engine command does first: load the manifest and the lock, verify the inputs (refusing before the
  * engine is called), and plan the target with the fetch stand-ins as build tools.
  */
-import { ExitCode, fail, renderFailure } from '../core/errors.js';
+import { ExitCode, fail, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
@@ -44,7 +44,7 @@ export async function readLockOrFail(m: Manifest): Promise<Lock> {
 /** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
 export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
   const report = await verifyInputs(m, lock, { prehashed: hashLocked(m.dir, lock, { memo: true }) });
-  for (const w of report.warnings) log.error(renderFailure(w, 'warning'));
+  for (const w of report.warnings) log.error(renderDiagnostic({ ...w, severity: 'warning' }));
   if (!report.ok) fail(report.problems);
 }
 
@@ -58,8 +58,7 @@ export function planWithTools(m: Manifest, lock: Lock, opts: { target?: string; 
   });
   // Toolchain package notes that do not stop the build (kept unmapped, version pin dropped, mapping to review).
   for (const n of p.packageNotes) {
-    const { severity: _severity, ...f } = n;
-    log.error(renderFailure({ ...f, exit: ExitCode.ok }, 'warning'));
+    log.error(renderDiagnostic({ ...n, severity: 'warning', exit: ExitCode.ok }));
   }
   return p;
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, type Failure, type SourceLocation } from '../core/errors.js';
+import { ExitCode, fail, type Failure, type FailureCode, type SourceLocation } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
@@ -44,14 +44,14 @@ async function ensureMirror(url: string): Promise<string> {
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const init = await git(['init', '--bare', '--quiet', dir]);
-  if (init.code !== 0) fail(gitFailure('git-init', `cannot create the git cache ${dir}`, url, init.stderr));
+  if (init.code !== 0) fail(gitFailure('vendor.git-init', `cannot create the git cache ${dir}`, url, init.stderr));
   return dir;
 }
 
-function gitFailure(code: string, message: string, url: string, stderr: string, where?: SourceLocation): Failure {
+function gitFailure(code: FailureCode, message: string, url: string, stderr: string, where?: SourceLocation): Failure {
   const last = stderr.trim().split('\n').filter(Boolean).slice(-3);
   return {
-    code: `vendor.${code}`,
+    code,
     message,
     exit: ExitCode.io,
     value: url,
@@ -63,14 +63,14 @@ function gitFailure(code: string, message: string, url: string, stderr: string, 
 
 /** Fetch every branch and tag of `url` into its cache mirror; returns the mirror path. */
 export async function fetchMirror(url: string, where?: SourceLocation): Promise<string> {
-  if (url.startsWith('-')) fail(gitFailure('git-bad-url', `not a git URL: ${url}`, url, '', where));
+  if (url.startsWith('-')) fail(gitFailure('vendor.git-bad-url', `not a git URL: ${url}`, url, '', where));
   const dir = await ensureMirror(url);
   log.info(`fetching ${url}`);
   const r = await git([
     '-C', dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', url,
     '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*',
   ]);
-  if (r.code !== 0) fail(gitFailure('git-fetch', `git fetch failed for ${url}`, url, r.stderr, where));
+  if (r.code !== 0) fail(gitFailure('vendor.git-fetch', `git fetch failed for ${url}`, url, r.stderr, where));
   return dir;
 }
 
@@ -101,7 +101,7 @@ export async function hasCommit(dir: string, commit: string): Promise<boolean> {
 async function commitTime(dir: string, commit: string): Promise<number> {
   const r = await git(['-C', dir, 'show', '-s', '--format=%ct', commit]);
   const t = Number(r.stdout.trim());
-  if (r.code !== 0 || !Number.isInteger(t)) fail(gitFailure('git-show', `cannot read the time of ${commit}`, dir, r.stderr));
+  if (r.code !== 0 || !Number.isInteger(t)) fail(gitFailure('vendor.git-show', `cannot read the time of ${commit}`, dir, r.stderr));
   return t;
 }
 
@@ -116,7 +116,7 @@ export async function archiveCommit(dir: string, commit: string, target: string,
   const tmp = tempSibling(target, 'git');
   try {
     const r = await git(['-C', dir, 'archive', '--format=tar', `--output=${rawTar}`, commit]);
-    if (r.code !== 0) fail(gitFailure('git-archive', `git archive failed for ${commit}`, dir, r.stderr));
+    if (r.code !== 0) fail(gitFailure('vendor.git-archive', `git archive failed for ${commit}`, dir, r.stderr));
     const epoch = await commitTime(dir, commit);
     const out = await normalize(rawTar, tmp, { format: 'tar.gz', sourceDateEpoch: epoch, dropVcs });
     return { tmp, sha256: out.sha256, size: out.size, commit };

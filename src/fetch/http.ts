@@ -9,7 +9,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { ExitCode, TarsmithError, type Failure } from '../core/errors.js';
+import { ExitCode, TarsmithError, type Failure, type FailureCode } from '../core/errors.js';
 import { tempSibling } from '../core/fs-atomic.js';
 import { streamHasher, type FileHash } from '../lock/hash.js';
 import { startProgress } from './progress.js';
@@ -47,8 +47,8 @@ function envNumber(name: string, fallback: number): number {
   return process.env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
-function netFailure(code: string, url: string, message: string, hint: string): Failure {
-  return { code: `vendor.${code}`, message, exit: ExitCode.io, value: url, hint };
+function netFailure(code: FailureCode, url: string, message: string, hint: string): Failure {
+  return { code, message, exit: ExitCode.io, value: url, hint };
 }
 
 function openHttp(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
@@ -61,7 +61,7 @@ function openHttp(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
       reject(
         new AttemptError(
           netFailure(
-            timedOut ? 'timeout' : 'unreachable',
+            timedOut ? 'vendor.timeout' : 'vendor.unreachable',
             url.href,
             timedOut ? `no answer within ${timeoutMs} ms` : `cannot reach ${url.host}: ${e.code ?? e.message}`,
             'check the URL and the network, or add a mirror that has the file',
@@ -84,7 +84,7 @@ async function openUrl(
     if (url.protocol === 'file:' && hop === 0) return openFileUrl(url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new AttemptError(
-        netFailure('unsupported-url', url.href, `unsupported URL scheme ${url.protocol}${hop > 0 ? ' in a redirect' : ''}`, 'use http, https or (for mirrors) file'),
+        netFailure('vendor.unsupported-url', url.href, `unsupported URL scheme ${url.protocol}${hop > 0 ? ' in a redirect' : ''}`, 'use http, https or (for mirrors) file'),
         false,
       );
     }
@@ -95,7 +95,7 @@ async function openUrl(
       res.resume();
       if (hop >= maxRedirects) {
         throw new AttemptError(
-          netFailure('too-many-redirects', start, `more than ${maxRedirects} redirects`, 'point the manifest at the final URL'),
+          netFailure('vendor.too-many-redirects', start, `more than ${maxRedirects} redirects`, 'point the manifest at the final URL'),
           false,
         );
       }
@@ -106,7 +106,7 @@ async function openUrl(
       res.resume();
       const transient = status >= 500 || status === 408 || status === 429;
       throw new AttemptError(
-        netFailure('http-status', url.href, `HTTP ${status} from ${url.host}`, 'check the URL; if it moved, update `url:` in the manifest'),
+        netFailure('vendor.http-status', url.href, `HTTP ${status} from ${url.host}`, 'check the URL; if it moved, update `url:` in the manifest'),
         transient,
       );
     }
@@ -122,7 +122,7 @@ async function openFileUrl(url: URL): Promise<{ body: Readable; length?: number;
     return { body: createReadStream(p, { highWaterMark: 1 << 20 }), length: st.size, finalUrl: url.href };
   } catch (e) {
     throw new AttemptError(
-      netFailure('http-status', url.href, `not found: ${(e as NodeJS.ErrnoException).code ?? e}`, 'check the path'),
+      netFailure('vendor.http-status', url.href, `not found: ${(e as NodeJS.ErrnoException).code ?? e}`, 'check the path'),
       false,
     );
   }
@@ -145,7 +145,7 @@ async function attempt(url: string, tmp: string, opts: DownloadOptions): Promise
     progress.abort();
     body.destroy();
     throw new AttemptError(
-      netFailure('truncated', finalUrl, `the transfer stopped early: ${(e as Error).message}`, 'try again; if it keeps failing, add a mirror'),
+      netFailure('vendor.truncated', finalUrl, `the transfer stopped early: ${(e as Error).message}`, 'try again; if it keeps failing, add a mirror'),
       true,
     );
   } finally {
@@ -155,7 +155,7 @@ async function attempt(url: string, tmp: string, opts: DownloadOptions): Promise
   if (length !== undefined && got.size !== length) {
     progress.abort();
     throw new AttemptError(
-      netFailure('truncated', finalUrl, `got ${got.size} of ${length} bytes`, 'try again; if it keeps failing, add a mirror'),
+      netFailure('vendor.truncated', finalUrl, `got ${got.size} of ${length} bytes`, 'try again; if it keeps failing, add a mirror'),
       true,
     );
   }

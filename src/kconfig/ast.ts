@@ -184,6 +184,11 @@ export interface KconfigTree {
   /** `ARCH` / `SRCARCH` the tree was parsed for. */
   arch: string;
   srcarch: string;
+  /**
+   * For a tree read from a tarball: the files `kconfig resolve` needs (`arch/$SRCARCH/Makefile`,
+   * `arch/$SRCARCH/configs/*`, `kernel/configs/*`), by path. A folder's are read from disk.
+   */
+  configFiles?: Record<string, string>;
   /** Macro calls whose value is unknown (shell / compiler probes without a toolchain), with where they occurred. */
   unknownMacros: { text: string; loc: Loc }[];
 }

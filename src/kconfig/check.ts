@@ -6,8 +6,9 @@
  * (an absent symbol is `n`); when X does not exist in the kernel tree at all, the line is a no-op and earns a
  * warning. Knowledge of the tree (existence, explanations) is passed in, so this module needs no Kconfig parser.
  */
-import { ExitCode, renderFailure, unreachable, type Failure } from '../core/errors.js';
+import { ExitCode, renderDiagnostic, unreachable, type Failure } from '../core/errors.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
+import { renderFixLines, type FixReport } from './fix-verify.js';
 import { renderLine, type ConfigLine, type ConfigValue, type ParsedConfig } from './fragment.js';
 
 /** Why a value did not stick, as lines of text (first line the reason, then details and a fix). */
@@ -41,12 +42,16 @@ export interface CheckReport {
   /** Malformed lines in the fragment or the `.config`. */
   errors: Failure[];
   warnings: Warning[];
+  /** With a kernel tree: each suggested fix, proven by resolving again with it applied. */
+  fixes?: FixReport;
 }
 
 export interface TreeKnowledge {
   /** Is the symbol defined in the tree? */
   defines(name: string): boolean;
   explain(request: ConfigLine, actual: ConfigFact): Explanation;
+  /** Prove the report's suggested fixes by resolving the `.config` again with them (see `fix-verify.ts`). */
+  proveFixes?(report: CheckReport, fragment: ParsedConfig): Promise<FixReport>;
 }
 
 export const MISSING = '<missing>';
@@ -171,13 +176,14 @@ export function checkExitCode(r: CheckReport): ExitCode {
 /** The text report for stdout: one block per mismatch, then the summary. Warnings are rendered separately. */
 export function renderCheckReport(r: CheckReport): string {
   const out: string[] = [];
-  for (const e of r.errors) out.push(renderFailure(e));
+  for (const e of r.errors) out.push(renderDiagnostic(e));
   for (const m of r.mismatches) {
     out.push(`kconfig mismatch: CONFIG_${m.name}`);
     out.push(`  expected: ${m.expected}`);
     out.push(`  actual:   ${m.actual}`);
     if (m.explanation) out.push(...renderExplanation(m.explanation));
   }
+  if (r.fixes) out.push(...renderFixLines(r.fixes));
   if (r.mismatches.length > 0) out.push(`error: resolved kernel config does not satisfy ${r.fragment}`);
   else if (r.errors.length > 0) out.push(`error: ${r.fragment}: ${r.errors.length} malformed line(s)`);
   return out.length ? `${out.join('\n')}\n` : '';
@@ -222,6 +228,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     tree = await loadTreeKnowledge({ kernel, ...rest }, config);
   }
   const report = checkFragment(fragment, config, tree);
+  if (tree?.proveFixes && report.mismatches.some((m) => m.explanation?.set)) report.fixes = await tree.proveFixes(report, fragment);
   const headerArch = config.header?.arch;
   const { srcarchOf } = await import('./tree.js');
   if (input.arch !== undefined && headerArch !== undefined && srcarchOf(headerArch) !== srcarchOf(input.arch)) {

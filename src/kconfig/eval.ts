@@ -193,11 +193,17 @@ export function rewriteM(e: Expr | undefined, modules: string | undefined): Expr
     case 'unknown':
     case 'cmp':
       return e;
-    case 'not':
-      return { kind: 'not', arg: rewriteM(e.arg, modules) as Expr };
+    case 'not': {
+      const arg = rewriteM(e.arg, modules) as Expr;
+      return arg === e.arg ? e : { kind: 'not', arg };
+    }
     case 'and':
-    case 'or':
-      return { kind: e.kind, left: rewriteM(e.left, modules) as Expr, right: rewriteM(e.right, modules) as Expr };
+    case 'or': {
+      // Unchanged subtrees stay the same objects, so that shared conditions stay shared (and memoisable).
+      const left = rewriteM(e.left, modules) as Expr;
+      const right = rewriteM(e.right, modules) as Expr;
+      return left === e.left && right === e.right ? e : { kind: e.kind, left, right };
+    }
     default:
       return unreachable(e, 'expression');
   }

@@ -21,6 +21,8 @@ export interface LoadTreeOptions {
   /** C compiler / toolchain prefix to run compiler probes with (default: none, probes stay unknown). */
   cc?: string;
   crossCompile?: string;
+  /** Extra macro environment (make variables Kconfig reads, e.g. `USERCFLAGS`). */
+  env?: Readonly<Record<string, string>>;
   onProgress?: (msg: string) => void;
 }
 
@@ -38,6 +40,7 @@ export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptio
     ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.cc !== undefined ? { cc: opts.cc } : {}),
     ...(opts.crossCompile !== undefined ? { crossCompile: opts.crossCompile } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const errors = tree.diagnostics.filter((d) => d.severity === 'error');
@@ -116,6 +119,10 @@ export async function loadTreeKnowledge(src: TreeSource, config: DotConfig): Pro
   return {
     defines: (name) => calc.model.symbols.has(name),
     explain: (req: ConfigLine, _actual: ConfigFact) => explainWith(calc, req.name, req),
+    proveFixes: async (report, fragment) => {
+      const { proveFixesFrom } = await import('./predict.js');
+      return proveFixesFrom(calc.model, hasToolchain(opts), config, fragment, report);
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { ExitCode, type Failure } from '../core/errors.js';
 import type { Diagnostic } from './ast.js';
 import { parseConfigText } from './fragment.js';
 import { NameIndex } from './suggest.js';
+import { loadOptions, type TreeSelection } from './symbols.js';
 
 export interface Removal {
   /** 1-based line number in the fragment. */
@@ -78,4 +79,35 @@ export function renderRemoval(file: string, arch: string, r: Removal): string {
 /** A Kconfig tree with syntax errors cannot say which symbols exist: refuse rather than drop real ones. */
 export function treeErrors(errors: readonly Diagnostic[]): Failure[] {
   return errors.filter((d) => d.severity === 'error').map((d) => ({ ...d, exit: ExitCode.usage }));
+}
+
+export interface FilterInput extends TreeSelection {
+  fragment: string;
+  /** Write the filtered fragment here (atomically). */
+  output?: string;
+  /** Write nothing. */
+  check?: boolean;
+}
+
+/** `kconfig filter`: read the fragment and the tree's symbol names, filter, and write the output when asked. */
+export async function runFilter(input: FilterInput): Promise<FilterResult & { written: boolean }> {
+  const { readFile } = await import('node:fs/promises');
+  const { fail, ioFailure } = await import('../core/errors.js');
+  const { loadSymbolNames } = await import('./tree.js');
+  let text: string;
+  try {
+    text = await readFile(input.fragment, 'utf8');
+  } catch (e) {
+    return fail(ioFailure(e, 'cannot read fragment', input.fragment));
+  }
+  const known = await loadSymbolNames(loadOptions(input));
+  const errors = treeErrors(known.errors);
+  if (errors.length > 0) fail(errors);
+  const r = filterFragment(text, input.fragment, known);
+  const written = !input.check && input.output !== undefined;
+  if (written) {
+    const { writeFileAtomic } = await import('../core/fs-atomic.js');
+    await writeFileAtomic(input.output as string, r.text);
+  }
+  return { ...r, written };
 }

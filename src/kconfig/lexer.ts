@@ -7,6 +7,7 @@
  * the token stream at the point of the `source` statement, exactly like the kernel's lexer), drops redundant
  * end-of-lines and switches to assignment-value mode after `WORD =`, `WORD :=`, `WORD +=` at a statement start.
  */
+import type { CodeOf } from '../core/errors.js';
 import { UNKNOWN, type MacroEngine } from './macros.js';
 
 export const KEYWORDS = [
@@ -32,7 +33,7 @@ export type Token =
   | { t: 'eof'; file: string; line: number };
 
 export interface LexReporter {
-  (severity: 'error' | 'warning', code: string, message: string, file: string, line: number, value?: string): void;
+  (severity: 'error' | 'warning', code: CodeOf<'kconfig'>, message: string, file: string, line: number, value?: string): void;
 }
 
 const OP_CHARS = '|&=!<>():+';

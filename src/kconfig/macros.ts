@@ -8,6 +8,7 @@
  * is unknown. An unknown value is the marker `UNKNOWN` inside the expanded text; the lexer turns a word holding it
  * into an `unknown` operand, so nothing guesses a compiler's answer.
  */
+import type { CodeOf } from '../core/errors.js';
 
 /** Marks a value we could not compute (a shell call without a toolchain). */
 export const UNKNOWN = '\u0001';
@@ -20,7 +21,7 @@ export interface MacroHost {
   /** Run a shell command; the output (trailing newlines removed, newlines as spaces) or undefined when unknown. */
   shell(cmd: string): string | undefined;
   /** Report a diagnostic at the current position. */
-  report(severity: 'error' | 'warning' | 'info', code: string, message: string, value?: string): void;
+  report(severity: 'error' | 'warning' | 'info', code: CodeOf<'kconfig'>, message: string, value?: string): void;
   /** The current file (relative to srctree) and line, for `$(filename)` / `$(lineno)`. */
   position(): { file: string; line: number };
 }

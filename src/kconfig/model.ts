@@ -80,10 +80,29 @@ function dependsExpr(d: DependsOn): Expr {
 }
 
 /** The full dependency of an entry: enclosing conditions and its own `depends on`, `m` rewritten. */
-export function entryDep(e: ConfigEntry | ChoiceEntry, modules: string | undefined): Expr | undefined {
+export function entryDep(e: { inherited?: Expr; dependsOn: DependsOn[] }, modules: string | undefined): Expr | undefined {
+  const memo = depMemo.get(modules ?? '') ?? new WeakMap();
+  depMemo.set(modules ?? '', memo);
+  if (memo.has(e)) return memo.get(e);
   let dep = e.inherited;
   for (const d of e.dependsOn) dep = and(dep, dependsExpr(d));
-  return dedupAnd(rewriteM(dep, modules));
+  const out = dedupAnd(rewriteM(dep, modules));
+  memo.set(e, out);
+  return out;
+}
+
+/** `entryDep` per entry (and MODULES name): an entry's dependency is asked for once per select it makes. */
+const depMemo = new Map<string, WeakMap<object, Expr | undefined>>();
+
+/** A structural key per expression object (expressions are never mutated). */
+const keyMemo = new WeakMap<Expr, string>();
+function exprKey(e: Expr): string {
+  let k = keyMemo.get(e);
+  if (k === undefined) {
+    k = JSON.stringify(e);
+    keyMemo.set(e, k);
+  }
+  return k;
 }
 
 function conjuncts(e: Expr, out: Expr[]): Expr[] {
@@ -100,7 +119,7 @@ export function dedupAnd(e: Expr | undefined): Expr | undefined {
   const seen = new Set<string>();
   let out: Expr | undefined;
   for (const c of conjuncts(e, [])) {
-    const key = JSON.stringify(c);
+    const key = exprKey(c);
     if (seen.has(key)) continue;
     seen.add(key);
     out = and(out, c);

@@ -100,11 +100,12 @@ function unary(ts: TokenStream): Expr {
   return left;
 }
 
-/** A word (symbol, or n/m/y), a quoted string, or a value an unknown macro produced. */
+/** A word (symbol, or n/m/y), a quoted string (`"y"`, `"m"`, `"n"` are the tristate constants too), or a value an unknown macro produced. */
 export function parseOperand(t: Token): Operand {
-  if (t.t === 'quote') return { kind: 'str', value: t.value };
-  if (t.t !== 'word') throw new KconfigSyntaxError(t, `syntax error: unexpected '${tokText(t)}' in expression`);
-  if (t.unknown !== undefined) return { kind: 'unknown', text: t.unknown };
+  if (t.t !== 'word' && t.t !== 'quote') throw new KconfigSyntaxError(t, `syntax error: unexpected '${tokText(t)}' in expression`);
+  if (t.t === 'word' && t.unknown !== undefined) return { kind: 'unknown', text: t.unknown };
+  // `sym_lookup` maps the one-letter names y, m, n to the tristate constants, quoted or not (`default "y"`).
   const tri = t.value === 'n' ? 0 : t.value === 'm' ? 1 : t.value === 'y' ? 2 : undefined;
-  return tri !== undefined ? { kind: 'tri', value: tri } : { kind: 'sym', name: t.value };
+  if (tri !== undefined) return { kind: 'tri', value: tri };
+  return t.t === 'quote' ? { kind: 'str', value: t.value } : { kind: 'sym', name: t.value };
 }

@@ -3,7 +3,7 @@
  * `KconfigTree`. Shell macros are answered by `shell`; the ones it cannot answer are recorded as unknown, so a
  * caller with a toolchain can run them and parse again (see `tree.ts`).
  */
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, type CodeOf } from '../core/errors.js';
 import type { Diagnostic, KconfigTree, KSymbol, Loc } from './ast.js';
 import { FileLexer, TokenStream, type LexReporter, type Token } from './lexer.js';
 import { MacroEngine, type MacroHost } from './macros.js';
@@ -31,13 +31,13 @@ export interface ParseDeps {
 
 function diag(
   severity: Diagnostic['severity'],
-  code: string,
+  code: CodeOf<'kconfig'>,
   message: string,
   where: Diagnostic['where'],
   extra: Partial<Diagnostic> = {},
 ): Diagnostic {
   const exit = severity === 'error' ? ExitCode.usage : ExitCode.ok;
-  return { severity, code: code as Diagnostic['code'], message, where, exit, ...extra };
+  return { severity, code, message, where, exit, ...extra };
 }
 
 /** Fill every symbol's `selectedBy` / `impliedBy` from the `select` / `imply` lines of all definitions. */

@@ -4,7 +4,7 @@
  * parsing goes on). Blocks (`menu`, `choice`, `if`) are kept on a stack, so — as in the kernel — they may span
  * sourced files. Entries receive their inherited conditions and choice membership as they are created.
  */
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, type CodeOf } from '../core/errors.js';
 import type {
   ChoiceEntry, ConfigEntry, Diagnostic, Entry, Expr, IfEntry, KSymbol, MenuEntry, Operand, SymbolType,
 } from './ast.js';
@@ -75,7 +75,7 @@ export class Parser {
     });
   }
 
-  private warn(tok: Token, code: `kconfig.${string}`, message: string): void {
+  private warn(tok: Token, code: CodeOf<'kconfig'>, message: string): void {
     this.host.report({ severity: 'warning', code, message, exit: ExitCode.ok, where: { file: tok.file, line: tok.line } });
   }
 

@@ -132,7 +132,18 @@ export class MapFiles implements SourceFiles {
 export function wantedInTarball(rel: string): boolean {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
   if (base.startsWith('Kconfig') || rel === 'Makefile') return true;
+  if (isConfigFile(rel)) return true;
   return rel.startsWith('scripts/') && rel.indexOf('/', 8) < 0 && rel.endsWith('.sh');
+}
+
+/**
+ * Files `kconfig resolve` reads besides Kconfig: each arch Makefile (KBUILD_DEFCONFIG), the files in each
+ * `arch/ARCH/configs` folder and in `kernel/configs` (defconfigs and `%.config` fragments).
+ */
+export function isConfigFile(rel: string): boolean {
+  const parts = rel.split('/');
+  if (parts[0] === 'arch') return (parts.length === 3 && parts[2] === 'Makefile') || (parts.length === 4 && parts[2] === 'configs');
+  return parts.length === 3 && parts[0] === 'kernel' && parts[1] === 'configs';
 }
 
 async function readBody(body: AsyncIterable<Buffer>): Promise<string> {

@@ -37,3 +37,46 @@ export function renderSymbolsText(records: readonly SymbolRecord[]): string {
     })
     .join('');
 }
+
+/** Which tree to read: a folder or tarball, an ARCH, and the toolchain for compiler probes. */
+export interface TreeSelection {
+  kernel: string;
+  arch: string;
+  cc?: string;
+  crossCompile?: string;
+  /** false: neither read nor write the parse cache. */
+  cache?: boolean;
+  onProgress?: (msg: string) => void;
+}
+
+/** The `loadKconfig` options for a selection. */
+export function loadOptions(sel: TreeSelection): import('./tree.js').LoadOptions {
+  return {
+    kernel: sel.kernel,
+    arch: sel.arch,
+    ...(sel.cc !== undefined ? { cc: sel.cc } : {}),
+    ...(sel.crossCompile !== undefined ? { crossCompile: sel.crossCompile } : {}),
+    ...(sel.cache === false ? { cacheDir: false as const } : {}),
+    ...(sel.onProgress ? { onProgress: sel.onProgress } : {}),
+  };
+}
+
+export interface SymbolsResult {
+  arch: string;
+  srcarch: string;
+  records: SymbolRecord[];
+  /** Warnings and errors of the tree's Kconfig. */
+  problems: import('./ast.js').Diagnostic[];
+  errors: number;
+}
+
+/** `kconfig symbols`: load the tree and list its symbols. */
+export async function runSymbols(sel: TreeSelection): Promise<SymbolsResult> {
+  const { loadKconfig } = await import('./tree.js');
+  const tree = await loadKconfig(loadOptions(sel));
+  const problems = tree.diagnostics.filter((d) => d.severity !== 'info');
+  return {
+    arch: tree.arch, srcarch: tree.srcarch, records: listSymbols(tree), problems,
+    errors: problems.filter((d) => d.severity === 'error').length,
+  };
+}

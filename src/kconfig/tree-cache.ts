@@ -16,7 +16,7 @@ import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
 
 /** Bump when the AST or parser output changes shape. */
-const FORMAT = 'tarsmith-kconfig-1';
+const FORMAT = 'tarsmith-kconfig-2';
 
 export interface CacheOptions {
   dir?: string;

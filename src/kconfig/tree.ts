@@ -55,6 +55,26 @@ export function kernelVersionOf(makefile: string | undefined): string {
 
 const TOOLS = ['AR', 'NM', 'OBJCOPY', 'OBJDUMP', 'READELF', 'STRIP'] as const;
 
+/**
+ * The other variables the top Makefile exports that Kconfig reads (`$(RUSTC)`, `$(CLANG_FLAGS)`, …), with the
+ * Makefile's values for a GCC build without `LLVM=`. `USERCFLAGS`, `USERLDFLAGS` and `CROSS_COMPILE_COMPAT` are
+ * empty unless given on the make command line (pass them in `LoadOptions.env`).
+ */
+export const MAKE_EXPORTS: Readonly<Record<string, string>> = {
+  HOSTCXX: 'g++', RUSTC: 'rustc', BINDGEN: 'bindgen', PAHOLE: 'pahole', PYTHON3: 'python3',
+  CLANG_FLAGS: '', USERCFLAGS: '', USERLDFLAGS: '', CROSS_COMPILE_COMPAT: '',
+};
+
+/** The first line a tool prints, `#` removed (as the Makefile's CC_VERSION_TEXT), or '' when it does not run. */
+async function firstLine(argv: string[]): Promise<string> {
+  try {
+    const r = await exec(argv, { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
+    return r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
+  } catch {
+    return '';
+  }
+}
+
 async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   const env = new Map<string, string>();
   if (opts.cc === undefined && opts.crossCompile === undefined) return env;
@@ -65,13 +85,9 @@ async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   for (const t of TOOLS) env.set(t, `${pfx}${t.toLowerCase()}`);
   env.set('CROSS_COMPILE', pfx);
   env.set('HOSTCC', 'gcc');
-  let first = '';
-  try {
-    const r = await exec([cc, '--version'], { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
-    first = r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
-  } catch {
-    first = '';
-  }
+  for (const [k, v] of Object.entries(MAKE_EXPORTS)) env.set(k, v);
+  const [first, rustc] = await Promise.all([firstLine([cc, '--version']), firstLine(['rustc', '--version'])]);
+  env.set('RUSTC_VERSION_TEXT', rustc.trimEnd());
   if (!first)
     fail({
       code: 'kconfig.no-compiler', exit: ExitCode.usage, message: `C compiler '${cc}' does not run`, value: cc,
@@ -155,6 +171,25 @@ async function parseWithToolchain(files: SourceFiles, arch: string, srcarch: str
   }
 }
 
+/**
+ * The environment Kconfig's macros see (before KERNELVERSION, which comes from the tree): what the kernel's make
+ * exports for this ARCH and toolchain, and `opts.env` on top.
+ */
+export async function kconfigEnv(opts: LoadOptions): Promise<Map<string, string>> {
+  const env = await toolchainEnv(opts);
+  if (opts.arch === 'um') {
+    // User-mode Linux builds for a host arch (arch/um/Makefile); default to x86 rather than the machine we run on.
+    const sub = opts.env?.SUBARCH ?? 'x86';
+    env.set('SUBARCH', sub);
+    env.set('HEADER_ARCH', ['x86', 'x86_64', 'i386'].includes(sub) ? 'x86' : sub);
+  }
+  for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
+  env.set('srctree', '.');
+  env.set('ARCH', opts.arch);
+  env.set('SRCARCH', srcarchOf(opts.arch));
+  return env;
+}
+
 interface Prepared {
   srcarch: string;
   toolchain: boolean;
@@ -167,17 +202,7 @@ interface Prepared {
 async function prepare(opts: LoadOptions): Promise<Prepared> {
   const isDir = (await statKernel(opts.kernel)).isDirectory();
   const srcarch = srcarchOf(opts.arch);
-  const env = await toolchainEnv(opts);
-  if (opts.arch === 'um') {
-    // User-mode Linux builds for a host arch (arch/um/Makefile); default to x86 rather than the machine we run on.
-    const sub = opts.env?.SUBARCH ?? 'x86';
-    env.set('SUBARCH', sub);
-    env.set('HEADER_ARCH', ['x86', 'x86_64', 'i386'].includes(sub) ? 'x86' : sub);
-  }
-  for (const [k, v] of Object.entries(opts.env ?? {})) env.set(k, v);
-  env.set('srctree', '.');
-  env.set('ARCH', opts.arch);
-  env.set('SRCARCH', srcarch);
+  const env = await kconfigEnv(opts);
   const cacheOpts: CacheOptions | undefined = opts.cacheDir === false ? undefined : { dir: opts.cacheDir };
   return {
     srcarch,
@@ -194,6 +219,7 @@ async function parseAndCache(opts: LoadOptions, p: Prepared): Promise<KconfigTre
   checkArch(files, p.srcarch, opts.arch);
   p.env.set('KERNELVERSION', kernelVersionOf(files.read('Makefile')));
   const { tree, deps } = await parseWithToolchain(files, opts.arch, p.srcarch, p.env, p.toolchain);
+  if (!p.dirFiles) tree.configFiles = configFilesOf(files, p.srcarch);
   if (!p.toolchain && tree.unknownMacros.length > 0) {
     tree.diagnostics.push({
       severity: 'warning', code: 'kconfig.shell-unknown', exit: ExitCode.ok, where: tree.unknownMacros[0]?.loc ?? { file: 'Kconfig' },
@@ -203,6 +229,40 @@ async function parseAndCache(opts: LoadOptions, p: Prepared): Promise<KconfigTre
   }
   if (p.cache) await writeCache(p.cache.opts, p.cache.key, tree, deps, p.dirFiles);
   return tree;
+}
+
+function configFilesOf(files: SourceFiles, srcarch: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of [`arch/${srcarch}/Makefile`, ...files.glob(`arch/${srcarch}/configs/*`), ...files.glob('kernel/configs/*')]) {
+    const text = files.read(rel);
+    if (text !== undefined) out[rel] = text;
+  }
+  return out;
+}
+
+/**
+ * A file of the kernel tree that is not Kconfig (a defconfig, a `%.config` fragment, the arch Makefile): from
+ * the folder, or from what was kept of the tarball (`KconfigTree.configFiles`). Undefined when absent.
+ */
+export async function readKernelFile(kernel: string, tree: KconfigTree, rel: string): Promise<string | undefined> {
+  if (tree.configFiles) return Object.hasOwn(tree.configFiles, rel) ? tree.configFiles[rel] : undefined;
+  try {
+    return await fs.readFile(path.join(kernel, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names of the files in one folder of the kernel tree (`arch/arm64/configs`), sorted. */
+export async function listKernelFolder(kernel: string, tree: KconfigTree, rel: string): Promise<string[]> {
+  if (tree.configFiles) {
+    return Object.keys(tree.configFiles).filter((p) => p.startsWith(`${rel}/`) && !p.slice(rel.length + 1).includes('/')).map((p) => p.slice(rel.length + 1)).sort();
+  }
+  try {
+    return (await fs.readdir(path.join(kernel, rel))).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Load, parse and cache a kernel tree's Kconfig for one architecture. Never throws on Kconfig syntax. */

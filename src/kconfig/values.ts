@@ -64,6 +64,13 @@ export function userValue(type: SymbolType, line: ConfigLine): UserValue {
   return { ok: true, tri: N, val: text, line };
 }
 
+export interface CalcOptions {
+  /** Recorded answers for probe-decided symbols (a previous build's resolved `.config`), instead of the `.config`. */
+  probeTable?: ParsedConfig;
+  /** User values set without a `.config` line, as `conf_set_all_new_symbols` does for allno/allyes/allmodconfig. */
+  presets?: ReadonlyMap<string, Tristate>;
+}
+
 const DEFAULT_VAL: Record<SymbolType, string> = { int: '0', hex: '0x0', string: '', bool: 'n', tristate: 'n' };
 
 export class Calculator implements ValueSource {
@@ -72,19 +79,42 @@ export class Calculator implements ValueSource {
   private readonly probes = new Set<string>();
   private modulesVal: Tristate = N;
 
+  /** Where probe-decided values come from: the `.config` itself unless `CalcOptions.probeTable` names another. */
+  readonly probeTable: ParsedConfig;
+
   /** `fromConfig`: extra symbol names whose values come from the `.config` (environment-derived ones). */
   constructor(
     readonly model: KconfigModel,
     readonly config: ParsedConfig,
     fromConfig: Iterable<string> = [],
+    opts: CalcOptions = {},
   ) {
+    this.probeTable = opts.probeTable ?? config;
     for (const name of fromConfig) if (model.symbols.has(name)) this.probes.add(name);
-    for (const [name, line] of config.byName) {
-      const t = model.symbols.get(name)?.type;
-      if (t) this.users.set(name, userValue(t, line));
+    // `conf_read_simple`: lines in order; a value the type refuses leaves an earlier accepted one in place.
+    for (const line of config.lines) {
+      const t = model.symbols.get(line.name)?.type;
+      if (!t) continue;
+      const u = userValue(t, line);
+      if (u.ok || !this.users.get(line.name)?.ok) this.users.set(line.name, u);
     }
-    for (const s of model.symbols.values()) if (dependsOnProbe(s)) this.probes.add(s.name);
+    for (const [name, tri] of opts.presets ?? []) {
+      if (!this.users.has(name)) this.users.set(name, { ok: true, tri, val: 'n', line: { name, line: 0, text: '' } });
+    }
+    for (const name of probeSymbols(model)) this.probes.add(name);
     if (model.modules) this.modulesVal = this.calc(model.modules).value.tri;
+  }
+
+  /** Symbols whose values were taken from the probe table (the `.config`, or `CalcOptions.probeTable`). */
+  probed(): string[] {
+    return [...this.probes].filter((n) => this.state.get(n)?.fromConfig).sort();
+  }
+
+  /** A probe-decided symbol's recorded value (from the probe table). */
+  private recorded(s: SymbolModel): UserValue | undefined {
+    if (this.probeTable === this.config) return this.users.get(s.name);
+    const line = this.probeTable.byName.get(s.name);
+    return line && s.type ? userValue(s.type, line) : undefined;
   }
 
   /** The user's value for a symbol as the kernel accepted or refused it. */
@@ -127,9 +157,10 @@ export class Calculator implements ValueSource {
     st.written = st.visible !== N;
     const user = this.users.get(name);
     if (this.probes.has(name) && s.choice === undefined) {
+      const rec = this.recorded(s);
       st.fromConfig = true;
-      st.written = user !== undefined;
-      if (user?.ok) st.value = { tri: user.tri, val: user.val };
+      st.written = rec !== undefined;
+      if (rec?.ok) st.value = { tri: rec.tri, val: rec.val };
     } else if (s.type === 'bool' || s.type === 'tristate') {
       this.calcTristate(s, st, user);
     } else {
@@ -282,7 +313,7 @@ export class Calculator implements ValueSource {
       const s = this.model.symbols.get(name);
       let v: Tristate = N;
       for (const p of s?.prompts ?? []) v = triOr(v, this.eval(p.visible));
-      if (this.probes.has(name)) v = this.config.byName.has(name) ? Y : N;
+      if (this.probes.has(name)) v = this.probeTable.byName.has(name) ? Y : N;
       vis.set(name, v);
     }
     const visible = (n: string): boolean => (vis.get(n) ?? N) !== N;
@@ -320,6 +351,18 @@ export class Calculator implements ValueSource {
 
 function blank(value: SymValue): SymState {
   return { value, visible: N, dirDep: Y, revDep: N, implied: N, written: false, fromConfig: false };
+}
+
+const probeMemo = new WeakMap<KconfigModel, string[]>();
+
+/** The symbols of a model whose values a probe we could not run decides (computed once per model). */
+function probeSymbols(model: KconfigModel): string[] {
+  let names = probeMemo.get(model);
+  if (!names) {
+    names = [...model.symbols.values()].filter(dependsOnProbe).map((s) => s.name);
+    probeMemo.set(model, names);
+  }
+  return names;
 }
 
 /** Does a toolchain probe we could not run decide this symbol's value? */

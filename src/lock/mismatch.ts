@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, renderFailure, type Failure } from '../core/errors.js';
+import { ExitCode, renderDiagnostic, type Failure } from '../core/errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { LOCK_FILE, PACKAGES_DIR } from './lock.js';
 
@@ -53,7 +53,7 @@ export function mismatchFailure(i: MismatchInfo): Failure {
 
 /** A failure shown as a warning (same layout, `warning[code]`). */
 export function renderWarning(f: Failure): string {
-  return renderFailure(f).replace('error[', 'warning[');
+  return renderDiagnostic({ ...f, severity: 'warning' });
 }
 
 function display(file: string): string {

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, type Failure } from '../core/errors.js';
+import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { hashFiles, type HashOutcome } from './hash.js';
 import { hashFilesMemo } from './hash-memo.js';
@@ -57,8 +57,8 @@ export function hashLocked(manifestDir: string, lock: Lock, opts: { memo?: boole
 
 const NOT_LOCKED_HINT = `run \`tarsmith vendor\` and commit ${LOCK_FILE}`;
 
-function problem(code: string, message: string, extra: Partial<Failure> = {}): Failure {
-  return { code: `verify.${code}`, message, exit: ExitCode.checkFailed, hint: NOT_LOCKED_HINT, ...extra };
+function problem(code: FailureCode, message: string, extra: Partial<Failure> = {}): Failure {
+  return { code, message, exit: ExitCode.checkFailed, hint: NOT_LOCKED_HINT, ...extra };
 }
 
 /** Does the lock describe what the manifest asks for? (Origins, refs, pins, patches, rootfs.) */
@@ -68,15 +68,15 @@ export function manifestVsLock(m: Manifest, lock: Lock): { problems: Failure[]; 
     const e = lock.sources[s.name];
     const where = whereOf(m, `/sources/${i}`);
     const o = s.origin;
-    if (!e) return problems.push(problem('not-locked', `source "${s.name}" is not in ${LOCK_FILE}`, { where }));
+    if (!e) return problems.push(problem('verify.not-locked', `source "${s.name}" is not in ${LOCK_FILE}`, { where }));
     const differs =
       e.origin !== o.kind ||
       (o.kind === 'url' && e.url !== o.url) ||
       (o.kind === 'git' && (e.git !== o.git || e.ref !== o.ref || (o.commit !== undefined && !e.commit?.startsWith(o.commit)))) ||
       (o.kind === 'file' && e.path !== o.file);
-    if (differs) problems.push(problem('lock-stale', `source "${s.name}" changed in the manifest since it was locked`, { where }));
+    if (differs) problems.push(problem('verify.lock-stale', `source "${s.name}" changed in the manifest since it was locked`, { where }));
     if (s.sha256 !== undefined && s.sha256 !== e.sha256) {
-      problems.push(problem('pin-mismatch', `source "${s.name}": the manifest pins ${s.sha256}, the lock has ${e.sha256}`, {
+      problems.push(problem('verify.pin-mismatch', `source "${s.name}": the manifest pins ${s.sha256}, the lock has ${e.sha256}`, {
         where: whereOf(m, `/sources/${i}/sha256`), value: s.sha256,
         hint: `if the locked file is right, use: ${sourceFixLine(m, s.name, e.sha256)}; otherwise run \`tarsmith vendor --update ${s.name}\``,
       }));
@@ -84,15 +84,15 @@ export function manifestVsLock(m: Manifest, lock: Lock): { problems: Failure[]; 
     return undefined;
   });
   const patchNames = new Set(m.sources.flatMap((s) => s.patches));
-  for (const p of patchNames) if (!lock.patches[p]) problems.push(problem('not-locked', `patch ${p} is not in ${LOCK_FILE}`, { value: p }));
+  for (const p of patchNames) if (!lock.patches[p]) problems.push(problem('verify.not-locked', `patch ${p} is not in ${LOCK_FILE}`, { value: p }));
   const rootfs = m.builder?.rootfs;
-  if (rootfs !== undefined && !lock.rootfs) problems.push(problem('not-locked', `builder rootfs ${rootfs} is not in ${LOCK_FILE}`, { value: rootfs }));
+  if (rootfs !== undefined && !lock.rootfs) problems.push(problem('verify.not-locked', `builder rootfs ${rootfs} is not in ${LOCK_FILE}`, { value: rootfs }));
   const names = new Set(m.sources.map((s) => s.name));
   const stale: Failure[] = [
     ...Object.keys(lock.sources).filter((n) => !names.has(n)).map((n) => `source "${n}"`),
     ...Object.keys(lock.patches).filter((p) => !patchNames.has(p)).map((p) => `patch ${p}`),
     ...(lock.rootfs && rootfs === undefined ? ['builder rootfs'] : []),
-  ].map((what) => problem('stale-entry', `${LOCK_FILE} still lists ${what}, which the manifest no longer names`, { hint: 'run `tarsmith vendor` to drop it' }));
+  ].map((what) => problem('verify.stale-entry', `${LOCK_FILE} still lists ${what}, which the manifest no longer names`, { hint: 'run `tarsmith vendor` to drop it' }));
   return { problems, stale };
 }
 
@@ -141,7 +141,7 @@ async function checkFiles(
     if (!r.ok) {
       const missing = r.code === 'ENOENT';
       checked.push({ ...base, status: missing ? 'missing' : 'unreadable' });
-      problems.push(problem(missing ? 'missing' : 'unreadable', `${x.label}: ${x.file} ${missing ? 'is missing' : `cannot be read (${r.message})`}`, {
+      problems.push(problem(missing ? 'verify.missing' : 'verify.unreadable', `${x.label}: ${x.file} ${missing ? 'is missing' : `cannot be read (${r.message})`}`, {
         value: x.file, exit: missing ? ExitCode.checkFailed : ExitCode.io,
         hint: missing ? 'run `tarsmith vendor` to fetch it again' : 'check the file permissions',
       }));
@@ -170,7 +170,7 @@ function unlistedFailure(files: string[], strict: boolean): Failure[] {
 }
 
 function split(failures: Failure[], strict: boolean): { problems: Failure[]; warnings: Failure[] } {
-  return strict ? { problems: failures, warnings: [] } : { problems: [], warnings: failures };
+  return strict ? { problems: failures, warnings: [] } : { problems: [], warnings: failures.map((f) => ({ ...f, severity: 'warning' as const })) };
 }
 
 /** Verify the vendored inputs of `manifest` against `lock`. Never throws for what it finds; returns a report. */
@@ -201,7 +201,7 @@ async function sumsWarning(pkg: string, lock: Lock): Promise<Failure[]> {
   const want = formatSums(sumsFromLock(lock));
   const have = await fs.readFile(path.join(pkg, SUMS_FILE), 'utf8').catch(() => undefined);
   if (have === want || (have === undefined && want === '')) return [];
-  return [problem('sums-out-of-date', `${PACKAGES_DIR}/${SUMS_FILE} does not match ${LOCK_FILE}`, { hint: 'run `tarsmith vendor` to rewrite it from the lock' })];
+  return [problem('verify.sums-out-of-date', `${PACKAGES_DIR}/${SUMS_FILE} does not match ${LOCK_FILE}`, { hint: 'run `tarsmith vendor` to rewrite it from the lock' })];
 }
 
 /** Verify `packages/` against a coreutils-style `SHA256SUMS` (used when there is no lock). */

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ExitCode, fail, ioFailure, type Failure } from '../core/errors.js';
+import { ExitCode, fail, ioFailure, type Failure, type FailureCode } from '../core/errors.js';
 import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
 import { schemaFailures } from './validate.js';
 import type { Artifact, Build, Builder, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
@@ -126,47 +126,47 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     const p = positionFor(pos, pointerOf(segs), key);
     return p ? { file, line: p.line, col: p.col } : { file };
   };
-  const bad = (code: string, segs: (string | number)[], message: string, hint: string, value?: string): void => {
-    out.push({ code: `manifest.${code}`, message, exit: ExitCode.usage, where: at(segs), hint, ...(value !== undefined ? { value } : {}) });
+  const bad = (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string): void => {
+    out.push({ code, message, exit: ExitCode.usage, where: at(segs), hint, ...(value !== undefined ? { value } : {}) });
   };
   const seen = new Map<string, number>();
   m.sources.forEach((s, i) => {
     const origins = (['file', 'url', 'git'] as const).filter((k) => s[k] !== undefined);
     if (origins.length === 0) {
-      bad('missing-origin', ['sources', i], `source "${s.name}" has no origin`, 'give it exactly one of `file:`, `url:` or `git:` (with `ref:`)');
+      bad('manifest.missing-origin', ['sources', i], `source "${s.name}" has no origin`, 'give it exactly one of `file:`, `url:` or `git:` (with `ref:`)');
     } else if (origins.length > 1) {
-      bad('several-origins', ['sources', i, origins[1]!], `source "${s.name}" has several origins (${origins.join(', ')})`, 'keep exactly one of `file:`, `url:` or `git:`; mirrors go under `mirrors:`');
+      bad('manifest.several-origins', ['sources', i, origins[1]!], `source "${s.name}" has several origins (${origins.join(', ')})`, 'keep exactly one of `file:`, `url:` or `git:`; mirrors go under `mirrors:`');
     }
-    if (s.git !== undefined && s.ref === undefined) bad('missing-ref', ['sources', i, 'git'], `git source "${s.name}" has no ref`, 'add `ref: TAG` or `ref: BRANCH` (and optionally `commit:` to pin it)');
+    if (s.git !== undefined && s.ref === undefined) bad('manifest.missing-ref', ['sources', i, 'git'], `git source "${s.name}" has no ref`, 'add `ref: TAG` or `ref: BRANCH` (and optionally `commit:` to pin it)');
     if (s.git === undefined) {
-      for (const k of ['ref', 'commit'] as const) if (s[k] !== undefined) bad('stray-key', ['sources', i, k], `"${k}" only applies to git sources`, `remove "${k}" or make the source a \`git:\` source`);
+      for (const k of ['ref', 'commit'] as const) if (s[k] !== undefined) bad('manifest.stray-key', ['sources', i, k], `"${k}" only applies to git sources`, `remove "${k}" or make the source a \`git:\` source`);
     }
-    if (s.url === undefined && s.mirrors !== undefined) bad('stray-key', ['sources', i, 'mirrors'], '"mirrors" only applies to url sources', 'remove "mirrors" or make the source a `url:` source');
+    if (s.url === undefined && s.mirrors !== undefined) bad('manifest.stray-key', ['sources', i, 'mirrors'], '"mirrors" only applies to url sources', 'remove "mirrors" or make the source a `url:` source');
     const prev = seen.get(s.name);
-    if (prev !== undefined) bad('duplicate-name', ['sources', i, 'name'], `source name "${s.name}" is used twice (first at sources[${prev}])`, 'give every source a unique name', s.name);
+    if (prev !== undefined) bad('manifest.duplicate-name', ['sources', i, 'name'], `source name "${s.name}" is used twice (first at sources[${prev}])`, 'give every source a unique name', s.name);
     else seen.set(s.name, i);
     if (s.file !== undefined) checkRelPath(s.file, ['sources', i, 'file'], bad);
     s.patches?.forEach((p, j) => checkRelPath(p, ['sources', i, 'patches', j], bad));
-    if (s.into !== undefined && s.into.split('/').includes('..')) bad('path-escape', ['sources', i, 'into'], '"into" must not contain ".."', 'use an absolute path such as /src/name', s.into);
+    if (s.into !== undefined && s.into.split('/').includes('..')) bad('manifest.path-escape', ['sources', i, 'into'], '"into" must not contain ".."', 'use an absolute path such as /src/name', s.into);
     if (s.extract === false) plainFileFailures(s, i, bad);
   });
   const names = new Set(m.sources.map((s) => s.name));
   const b = m.builder;
   if (b) {
-    if (b.image !== undefined && b.rootfs !== undefined) bad('several-bases', ['builder', 'rootfs'], 'builder has both "image" and "rootfs"', 'keep one: an image by digest, or a vendored rootfs tarball');
-    if (b.image === undefined && b.rootfs === undefined) bad('missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
+    if (b.image !== undefined && b.rootfs !== undefined) bad('manifest.several-bases', ['builder', 'rootfs'], 'builder has both "image" and "rootfs"', 'keep one: an image by digest, or a vendored rootfs tarball');
+    if (b.image === undefined && b.rootfs === undefined) bad('manifest.missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
     if (b.rootfs !== undefined) checkRelPath(b.rootfs, ['builder', 'rootfs'], bad);
-    if (b.packages?.length && !b.family) bad('missing-family', ['builder', 'packages'], 'builder packages need a package manager family', 'add `family: apt` or `family: apk`');
+    if (b.packages?.length && !b.family) bad('manifest.missing-family', ['builder', 'packages'], 'builder packages need a package manager family', 'add `family: apt` or `family: apk`');
   }
   const build = m.build;
-  if (build?.workdir !== undefined && !names.has(build.workdir)) bad('unknown-source', ['build', 'workdir'], `build.workdir names no source: "${build.workdir}"`, `use one of: ${[...names].join(', ')}`, build.workdir);
+  if (build?.workdir !== undefined && !names.has(build.workdir)) bad('manifest.unknown-source', ['build', 'workdir'], `build.workdir names no source: "${build.workdir}"`, `use one of: ${[...names].join(', ')}`, build.workdir);
   build?.version?.forEach((v, i) => checkRelPath(v.path, ['build', 'version', i, 'path'], bad));
   for (const [t, spec] of Object.entries(build?.targets ?? {})) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t)) bad('invalid-target-name', ['build', 'targets', t], `target name "${t}" is not valid`, 'use letters, digits, ".", "_" and "-"', t);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t)) bad('manifest.invalid-target-name', ['build', 'targets', t], `target name "${t}" is not valid`, 'use letters, digits, ".", "_" and "-"', t);
     spec.artifacts?.forEach((a, i) => checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i], bad));
   }
   if (m.kernel) {
-    if (!names.has(m.kernel.source)) bad('unknown-source', ['kernel', 'source'], `kernel.source names no source: "${m.kernel.source}"`, `use one of: ${[...names].join(', ')}`, m.kernel.source);
+    if (!names.has(m.kernel.source)) bad('manifest.unknown-source', ['kernel', 'source'], `kernel.source names no source: "${m.kernel.source}"`, `use one of: ${[...names].join(', ')}`, m.kernel.source);
     if (m.kernel.fragment !== undefined) checkRelPath(m.kernel.fragment, ['kernel', 'fragment'], bad);
   }
   return out;
@@ -176,22 +176,22 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
 function plainFileFailures(
   s: RawSource,
   i: number,
-  bad: (code: string, segs: (string | number)[], message: string, hint: string, value?: string) => void,
+  bad: (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string) => void,
 ): void {
   for (const k of ['strip', 'dropVcs', 'patches'] as const) {
-    if (s[k] !== undefined) bad('plain-file-option', ['sources', i, k], `"${k}" applies to archives, but source "${s.name}" is a plain file (extract: false)`, `remove "${k}", or drop "extract: false" if the file is an archive`);
+    if (s[k] !== undefined) bad('manifest.plain-file-option', ['sources', i, k], `"${k}" applies to archives, but source "${s.name}" is a plain file (extract: false)`, `remove "${k}", or drop "extract: false" if the file is an archive`);
   }
-  if (s.git !== undefined) bad('plain-file-git', ['sources', i, 'extract'], `git source "${s.name}" is vendored as a tarball and cannot be a plain file`, 'remove "extract: false", or use `file:`/`url:` for a single file');
-  if (s.into !== undefined && s.into.endsWith('/')) bad('plain-file-into', ['sources', i, 'into'], `"into" of plain file "${s.name}" must name the file, not a folder`, `write the full path, e.g. ${s.into}${path.posix.basename(s.file ?? s.url ?? s.name)}`, s.into);
+  if (s.git !== undefined) bad('manifest.plain-file-git', ['sources', i, 'extract'], `git source "${s.name}" is vendored as a tarball and cannot be a plain file`, 'remove "extract: false", or use `file:`/`url:` for a single file');
+  if (s.into !== undefined && s.into.endsWith('/')) bad('manifest.plain-file-into', ['sources', i, 'into'], `"into" of plain file "${s.name}" must name the file, not a folder`, `write the full path, e.g. ${s.into}${path.posix.basename(s.file ?? s.url ?? s.name)}`, s.into);
 }
 
 function checkRelPath(
   p: string,
   segs: (string | number)[],
-  bad: (code: string, segs: (string | number)[], message: string, hint: string, value?: string) => void,
+  bad: (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string) => void,
 ): void {
-  if (path.posix.isAbsolute(p)) bad('absolute-path', segs, 'path must be relative to the manifest folder', 'write it relative to the folder that holds tarsmith.yaml', p);
-  else if (p.split('/').includes('..')) bad('path-escape', segs, 'path must stay inside the manifest folder', 'move the file into the project and refer to it without ".."', p);
+  if (path.posix.isAbsolute(p)) bad('manifest.absolute-path', segs, 'path must be relative to the manifest folder', 'write it relative to the folder that holds tarsmith.yaml', p);
+  else if (p.split('/').includes('..')) bad('manifest.path-escape', segs, 'path must stay inside the manifest folder', 'move the file into the project and refer to it without ".."', p);
 }
 
 function normaliseSource(s: RawSource): Source {

@@ -1,6 +1,6 @@
 /** Schema validation (Ajv) of the parsed YAML, with each error mapped to file:line:col, the value and a fix. */
 import AjvImport, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { ExitCode, type Failure } from '../core/errors.js';
+import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
 import { nearest } from '../core/suggest.js';
 import { allowedKeysAt, manifestJsonSchema } from './schema.js';
 import { pointerOf, positionFor, type PositionIndex } from './positions.js';
@@ -34,6 +34,17 @@ function show(v: unknown): string {
 function describe(path: readonly string[]): string {
   return path.length ? path.join('.') : 'the manifest';
 }
+
+/** The code of each value-check keyword's failure. */
+const INVALID_CODE = {
+  type: 'manifest.invalid-type',
+  const: 'manifest.invalid-const',
+  enum: 'manifest.invalid-enum',
+  pattern: 'manifest.invalid-pattern',
+  minimum: 'manifest.invalid-minimum',
+  maximum: 'manifest.invalid-maximum',
+  minLength: 'manifest.invalid-empty',
+} as const satisfies Record<string, FailureCode>;
 
 function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionIndex): Failure | undefined {
   const segs = segmentsOf(err.instancePath);
@@ -84,7 +95,7 @@ function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionInd
               : (err.message ?? 'a valid value');
       return {
         ...base,
-        code: `manifest.invalid-${err.keyword === 'minLength' ? 'empty' : err.keyword}`,
+        code: INVALID_CODE[err.keyword],
         message: `${describe(segs)} ${err.message ?? 'is invalid'}`,
         where: where(segs),
         value: show(value),

@@ -1,21 +1,13 @@
 /** Result types of mapping Debian package names to a builder family's names (shared by convert and the build plan). */
-import type { FailureCode, SourceLocation } from '../core/errors.js';
+import type { Diagnostic, Severity, SourceLocation } from '../core/errors.js';
 
 /** The package manager of a builder: the same values as the manifest's `builder.family`. */
 export type PackageFamily = 'apk' | 'apt';
 
-export type Severity = 'error' | 'warning' | 'info';
+export type { Severity } from '../core/errors.js';
 
-/** Something the user must know or do; `error` means the converted build will not work as is. */
-export interface Finding {
-  code: FailureCode;
-  severity: Severity;
-  message: string;
-  where?: SourceLocation;
-  /** The offending text, verbatim. */
-  value?: string;
-  hint?: string;
-}
+/** Something the user must know or do; `error` means the converted build will not work as is. A diagnostic that always has a severity. */
+export type Finding = Diagnostic & { severity: Severity };
 
 export type DecisionAction =
   | 'map-package'

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { loadManifest } from '../../src/manifest/load.js';
 import { vendor } from '../../src/fetch/vendor.js';
 import { readLock } from '../../src/lock/lock.js';
-import { isTarsmithError, renderFailure, type TarsmithError } from '../../src/core/errors.js';
+import { isTarsmithError, renderDiagnostic, type TarsmithError } from '../../src/core/errors.js';
 import { finalFiles, makeTarball, project, sha256, startServer, writeManifest, type Project, type Server } from '../support/rig.js';
 
 async function setup(tag: string): Promise<{ p: Project; s: Server; tgz: Buffer; done: () => Promise<void> }> {
@@ -119,7 +119,7 @@ test('404, 500, a cut connection and an unreachable host fail with exit 3 and le
     for (const [url, code] of cases) {
       await writeManifest(p.dir, [{ name: 'x', url }]);
       const e = await failureOf(run(p));
-      assert.equal(e.failures[0]?.code, code, renderFailure(e.failures[0]!));
+      assert.equal(e.failures[0]?.code, code, renderDiagnostic(e.failures[0]!));
       assert.equal(e.exit, 3);
       assert.equal(e.failures[0]?.value?.startsWith('http://'), true);
       assert.deepEqual(await finalFiles(p.dir), [], `nothing left in packages/ after ${url}`);
@@ -138,7 +138,7 @@ test('a server that never answers, or stalls mid-body, hits the idle timeout (ex
     for (const [route, code] of [['hang/x.tar.gz', 'vendor.timeout'], ['stall/zlib-1.3.tar.gz', 'vendor.truncated']] as const) {
       await writeManifest(p.dir, [{ name: 'x', url: `${s.base}/${route}` }]);
       const e = await failureOf(run(p));
-      assert.equal(e.failures[0]?.code, code, renderFailure(e.failures[0]!));
+      assert.equal(e.failures[0]?.code, code, renderDiagnostic(e.failures[0]!));
       assert.equal(e.exit, 3);
       assert.deepEqual(await finalFiles(p.dir), []);
     }
@@ -157,7 +157,7 @@ test('a wrong hash is reported with both hashes, the origin and the fix line; th
     const f = e.failures.find((x) => x.code === 'verify.hash-mismatch')!;
     assert.ok(f, e.message);
     assert.equal(e.exit, 1);
-    const text = renderFailure(f);
+    const text = renderDiagnostic(f);
     assert.match(text, new RegExp(`expected: ${wrong}`));
     assert.match(text, new RegExp(`actual: +${sha256(tgz)}`));
     assert.match(text, /origin: +http:\/\/127\.0\.0\.1:\d+\/files\/zlib-1\.3\.tar\.gz/);
@@ -180,7 +180,7 @@ test('a re-compressed upstream tarball is a mismatch that says "same tree, diffe
     await fs.rm(path.join(p.dir, 'packages', 'zlib-1.3.tar.gz'));
     await fs.rm(path.join(p.cache, 'tarsmith'), { recursive: true });
     const e = await failureOf(run(p));
-    const text = renderFailure(e.failures[0]!);
+    const text = renderDiagnostic(e.failures[0]!);
     assert.match(text, /same tree, different compression/);
     assert.match(text, /tarsmith vendor --update zlib/);
     const r = await run(p, { update: ['zlib'] });

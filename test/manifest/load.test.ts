@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import AjvImport from 'ajv';
 import { parseManifest, loadManifest } from '../../src/manifest/load.js';
 import { manifestJsonSchema } from '../../src/manifest/schema.js';
-import { isTarsmithError, renderFailure } from '../../src/core/errors.js';
+import { isTarsmithError, renderDiagnostic } from '../../src/core/errors.js';
 
 const bin = fileURLToPath(new URL('../../bin/tarsmith', import.meta.url));
 
@@ -68,7 +68,7 @@ test('a valid manifest is normalised with defaults', () => {
 function errorsOf(text: string): string[] {
   const { manifest, failures } = parseManifest(text, path.join(process.cwd(), 'tarsmith.yaml'));
   assert.equal(manifest, undefined);
-  return failures.map((f) => renderFailure(f));
+  return failures.map((f) => renderDiagnostic(f));
 }
 
 test('unknown key: file:line:col, the value, and a did-you-mean fix', () => {

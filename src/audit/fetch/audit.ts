@@ -52,7 +52,7 @@ export async function scanTree(tree: AuditTree): Promise<{ fetches: Fetch[]; dia
   const others = [...scanCMake(tree), ...scanGitmodules(tree), ...scanMesonWraps(tree)];
   const fetches = dedupe([...make.fetches, ...scripts.fetches, ...docker.fetches, ...others]);
   const diagnostics = [...make.diagnostics, ...scripts.diagnostics, ...docker.diagnostics].sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line,
+    a.where.file < b.where.file ? -1 : a.where.file > b.where.file ? 1 : a.where.line - b.where.line,
   );
   return { fetches, diagnostics };
 }

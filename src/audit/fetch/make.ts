@@ -8,6 +8,20 @@ import { evaluateMakefile } from '../../lang/make/eval.js';
 import { MARK_CLOSE, MARK_OPEN, scanShell, type Mark, type ShellSession } from './shell.js';
 import type { AuditTree } from './tree.js';
 import type { AuditDiagnostic, Fetch } from './types.js';
+import type { CodeOf } from '../../core/errors.js';
+
+/** The Make reader's notes, as the audit reports them. */
+const AUDIT_CODE: Record<CodeOf<'make'>, CodeOf<'audit'>> = {
+  'make.bad-conditional': 'audit.make-bad-conditional',
+  'make.eval': 'audit.make-eval',
+  'make.include-loop': 'audit.make-include-loop',
+  'make.include-missing': 'audit.make-include-missing',
+  'make.include-unresolved': 'audit.make-include-unresolved',
+  'make.missing': 'audit.make-missing',
+  'make.missing-endef': 'audit.make-missing-endef',
+  'make.missing-endif': 'audit.make-missing-endif',
+  'make.stray-conditional': 'audit.make-stray-conditional',
+};
 
 const TOP_NAMES = new Set(['GNUmakefile', 'makefile', 'Makefile']);
 
@@ -54,8 +68,7 @@ function scanOne(tree: AuditTree, file: string, fetches: Fetch[], diagnostics: A
   const full = (f: string) => (dir === '.' ? f : posix.join(dir, f));
   for (const f of r.files) read.add(full(f));
   for (const d of r.diagnostics) {
-    const code = d.code.replace(/^make\./, 'audit.make-');
-    diagnostics.push({ file: full(d.loc.file), line: d.loc.line, code, message: d.message, ...(d.value !== undefined ? { value: d.value } : {}) });
+    diagnostics.push({ ...d, code: AUDIT_CODE[d.code], where: { file: full(d.where.file), line: d.where.line } });
   }
   for (const sh of r.shells) {
     const res = scanShell({ text: sh.text, file: full(sh.loc.file), lineBase: sh.loc.line - 1, context: '$(shell ...) run by make' });

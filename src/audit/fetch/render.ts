@@ -1,4 +1,5 @@
 /** Text rendering of an `audit fetch` report (stdout), one block per fetch, then the `sources:` snippet. */
+import { renderDiagnostic } from '../../core/errors.js';
 import type { Fetch, FetchReport, Resolved } from './types.js';
 
 function show(r: Resolved | undefined): string {
@@ -25,7 +26,7 @@ export function renderFetchReport(report: FetchReport): string {
     const s = status(f);
     if (s) lines.push(`  status: ${s}`);
   }
-  for (const d of report.diagnostics) lines.push(`${d.file}:${d.line}: note[${d.code}]: ${d.message}${d.value !== undefined ? `: ${JSON.stringify(d.value)}` : ''}`);
+  for (const d of report.diagnostics) lines.push(renderDiagnostic(d));
   const needing = report.fetches.filter((f) => f.needsSource).length;
   const uncovered = report.uncovered !== undefined ? `, ${report.uncovered} not covered by the manifest` : '';
   lines.push('', `${report.fetches.length} fetch(es) found, ${needing} needing a vendored source${uncovered}.`);

@@ -70,9 +70,9 @@ export function scanShell(input: ShellScanInput): ShellScanResult {
   const { root, errorAt, text, toInput } = parser.parseRepaired(input.text);
   if (errorAt !== undefined) {
     result.diagnostics.push({
-      file: input.file,
-      line: input.lineBase + 1,
       code: 'audit.shell-syntax',
+      severity: 'info',
+      where: { file: input.file, line: input.lineBase + 1 },
       message: `cannot parse this shell text: ${unmark(describeError(input.text, toInput(errorAt)) ?? '', input.marks, [])}`,
       value: unmark(input.text, input.marks, []).split('\n')[0],
     });

@@ -1,4 +1,5 @@
 /** The model of `tarsmith audit fetch`: network fetches found in an upstream tree, before the build. */
+import type { CodeOf, Diagnostic } from '../../core/errors.js';
 
 export type FetchTool =
   | 'git clone'
@@ -51,13 +52,8 @@ export interface Fetch {
   coveredBy?: string | null;
 }
 
-export interface AuditDiagnostic {
-  file: string;
-  line: number;
-  code: string;
-  message: string;
-  value?: string;
-}
+/** A note of the audit: text it could not read or evaluate, so fetches in it may be missed. */
+export type AuditDiagnostic = Diagnostic & { code: CodeOf<'audit'>; severity: 'info'; where: { file: string; line: number } };
 
 export interface FetchReport {
   /** The audited path, as given. */

@@ -1,10 +1,9 @@
 /** The `convert apk` command's work: read, scan, convert, diff, write atomically. */
 import { promises as fs } from 'node:fs';
-import { ExitCode, fail, formatLocation, ioFailure } from '../../core/errors.js';
+import { diagnosticToJson, ExitCode, fail, ioFailure } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { convertApk, DEFAULT_ALPINE_VERSION } from './convert.js';
 import { scanDir } from './scan.js';
-import type { Finding } from '../../packages/types.js';
 import { hasErrors, type ConvertKind, type ConvertResult } from './types.js';
 
 export interface RunOptions {
@@ -99,14 +98,6 @@ export async function unifiedDiff(file: string, before: string, after: string): 
   return patch.split('\n').filter((l) => !l.startsWith('=====')).join('\n');
 }
 
-export function renderFinding(f: Finding): string {
-  const prefix = f.where ? `${formatLocation(f.where)}: ` : '';
-  const lines = [`${prefix}${f.severity}[${f.code}]: ${f.message}`];
-  if (f.value !== undefined) lines.push(`  value: ${JSON.stringify(f.value)}`);
-  if (f.hint) lines.push(`  fix: ${f.hint}`);
-  return lines.join('\n');
-}
-
 /** The `--json` document. */
 export function toJson(r: RunResult): Record<string, unknown> {
   const { result } = r;
@@ -118,7 +109,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     wrote: r.wrote,
     packages: result.packages,
     decisions: result.decisions,
-    findings: result.findings,
+    findings: result.findings.map(diagnosticToJson),
     output: result.output,
     diff: r.diff,
   };

@@ -5,11 +5,11 @@
  * recipes, which are expanded at the end with the final variable values and the automatic variables of their rule.
  */
 import * as posix from 'node:path/posix';
-import { unreachable } from '../../core/errors.js';
+import { unreachable, type CodeOf } from '../../core/errors.js';
 import { expand, newState, note, type ExpandState } from './expand.js';
 import { words } from './functions.js';
 import { parseMakefile } from './lines.js';
-import type { CondTest, MakeDiagnostic, MakeLoc, MakeRecipe, MakeStmt, MakeVar } from './types.js';
+import { makeDiagnostic, type CondTest, type MakeDiagnostic, type MakeLoc, type MakeRecipe, type MakeStmt, type MakeVar } from './types.js';
 
 /** Read access to the audited tree: paths are relative to its top, `/`-separated. */
 export interface TextTree {
@@ -101,8 +101,8 @@ class Evaluator {
     return true;
   }
 
-  private diag(loc: MakeLoc, code: string, message: string, value?: string): void {
-    this.diagnostics.push({ loc, code, message, ...(value !== undefined ? { value } : {}) });
+  private diag(loc: MakeLoc, code: CodeOf<'make'>, message: string, value?: string): void {
+    this.diagnostics.push(makeDiagnostic(loc, code, message, value));
   }
 
   private run(stmts: readonly MakeStmt[]): void {
@@ -160,7 +160,7 @@ class Evaluator {
   private evalText(text: string, loc: MakeLoc): void {
     if (++this.evals > MAX_EVALS) return;
     const { stmts, diagnostics } = parseMakefile(text, loc.file);
-    for (const d of diagnostics) this.diagnostics.push({ ...d, loc });
+    for (const d of diagnostics) this.diagnostics.push({ ...d, where: loc });
     this.run(stmts.map((s) => ({ ...s, loc })));
   }
 
@@ -303,7 +303,7 @@ export function evaluateMakefile(
 ): MakeResult {
   const ev = new Evaluator(tree, commandLine);
   if (!ev.readFile(file)) {
-    ev.diagnostics.push({ loc: { file, line: 1 }, code: 'make.missing', message: `${file} is not in the tree`, value: file });
+    ev.diagnostics.push(makeDiagnostic({ file, line: 1 }, 'make.missing', `${file} is not in the tree`, file));
   }
   return {
     vars: ev.vars,

@@ -4,7 +4,7 @@
  * assignments (with `export`/`override`), rules (target-specific variables flagged and otherwise ignored).
  * Never throws on input: what it cannot classify becomes an `other` statement.
  */
-import type { AssignOp, CondTest, MakeDiagnostic, MakeStmt } from './types.js';
+import { makeDiagnostic, type AssignOp, type CondTest, type MakeDiagnostic, type MakeStmt } from './types.js';
 
 const CONDITIONALS = new Set(['ifeq', 'ifneq', 'ifdef', 'ifndef']);
 
@@ -148,14 +148,14 @@ function classify(r: Reader, s: string, line: number): void {
   const [word, rest] = headWord(s);
   if (CONDITIONALS.has(word)) {
     const test = parseCondTest(word, rest);
-    if (!test) r.diagnostics.push({ loc, code: 'make.bad-conditional', message: 'cannot read this conditional', value: s });
+    if (!test) r.diagnostics.push(makeDiagnostic(loc, 'make.bad-conditional', 'cannot read this conditional', s));
     r.stmts.push(test ? { kind: 'if', loc, test } : { kind: 'if', loc, test: { op: 'ifeq', a: '$(shell false)', b: '' } });
     return;
   }
   if (word === 'else') {
     const [w2, rest2] = headWord(rest);
     const test = w2 ? parseCondTest(w2, rest2) : undefined;
-    if (w2 && !test) r.diagnostics.push({ loc, code: 'make.bad-conditional', message: 'cannot read this conditional', value: s });
+    if (w2 && !test) r.diagnostics.push(makeDiagnostic(loc, 'make.bad-conditional', 'cannot read this conditional', s));
     r.stmts.push(test ? { kind: 'else', loc, test } : { kind: 'else', loc });
     return;
   }
@@ -241,5 +241,5 @@ function readDefine(r: Reader, head: string, loc: { file: string; line: number }
     }
     body.push(raw);
   }
-  r.diagnostics.push({ loc, code: 'make.missing-endef', message: `define ${name} has no endef`, value: name });
+  r.diagnostics.push(makeDiagnostic(loc, 'make.missing-endef', `define ${name} has no endef`, name));
 }

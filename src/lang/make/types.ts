@@ -1,4 +1,5 @@
 /** Types of the Make reader: statements of one makefile, variables, and what evaluation yields. */
+import type { CodeOf, Diagnostic } from '../../core/errors.js';
 
 export interface MakeLoc {
   /** Path relative to the audited tree's top. */
@@ -35,11 +36,12 @@ export type MakeStmt =
   | { kind: 'export'; loc: MakeLoc; names: string; unexport: boolean }
   | { kind: 'other'; loc: MakeLoc; text: string };
 
-export interface MakeDiagnostic {
-  loc: MakeLoc;
-  code: string;
-  message: string;
-  value?: string;
+/** A note of the Make reader: what it could not read or evaluate, at the statement's file and line. */
+export type MakeDiagnostic = Diagnostic & { code: CodeOf<'make'>; severity: 'info'; where: MakeLoc };
+
+/** A Make reader note at `loc`. */
+export function makeDiagnostic(loc: MakeLoc, code: CodeOf<'make'>, message: string, value?: string): MakeDiagnostic {
+  return { code, severity: 'info', message, where: loc, ...(value !== undefined ? { value } : {}) };
 }
 
 export type VarFlavor = 'recursive' | 'simple';

@@ -73,3 +73,24 @@ test('audit fetch --json prints one document; a missing path exits 2', () => {
   const help = run(['audit', 'fetch', '--help']);
   assert.match(help.stdout, /Example:\n {2}\$ tarsmith audit fetch/);
 });
+
+test('audit fetch notes are diagnostics: one text form (info[code], value line) and one JSON form', async () => {
+  await writeTree(path.join(dir, 'noted'), {
+    Makefile: 'all:\n\tgit clone https://example.org/a.git\ninclude nowhere.mk\n',
+  });
+  const text = run(['audit', 'fetch', 'noted']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^Makefile:3: info\[audit\.make-include-missing\]: included file nowhere\.mk is not in the tree\n {2}value: "nowhere\.mk"$/m);
+  const json = run(['audit', 'fetch', 'noted', '--json']);
+  assert.equal(json.status, 0, json.stderr);
+  assert.deepEqual((JSON.parse(json.stdout) as { diagnostics: unknown[] }).diagnostics, [
+    {
+      severity: 'info',
+      code: 'audit.make-include-missing',
+      message: 'included file nowhere.mk is not in the tree',
+      exit: 0,
+      where: { file: 'Makefile', line: 3 },
+      value: 'nowhere.mk',
+    },
+  ]);
+});

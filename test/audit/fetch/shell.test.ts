@@ -119,7 +119,7 @@ test('unparsable shell text is a note, not a crash', () => {
   const r = scanShell({ text: 'if then ( git clone x', file: 'bad.sh', lineBase: 10 });
   assert.deepEqual(r.fetches, []);
   assert.equal(r.diagnostics[0]!.code, 'audit.shell-syntax');
-  assert.equal(r.diagnostics[0]!.line, 11);
+  assert.equal(r.diagnostics[0]!.where.line, 11);
 });
 
 test('CMake: quoted, bracket and unquoted arguments, comments; set() inside a block is unresolved', () => {

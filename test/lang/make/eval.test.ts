@@ -103,7 +103,7 @@ test('include, -include and sinclude: relative to the top folder, then to the in
   assert.equal(value(r, 'NXP_TAG'), 'lf-6.1.55-2.2.0');
   assert.equal(value(r, 'FMLIB_REPO'), 'https://github.com/nxp-qoriq/fmlib');
   assert.deepEqual(r.files, ['Makefile', 'build/sources.mk', 'build/repos.mk']);
-  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.value]), [['make.include-missing', 4, 'nowhere.mk']]);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.where.line, d.value]), [['make.include-missing', 4, 'nowhere.mk']]);
 });
 
 test('export and override; command-line variables win over the file', () => {
@@ -179,7 +179,7 @@ test('$(eval) of a called template (in a foreach) defines rules and variables at
     [8, 'sources/fmlib', 'git clone -b lf-6.1 https://github.com/nxp-qoriq/fmlib sources/fmlib'],
     [8, 'sources/fmc', 'git clone -b lf-6.1 https://github.com/nxp-qoriq/fmc sources/fmc'],
   ]);
-  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line]), [['make.eval', 10]]);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.where.line]), [['make.eval', 10]]);
 });
 
 test('target-specific variables are ignored; continuations and comments are handled', () => {

@@ -49,7 +49,7 @@ test('fetches built with unbraced variables resolve, and unresolved parts are re
 test('a text tree-sitter cannot fully read is noted, and the statements it did read are still scanned', () => {
   const r = scanShell({ text: 'wget https://h/a.tgz\n[ "$r" = - ] || r=$(x)\n', file: 's.sh', lineBase: 4 });
   assert.equal(r.diagnostics[0]?.code, 'audit.shell-syntax');
-  assert.equal(r.diagnostics[0]?.line, 5);
+  assert.equal(r.diagnostics[0]?.where.line, 5);
   assert.deepEqual(r.fetches.map((f) => [f.line, f.url?.text]), [[5, 'https://h/a.tgz']]);
 });
 
