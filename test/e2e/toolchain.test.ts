@@ -20,6 +20,7 @@ const MAKEFILE = `CC = aarch64-linux-gnu-gcc
 PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
 xmlver: xmlver.c
 \t$(CC) $$($(PKG_CONFIG) --cflags libxml-2.0) -o $@ xmlver.c $$($(PKG_CONFIG) --libs libxml-2.0)
+\t$(PKG_CONFIG) --libs libxml-2.0 > pkgconfig-libs.txt
 # What the flagship's Makefile does with a tarball it unpacks: commit it, then apply a patch with git.
 imported:
 \trm -rf imported && mkdir imported && tar -xzf vendor.tar.gz -C imported
