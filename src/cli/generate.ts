@@ -10,22 +10,29 @@ export function register(program: Command): void {
     .argument('[target]', 'target (default: the first in build.targets)')
     .description('write the generated Dockerfile, .dockerignore and helper files for review (builds nothing)')
     .option('--out <dir>', 'folder to write (default: out/generated/ beside the manifest); replaced as a whole')
+    .option('--with-inputs', 'also link the locked inputs in (rootfs, package files, sources): the folder is a complete build context')
     .option('--json', 'print one JSON result on stdout');
   pinOption(cmd)
     .addHelpText(
       'after',
       `
 Writes Dockerfile, .dockerignore, Dockerfile.toolchain (when a toolchain image is needed), the helper scripts
-under tarsmith/, and inputs.tsv (which locked files \`tarsmith build\` stages into the context, and from where).
+under tarsmith/ (the toolchain's install script and packages.list among them), and inputs.tsv (which locked files
+\`tarsmith build\` stages into the context, and from where). Dockerfile.toolchain lists every package it installs,
+with its version. With --with-inputs the folder builds by hand, network off:
+  DOCKER_BUILDKIT=1 docker build --network=none -f Dockerfile.toolchain --target toolchain -t TAG .
+  DOCKER_BUILDKIT=1 docker build --network=none --target artifacts -o out .
+(TAG is the FROM line of Dockerfile.)
 
 Exit codes: 0 written, 1 not vendored yet, 2 bad manifest or option.
 
 Examples:
   $ tarsmith generate
-  $ tarsmith generate hello --out /tmp/review && less /tmp/review/Dockerfile`,
+  $ tarsmith generate hello --out /tmp/review && less /tmp/review/Dockerfile
+  $ tarsmith generate --with-inputs --out /tmp/ctx`,
     )
     .action(
-      action(async (target: string | undefined, o: { out?: string; allowUnpinned?: boolean; json?: boolean }, c: Command) => {
+      action(async (target: string | undefined, o: { out?: string; allowUnpinned?: boolean; withInputs?: boolean; json?: boolean }, c: Command) => {
         const { generate } = await import('../engine/commands.js');
         const g = globalOptions(c);
         const r = await generate({
@@ -33,6 +40,7 @@ Examples:
           ...(target !== undefined ? { target } : {}),
           ...(o.out !== undefined ? { out: o.out } : {}),
           allowUnpinned: Boolean(o.allowUnpinned),
+          withInputs: Boolean(o.withInputs),
         });
         if (o.json) printJson({ ok: true, ...r });
         else {

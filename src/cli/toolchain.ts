@@ -2,25 +2,29 @@ import type { Command } from 'commander';
 import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
 import { action, globalOptions, printJson } from './common.js';
 
-/** `tarsmith toolchain`: the one networked step — base + toolchain packages into an image, recorded in the lock. */
+/** `tarsmith toolchain`: base + the vendored toolchain packages into an image (network off), recorded in the lock. */
 export function register(program: Command): void {
   const cmd = program
     .command('toolchain')
-    .description('build the base and its toolchain packages (the only step with network) into an image named by the hash of its inputs; record its ID in tarsmith.lock')
+    .description('build the base and the vendored builder packages (packages/debs/, network off) into an image named by the hash of its inputs; record its layers in tarsmith.lock')
     .option('--json', 'print one JSON result on stdout');
   engineOptions(cmd).addHelpText(
     'after',
     `
 With builder.rootfs holding the toolchain (no builder.packages) there is nothing to do: \`tarsmith build\` runs
-offline as is. Otherwise run this once (and again whenever builder.* changes); \`tarsmith build\` refuses a
-missing or stale toolchain image and never installs packages itself.
+offline as is. Otherwise run \`tarsmith vendor\` (it resolves builder.packages and fetches every package file),
+then this, once (and again whenever builder.* changes). It needs no network: the packages come from packages/,
+per-run files are removed and mtimes clamped, so a --no-cache rebuild gives the same layers (the lock records
+them, not the image ID). \`tarsmith build\` refuses a missing or stale toolchain image and never installs packages.
 
-Exit codes: 0 done, 1 an input is missing or does not match the lock, 2 bad manifest or option,
+Exit codes: 0 done, 1 an input is missing or does not match the lock (or builder.packages are not vendored),
+            2 bad manifest or option,
             4 engine missing or the package installation failed.
 
 Examples:
   $ tarsmith toolchain
-  $ tarsmith toolchain --progress plain --json`,
+  $ tarsmith toolchain --progress plain --json
+  $ tarsmith toolchain --no-cache     # rebuild from scratch: the same layers`,
   );
   cmd.action(
     action(async (o: EngineCliOptions, c: Command) => {

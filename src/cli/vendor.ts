@@ -14,35 +14,52 @@ export function register(program: Command): void {
     .description('fetch every source (cache → mirrors → origin), patch and builder rootfs into packages/; write tarsmith.lock and packages/SHA256SUMS')
     .option('--frozen', 'fail (exit 1) if tarsmith.lock would change; fetch only what it already lists')
     .option('--update <name>', 're-resolve this source (a moved branch, a re-released tarball); repeatable', collect, [])
+    .option('--update-packages', 'resolve builder.packages over the base again (newer archive versions); prints the version changes')
     .option('--json', 'print one JSON report on stdout')
     .addHelpText(
       'after',
       `
+builder.packages (Debian names, NAME:ARCH for a foreign architecture) are resolved to their whole dependency
+closure over the builder's base, in a container of it (the one place besides downloads that uses the network),
+and every .deb lands in packages/debs/ under the lock; \`tarsmith toolchain\` and \`build\` then need no network.
+
 Exit codes: 0 done, 1 hash mismatch / pinned commit moved / --frozen change, 2 bad manifest or option
-            (an unknown --update name, a missing local file, an unknown git ref), 3 network or I/O failure
-            (unreachable, HTTP error, cut transfer, timeout, git fetch).
+            (an unknown --update name, a missing local file, an unknown git ref, an unknown package), 3 network
+            or I/O failure (unreachable, HTTP error, cut transfer, timeout, git fetch), 4 the engine cannot run
+            the package resolver.
 
 Cache: $XDG_CACHE_HOME/tarsmith (default ~/.cache/tarsmith).
 
 Examples:
   $ tarsmith vendor
   $ tarsmith vendor --frozen          # in CI: the lock is the truth
-  $ tarsmith vendor --update mylib    # follow the branch mylib's ref names`,
+  $ tarsmith vendor --update mylib    # follow the branch mylib's ref names
+  $ tarsmith vendor --update-packages # newer package versions from the archive, shown as a diff`,
     )
     .action(
-      action(async (opts: { frozen?: boolean; update: string[]; json?: boolean }, cmd: Command) => {
+      action(async (opts: { frozen?: boolean; update: string[]; updatePackages?: boolean; json?: boolean }, cmd: Command) => {
         const { loadManifest } = await import('../manifest/load.js');
         const { vendor } = await import('../fetch/vendor.js');
+        const { formatChanges } = await import('../fetch/toolchain/packages.js');
         const g = globalOptions(cmd);
         const manifest = await loadManifest(g.manifest ? { path: g.manifest } : {});
-        const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update });
+        const docker = async () => {
+          const { probeEngine } = await import('../engine/probe.js');
+          return (await probeEngine()).docker;
+        };
+        const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update, updatePackages: Boolean(opts.updatePackages), docker });
         if (opts.json) {
-          printJson({ ok: true, lockChanged: report.lockChanged, items: report.items });
+          printJson({ ok: true, lockChanged: report.lockChanged, items: report.items, packagesResolved: report.packagesResolved, packageChanges: report.packageChanges });
           return ExitCode.ok;
         }
         for (const it of getLogLevel() === 'quiet' ? [] : report.items) {
           const mark = it.changed ? ' (lock updated)' : '';
           process.stdout.write(`${it.kind} ${it.name}: ${it.file} ${it.sha256.slice(0, 16)}… via ${it.via}${mark}\n`);
+        }
+        if (report.packagesResolved) {
+          const lines = formatChanges(report.packageChanges);
+          process.stdout.write(`builder packages resolved: ${lines.length ? `${lines.length} change(s)` : 'no version changes'}\n`);
+          for (const l of lines) process.stdout.write(`  ${l}\n`);
         }
         log.info(report.lockChanged ? 'tarsmith.lock updated' : 'tarsmith.lock unchanged');
         return ExitCode.ok;

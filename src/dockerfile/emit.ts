@@ -59,6 +59,9 @@ function mountFlag(m: Mount): string {
     case 'bind':
       for (const v of [m.source, m.target]) if (/[,=\s"]/.test(v)) refuse('a bind mount source or target', v);
       return `--mount=type=bind,source=${m.source},target=${m.target}`;
+    case 'tmpfs':
+      if (/[,=\s"]/.test(m.target)) refuse('a tmpfs mount target', m.target);
+      return `--mount=type=tmpfs,target=${m.target}`;
     default:
       return unreachable(m, 'mount type');
   }

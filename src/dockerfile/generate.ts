@@ -6,7 +6,7 @@
  */
 import type { BuilderFamily } from '../manifest/types.js';
 import { unreachable } from '../core/errors.js';
-import { COLLECT_SH, EXTRACT_SH, STEP_SH } from './helpers.js';
+import { COLLECT_SH, EXTRACT_SH, GITCONFIG, PLACE_SH, STEP_SH } from './helpers.js';
 import type { Dockerfile, Instruction, Mount, Stage } from './model.js';
 
 /** Where the base layer comes from. */
@@ -39,6 +39,8 @@ export interface SourceSpec {
   treeSha256: string;
   /** Member classes this source's policy allowed (recorded; see src/archive/policy.ts). */
   allow: string[];
+  /** A plain file (extract: false): `into` is the file's own path; strip/dropVcs/patches/allow do not apply. */
+  plain?: boolean;
 }
 
 /** A folder of programs copied into the build stage whose bin folder goes first on PATH (e.g. the fetch stand-ins). */
@@ -56,6 +58,16 @@ export interface StepSpec {
   command: string;
 }
 
+/** The locked toolchain packages, installed from files with the network off. */
+export interface ToolchainInstall {
+  /** Context folder bind-mounted at /mnt for the install step: the install script and the package files. */
+  contextDir: string;
+  /** The packages, sorted by key: their file (relative to `contextDir`), listed in packages.list in this order. */
+  packages: { key: string; version: string; file: string }[];
+  /** dpkg architectures to add first (apt only), sorted. */
+  foreignArchitectures: string[];
+}
+
 export interface BuildSpec {
   name: string;
   /** Absolute folder in the container holding the vendored tarballs (the fetch stand-ins read it too). */
@@ -63,7 +75,10 @@ export interface BuildSpec {
   sourceDateEpoch: number;
   base: BaseSpec;
   family: BuilderFamily;
+  /** builder.packages as the package manager names them (for the stage's comment). */
   packages: string[];
+  /** The locked closure to install; absent when builder.packages is empty. */
+  toolchain?: ToolchainInstall;
   sources: SourceSpec[];
   /** Absolute working directory of the build steps. */
   workdir: string;
@@ -90,7 +105,10 @@ export const IN = {
   trees: '/tarsmith/trees',
   secrets: '/run/tarsmith',
   out: '/tarsmith/out',
+  gitconfig: '/tarsmith/gitconfig',
 } as const;
+
+const GITCONFIG_CONTEXT = 'tarsmith/gitconfig';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -105,13 +123,14 @@ function baseStages(spec: BuildSpec): Stage[] {
     case 'rootfs': {
       const base: Stage =
         b.kind === 'image'
-          ? { name: 'base', from: b.ref, doc: ['The builder image, pinned by digest.'], instructions: [] }
+          ? { name: 'base', from: b.ref, doc: ['The builder image, pinned by digest.'], instructions: mountPointsAdd(spec) }
           : {
               name: 'base',
               from: 'scratch',
               doc: ['The builder root filesystem from the locked tarball.'],
               instructions: [
                 { kind: 'add', sources: [b.contextPath], dest: '/' },
+                ...mountPointsAdd(spec),
                 { kind: 'env', vars: [{ name: 'PATH', value: [DEFAULT_PATH] }] },
               ],
             };
@@ -122,27 +141,65 @@ function baseStages(spec: BuildSpec): Stage[] {
   }
 }
 
+/** Context path of the mount-point tar (see mount-points.ts). */
+export const MOUNT_POINTS_TAR = 'tarsmith/mount-points.tar';
+
+/** With a toolchain to install, the engine's mount points as files of the base (so its layer is reproducible). */
+function mountPointsAdd(spec: BuildSpec): Instruction[] {
+  return spec.toolchain ? [{ kind: 'add', sources: [MOUNT_POINTS_TAR], dest: '/' }] : [];
+}
+
+/** Where the toolchain context folder is mounted for the install step (a folder every base has). */
+export const TOOLCHAIN_MOUNT = '/mnt';
+
+export function installScriptName(family: BuilderFamily): string {
+  return family === 'apt' ? 'install-apt.sh' : 'install-apk.sh';
+}
+
 function toolchainStage(spec: BuildSpec): Stage {
-  const ins: Instruction[] = [];
-  if (spec.packages.length > 0) {
-    switch (spec.family) {
-      case 'apk':
-        ins.push({ kind: 'run', argv: ['apk', 'add', '--no-cache', ...spec.packages], mounts: [] });
-        break;
-      case 'apt': {
-        const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];
-        ins.push({ kind: 'run', argv: [...env, 'apt-get', 'update'], mounts: [] });
-        const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...spec.packages];
-        ins.push({ kind: 'run', argv: [...env, ...install], mounts: [] });
-        ins.push({ kind: 'run', argv: ['rm', '-rf', '/var/lib/apt/lists'], mounts: [] });
-        break;
-      }
-      default:
-        unreachable(spec.family, 'builder family');
-    }
-  }
-  const doc = spec.packages.length > 0 ? 'Toolchain packages (the only step that needs the network).' : 'The base already holds the toolchain.';
-  return { name: 'toolchain', from: 'base', doc: [doc], instructions: ins };
+  const t = spec.toolchain;
+  if (!t) return { name: 'toolchain', from: 'base', doc: ['The base already holds the toolchain.'], instructions: [] };
+  const e = String(spec.sourceDateEpoch);
+  const script = `${TOOLCHAIN_MOUNT}/${installScriptName(spec.family)}`;
+  const archs = spec.family === 'apt' ? t.foreignArchitectures : [];
+  const mounts = [
+    { type: 'bind' as const, source: t.contextDir, target: TOOLCHAIN_MOUNT },
+    { type: 'tmpfs' as const, target: '/tmp' },
+  ];
+  const ins: Instruction[] = [
+    { kind: 'comment', text: `builder.packages: ${spec.packages.join(' ')}` },
+    { kind: 'comment', text: `the locked closure, ${t.packages.length} packages from packages/${spec.family === 'apt' ? 'debs' : 'apks'}/ (${t.contextDir}/packages.list):` },
+    ...t.packages.map((p): Instruction => ({ kind: 'comment', text: `  ${p.key} ${p.version}` })),
+    { kind: 'run', argv: ['/bin/sh', script, e, ...archs], mounts },
+  ];
+  return { name: 'toolchain', from: 'base', doc: ['Toolchain packages: the locked files, no network, per-run files removed, mtimes clamped.'], instructions: ins };
+}
+
+/** A plain file (extract: false): placed at its path, checked against its locked sha256. */
+function placeSource(spec: BuildSpec, s: SourceSpec): Instruction[] {
+  const file = s.secretId !== undefined ? `${IN.secrets}/${s.name}` : `${spec.packagesDir}/${s.packagePath}`;
+  const mounts: Mount[] = s.secretId !== undefined ? [{ type: 'secret', id: s.secretId, target: file }] : [];
+  return [
+    { kind: 'comment', text: `plain file ${s.name}${s.secretId !== undefined ? ' (private: mounted for this step only)' : ''}` },
+    { kind: 'run', argv: ['/bin/sh', `${IN.bin}/place.sh`, file, s.sha256, s.into], mounts },
+  ];
+}
+
+/** An archive source: its canonical tree (a plain tar the host checked) unpacked by extract.sh. */
+function extractSource(s: SourceSpec): Instruction[] {
+  const file = s.secretId !== undefined ? `${IN.secrets}/${s.name}` : `${IN.trees}/${s.name}.tar`;
+  const argv = ['/bin/sh', `${IN.bin}/extract.sh`, file, s.treeSha256, s.into];
+  const mounts: Mount[] =
+    s.secretId !== undefined
+      ? [{ type: 'secret', id: s.secretId, target: file }]
+      : s.treeContextPath !== undefined
+        ? [{ type: 'bind', source: s.treeContextPath, target: file }]
+        : [];
+  const how = `the checked tree${s.secretId === undefined ? ` of ${s.packagePath}` : ''}${s.allow.length > 0 ? `, allowing ${s.allow.join(', ')}` : ''}`;
+  return [
+    { kind: 'comment', text: `source ${s.name}: ${how}${s.secretId !== undefined ? ' (private: mounted for this step only)' : ''}` },
+    { kind: 'run', argv, mounts },
+  ];
 }
 
 function sourcesStage(spec: BuildSpec): Stage {
@@ -155,17 +212,7 @@ function sourcesStage(spec: BuildSpec): Stage {
     ins.push({ kind: 'run', argv: ['sha256sum', '-c', '/tarsmith/SHA256SUMS'], mounts: [] });
   }
   for (const s of spec.sources) {
-    const file = s.secretId !== undefined ? `${IN.secrets}/${s.name}` : `${IN.trees}/${s.name}.tar`;
-    const argv = ['/bin/sh', `${IN.bin}/extract.sh`, file, s.treeSha256, s.into];
-    const mounts: Mount[] =
-      s.secretId !== undefined
-        ? [{ type: 'secret', id: s.secretId, target: file }]
-        : s.treeContextPath !== undefined
-          ? [{ type: 'bind', source: s.treeContextPath, target: file }]
-          : [];
-    const how = `the checked tree${s.secretId === undefined ? ` of ${s.packagePath}` : ''}${s.allow.length > 0 ? `, allowing ${s.allow.join(', ')}` : ''}`;
-    ins.push({ kind: 'comment', text: `source ${s.name}: ${how}${s.secretId !== undefined ? ' (private: mounted for this step only)' : ''}` });
-    ins.push({ kind: 'run', argv, mounts });
+    ins.push(...(s.plain ? placeSource(spec, s) : extractSource(s)));
     if (s.patches.length > 0) {
       ins.push({ kind: 'copy', sources: s.patches, dest: `${IN.patches}/${s.name}/` });
       for (const p of s.patches) {
@@ -182,6 +229,8 @@ function buildStage(spec: BuildSpec): Stage {
   const e = String(spec.sourceDateEpoch);
   const ins: Instruction[] = [];
   for (const t of spec.tools) ins.push({ kind: 'copy', sources: [`${t.contextDir}/`], dest: `${t.dest}/` });
+  ins.push({ kind: 'copy', sources: [GITCONFIG_CONTEXT], dest: IN.gitconfig });
+  const gitDate = `@${e} +0000`;
   const vars: { name: string; value: (string | { ref: string })[] }[] = [
     { name: 'SOURCE_DATE_EPOCH', value: [e] },
     { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
@@ -189,6 +238,9 @@ function buildStage(spec: BuildSpec): Stage {
     { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
     { name: 'TZ', value: ['UTC'] },
     { name: 'LC_ALL', value: ['C.UTF-8'] },
+    { name: 'GIT_CONFIG_GLOBAL', value: [IN.gitconfig] },
+    { name: 'GIT_AUTHOR_DATE', value: [gitDate] },
+    { name: 'GIT_COMMITTER_DATE', value: [gitDate] },
   ];
   for (const k of Object.keys(spec.env).sort()) vars.push({ name: k, value: [spec.env[k] as string] });
   if (spec.tools.length > 0) {
@@ -222,10 +274,10 @@ export function generateDockerfile(spec: BuildSpec): Dockerfile {
   return { header: [`Generated by tarsmith for ${spec.name}, target ${spec.target}. Do not edit.`], stages };
 }
 
-/** The Dockerfile model of the networked toolchain step alone (base + toolchain). */
+/** The Dockerfile model of the toolchain step alone (base + toolchain), built with the network off. */
 export function generateToolchainDockerfile(spec: BuildSpec): Dockerfile {
   return {
-    header: [`Generated by tarsmith for ${spec.name}: the toolchain image (networked step).`],
+    header: [`Generated by tarsmith for ${spec.name}: the toolchain image (network off; packages from packages/).`],
     stages: baseStages(spec),
   };
 }
@@ -240,7 +292,9 @@ export function helperFiles(spec: BuildSpec): HelperFile[] {
     { contextPath: 'tarsmith/SHA256SUMS', content: sums, mode: 0o644 },
     { contextPath: 'tarsmith/bin/collect.sh', content: COLLECT_SH, mode: 0o755 },
     { contextPath: 'tarsmith/bin/extract.sh', content: EXTRACT_SH, mode: 0o755 },
+    ...(spec.sources.some((s) => s.plain) ? [{ contextPath: 'tarsmith/bin/place.sh', content: PLACE_SH, mode: 0o755 }] : []),
     { contextPath: 'tarsmith/bin/step.sh', content: STEP_SH, mode: 0o755 },
+    { contextPath: GITCONFIG_CONTEXT, content: GITCONFIG, mode: 0o644 },
   ];
 }
 

@@ -40,6 +40,21 @@ mkdir -p "$into"
 tar -x -o -f "$file" -C "$into"
 `;
 
+/** `place.sh FILE SHA256 DEST`: checks a plain file (a source with extract: false) and copies it to DEST, mode 0644. */
+export const PLACE_SH = `#!/bin/sh
+# tarsmith plain-file input: place.sh FILE SHA256 DEST
+set -eu
+file="$1"; sum="$2"; dest="$3"
+umask 022
+if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
+  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
+  exit 1
+fi
+mkdir -p "$(dirname "$dest")"
+cp "$file" "$dest"
+chmod 0644 "$dest"
+`;
+
 /**
  * \`collect.sh OUT [GLOB RENAME]...\`: copies each artifact glob's matches (relative to the working directory)
  * into OUT, keeping their relative path. With RENAME, a single match is copied to that name; several matches,
@@ -75,4 +90,25 @@ while [ "$#" -ge 2 ]; do
   done
   unset IFS
 done
+`;
+
+/**
+ * The build stage's git configuration (GIT_CONFIG_GLOBAL): upstream Makefiles that `git init && git add -A &&
+ * git commit` an extracted tarball, or `git apply` inside a tree owned by another uid, work unmodified. A fixed
+ * identity (dates come from GIT_AUTHOR_DATE/GIT_COMMITTER_DATE = SOURCE_DATE_EPOCH), every folder safe (the
+ * build tree belongs to whoever packed the tarball), a fixed initial branch and no line-ending rewrites, so the
+ * commits they make have the same IDs on every build. `build.env` can override any of it (GIT_AUTHOR_NAME, ...).
+ */
+export const GITCONFIG = `# tarsmith build stage: fixed git identity, every build tree safe
+[user]
+	name = tarsmith
+	email = tarsmith@localhost
+[safe]
+	directory = *
+[init]
+	defaultBranch = master
+[core]
+	autocrlf = false
+[advice]
+	detachedHead = false
 `;

@@ -12,14 +12,19 @@ export interface SecretMount {
   /** Where the secret file appears for this one RUN. */
   target: string;
 }
-/** A read-only bind mount of one context file for one RUN (nothing is copied into a layer). */
+/** A file or folder of the build context, bind-mounted read-only for one RUN (nothing is copied into a layer). */
 export interface BindMount {
   type: 'bind';
   /** Context path. */
   source: string;
   target: string;
 }
-export type Mount = SecretMount | BindMount;
+/** A scratch folder for one RUN, never part of a layer. */
+export interface TmpfsMount {
+  type: 'tmpfs';
+  target: string;
+}
+export type Mount = SecretMount | BindMount | TmpfsMount;
 
 export type Instruction =
   | { kind: 'comment'; text: string }

@@ -57,11 +57,23 @@ export interface BuildResult {
   engine: { docker: string; mode: string; server: string };
 }
 
+/** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
+export async function imageLayers(docker: string, ref: string): Promise<string[] | undefined> {
+  const r = await exec([docker, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
+  if (r.code !== 0) return undefined;
+  try {
+    const v: unknown = JSON.parse(r.stdout);
+    return Array.isArray(v) ? v.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
 export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
   if (!plan.needsToolchainImage) return;
   const t = lock.toolchain;
-  const run = 'run `tarsmith toolchain` (the one step that may use the network), then build again';
+  const run = 'run `tarsmith toolchain` (it installs the vendored packages, network off), then build again';
   if (!t || t.inputsHash !== plan.toolchainInputsHash) {
     fail({
       code: 'build.toolchain-stale',
@@ -71,12 +83,11 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
       hint: run,
     });
   }
-  const r = await exec([caps.docker, 'image', 'inspect', '--format', '{{.Id}}', t.tag]);
-  const id = r.stdout.trim();
-  if (r.code !== 0 || id !== t.imageId) {
+  const layers = await imageLayers(caps.docker, t.tag);
+  if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
       code: 'build.toolchain-missing',
-      message: r.code !== 0 ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} is not the one recorded (${t.imageId})`,
+      message: !layers ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
       value: t.tag,
       exit: ExitCode.engine,
       hint: run,
@@ -125,7 +136,28 @@ export async function buildWith(
   }
 }
 
-function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree) {
+/** `name:arch version` of every package installed in the toolchain image, as its package manager reports them. */
+export async function installedPackages(docker: string, image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
+  const query = family === 'apt' ? ['dpkg-query', '-W', '-f', '${binary:Package}\t${Version}\t${Architecture}\n'] : ['apk', 'info', '-v'];
+  const r = await exec([docker, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
+  if (r.code !== 0) {
+    return fail({ code: 'build.package-query', message: `cannot list the toolchain's packages: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exit: ExitCode.engine, value: image, hint: 'check that the toolchain image runs (`docker run --rm IMAGE true`)' });
+  }
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    if (family === 'apt') {
+      const [pkg, version, arch] = line.split('\t');
+      if (pkg && version) out[pkg.includes(':') ? pkg : `${pkg}:${arch ?? ''}`] = version;
+    } else {
+      const m = /^(.+)-([^-]+-r\d+)$/.exec(line.trim());
+      if (m) out[m[1]!] = m[2]!;
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>) {
   const sources: Record<string, unknown> = {};
   for (const s of m.sources) {
     const l = lock.sources[s.name];
@@ -145,6 +177,8 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
       ...(m.builder?.rootfs ? { rootfs: m.builder.rootfs } : {}),
       family: m.builder?.family,
       packages: m.builder?.packages ?? [],
+      ...(lock.builderPackages ? { vendored: Object.fromEntries(Object.entries(lock.builderPackages.packages).map(([k, p]) => [k, { version: p.version, sha256: p.sha256 }])) } : {}),
+      ...(installed ? { installed } : {}),
       ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
     },
     engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
@@ -172,6 +206,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const exported = await withTempDirBeside(final, async (tmp) => {
     context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
     const out = await scanExport(tmp);
+    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
     for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
       if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
@@ -181,7 +216,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
       const sums = formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 })));
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), Buffer.from(sums, 'latin1'));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out)));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out, installed)));
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));

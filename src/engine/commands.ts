@@ -1,7 +1,7 @@
 /**
  * `tarsmith toolchain`, `tarsmith image` and `tarsmith generate`: the engine commands besides `build`.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, ioFailure } from '../core/errors.js';
 import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
@@ -9,7 +9,7 @@ import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
 import { buildArgv } from './argv.js';
-import { buildWith, ensureToolchain, type EngineOptions } from './build.js';
+import { buildWith, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine } from './prepare.js';
@@ -34,10 +34,12 @@ export interface ToolchainResult {
   needed: boolean;
   tag?: string;
   imageId?: string;
+  /** Layer diff IDs: the toolchain's identity (the image ID also holds the build time). */
+  layers?: string[];
   inputsHash: string;
 }
 
-/** Build base + toolchain (the one networked step) into an image named by its inputs; record it in the lock. */
+/** Build base + toolchain from the locked files (network off) into an image named by its inputs; record its layers. */
 export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   const { manifest: m, lock, plan } = await prepare(opts);
   if (!plan.needsToolchainImage) {
@@ -59,7 +61,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       dockerfile,
       target: 'toolchain',
       platform: opts.platform ?? m.platform,
-      network: 'default',
+      network: 'none',
       output: { kind: 'image', tag },
       secrets: [],
       progress: progress === 'tty' ? 'tty' : 'plain',
@@ -74,8 +76,10 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   } finally {
     await ctx.cleanup();
   }
-  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, imageId, tag } });
-  return { needed: true, tag, imageId, inputsHash: plan.toolchainInputsHash };
+  const layers = await imageLayers(caps.docker, tag);
+  if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
+  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
+  return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash };
 }
 
 export interface ImageResult {
@@ -99,6 +103,19 @@ export async function image(opts: EngineOptions & { tag?: string }): Promise<Ima
   }
 }
 
+async function linkInput(src: string, dest: string): Promise<void> {
+  await fs.mkdir(path.dirname(dest), { recursive: true });
+  try {
+    await fs.link(src, dest);
+  } catch {
+    try {
+      await fs.copyFile(src, dest, fsConstants.COPYFILE_FICLONE);
+    } catch (e) {
+      fail({ ...ioFailure(e, 'cannot place build input', src), code: 'build.input-missing', exit: ExitCode.checkFailed, hint: 'run `tarsmith vendor` to fetch the inputs again' });
+    }
+  }
+}
+
 export interface GenerateResult {
   out: string;
   files: string[];
@@ -106,7 +123,7 @@ export interface GenerateResult {
 }
 
 /** Write the Dockerfile, .dockerignore and helper files for review, and list the inputs a build would stage. */
-export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean }): Promise<GenerateResult> {
+export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean; withInputs?: boolean }): Promise<GenerateResult> {
   const { manifest: m, plan } = await prepare({ ...opts, skipVerify: true });
   const out = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out', 'generated'));
   const files: [string, string, number][] = [
@@ -114,7 +131,8 @@ export async function generate(opts: { manifest?: string; cwd?: string; target?:
     ['.dockerignore', dockerignore(), 0o644],
   ];
   if (plan.needsToolchainImage) files.push(['Dockerfile.toolchain', plan.toolchainDockerfile, 0o644]);
-  for (const c of plan.context) if (c.content !== undefined) files.push([c.contextPath, c.content, c.mode ?? 0o644]);
+  const generated = [...plan.context, ...(plan.needsToolchainImage ? plan.toolchainContext : [])];
+  for (const c of generated) if (c.content !== undefined) files.push([c.contextPath, c.content, c.mode ?? 0o644]);
   const inputs = [...plan.context, ...(plan.needsToolchainImage ? plan.toolchainContext : [])]
     .filter((c) => c.src !== undefined)
     .map((c) => ({ contextPath: c.contextPath, src: c.src as string }));
@@ -127,6 +145,8 @@ export async function generate(opts: { manifest?: string; cwd?: string; target?:
       await fs.writeFile(p, content, { mode });
       await fs.chmod(p, mode);
     }
+    // With --with-inputs the folder is a complete build context: `docker build` works on it by hand.
+    if (opts.withInputs) for (const i of inputs) await linkInput(i.src, path.join(tmp, ...i.contextPath.split('/')));
     await replaceDir(tmp, out);
   });
   return { out, files: files.map((f) => f[0]).sort(), inputs };

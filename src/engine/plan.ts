@@ -18,8 +18,12 @@ import {
 } from '../dockerfile/generate.js';
 import type { Manifest, Source, Target } from '../manifest/types.js';
 import type { Finding } from '../packages/types.js';
-import { builderPackages } from './builder-packages.js';
+import { builderPackages } from '../packages/builder.js';
 import type { Lock } from '../lock/lock.js';
+import { baseId, lockDrift } from '../lock/builder-packages.js';
+import { INSTALL_APK_SH, INSTALL_APT_SH, PACKAGE_LIST } from '../dockerfile/toolchain-helpers.js';
+import { MOUNT_POINTS_TAR, installScriptName, type ToolchainInstall } from '../dockerfile/generate.js';
+import { mountPointsTar } from '../dockerfile/mount-points.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {
@@ -105,8 +109,21 @@ export function outName(m: Manifest, target: Target): string {
   return first && first.name === target.name ? m.name : `${m.name}-${target.name}`;
 }
 
+/** Where a source lands: the folder it is extracted into, or for a plain file (extract: false) the file's path. */
 export function sourceInto(s: Source): string {
-  return s.into ?? `/src/${s.name}`;
+  if (s.into !== undefined) return s.into;
+  return s.extract ? `/src/${s.name}` : `/src/${s.name}/${plainFileName(s)}`;
+}
+
+function plainFileName(s: Source): string {
+  const o = s.origin;
+  const p = o.kind === 'file' ? o.file : o.kind === 'url' ? new URL(o.url).pathname : s.name;
+  return path.posix.basename(p) || s.name;
+}
+
+/** The folder a source's tree is in (a plain file's folder). */
+function sourceDir(s: Source): string {
+  return s.extract ? sourceInto(s) : path.posix.dirname(sourceInto(s));
 }
 
 function workdirOf(m: Manifest): string {
@@ -122,9 +139,9 @@ function workdirOf(m: Manifest): string {
         hint: `use one of: ${m.sources.map((x) => x.name).join(', ')}`,
       });
     }
-    return sourceInto(s);
+    return sourceDir(s);
   }
-  return m.sources.length === 1 ? sourceInto(m.sources[0] as Source) : '/src';
+  return m.sources.length === 1 ? sourceDir(m.sources[0] as Source) : '/src';
 }
 
 function checkImageRef(m: Manifest, ref: string, allowUnpinned: boolean): void {
@@ -184,8 +201,8 @@ function sourcesOf(m: Manifest, lock: Lock, trees: PlanOptions['trees']): { spec
       patches.push(cp);
       context.push({ contextPath: cp, src: path.resolve(m.dir, lp?.file ?? p) });
     });
-    const tree = treeOf(m, s, trees);
-    const base = { name: s.name, packagePath, sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, into: sourceInto(s), patches, treeSha256: tree.sha256, allow: [...s.allow] };
+    const tree = s.extract ? treeOf(m, s, trees) : { file: path.resolve(m.dir, l.file), sha256: l.sha256 };
+    const base = { name: s.name, packagePath, sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, into: sourceInto(s), patches, treeSha256: tree.sha256, allow: [...s.allow], ...(s.extract ? {} : { plain: true }) };
     if (s.private) {
       const id = `source-${s.name}`;
       secrets.push({ id, src: tree.file });
@@ -195,8 +212,8 @@ function sourcesOf(m: Manifest, lock: Lock, trees: PlanOptions['trees']): { spec
       const cp = `packages/${packagePath}`;
       const treePath = `trees/${s.name}.tar`;
       context.push({ contextPath: cp, src: path.resolve(m.dir, l.file) });
-      context.push({ contextPath: treePath, src: tree.file });
-      specs.push({ ...base, contextPath: cp, treeContextPath: treePath });
+      if (s.extract) context.push({ contextPath: treePath, src: tree.file });
+      specs.push({ ...base, contextPath: cp, ...(s.extract ? { treeContextPath: treePath } : {}) });
     }
   }
   return { specs, context, secrets };
@@ -269,6 +286,38 @@ function baseOf(m: Manifest, lock: Lock, allowUnpinned: boolean) {
   return { builder, base, rootfsSha: '', context: [] as ContextEntry[] };
 }
 
+const TOOLCHAIN_DIR = 'tarsmith/toolchain';
+
+/** The locked closure of builder.packages as the toolchain stage installs it, with its context entries. */
+function toolchainOf(m: Manifest, lock: Lock): { install?: ToolchainInstall; context: ContextEntry[] } {
+  const b = m.builder;
+  if (!b || b.packages.length === 0) return { context: [] };
+  const locked = lock.builderPackages;
+  const drift = lockDrift(m, locked, baseId(m, lock.rootfs));
+  if (drift !== undefined || !locked) {
+    return fail({
+      code: 'toolchain.not-vendored',
+      message: `the toolchain packages are not vendored: ${drift ?? 'not locked'}`,
+      exit: ExitCode.checkFailed,
+      where: { file: m.file, ...(m.positions['/builder/packages'] ?? {}) },
+      hint: 'run `tarsmith vendor`: it resolves builder.packages over the base and puts every package file in packages/',
+    });
+  }
+  const context: ContextEntry[] = [
+    { contextPath: MOUNT_POINTS_TAR, content: mountPointsTar(m.sourceDateEpoch), mode: 0o644 },
+    { contextPath: `${TOOLCHAIN_DIR}/${installScriptName(b.family)}`, content: b.family === 'apt' ? INSTALL_APT_SH : INSTALL_APK_SH, mode: 0o755 },
+  ];
+  const packages: ToolchainInstall['packages'] = [];
+  for (const k of Object.keys(locked.packages).sort()) {
+    const p = locked.packages[k]!;
+    const rel = `${b.family === 'apt' ? 'debs' : 'apks'}/${path.posix.basename(p.file)}`;
+    packages.push({ key: k, version: p.version, file: rel });
+    context.push({ contextPath: `${TOOLCHAIN_DIR}/${rel}`, src: path.resolve(m.dir, p.file) });
+  }
+  context.push({ contextPath: `${TOOLCHAIN_DIR}/${PACKAGE_LIST}`, content: packages.map((p) => `${p.file}\n`).join(''), mode: 0o644 });
+  return { install: { contextDir: TOOLCHAIN_DIR, packages, foreignArchitectures: [...locked.foreignArchitectures].sort() }, context };
+}
+
 function stampsOf(m: Manifest, workdir: string): { stamps: BuildSpec['stamps']; context: ContextEntry[] } {
   const version = m.build?.version ?? [];
   return {
@@ -281,6 +330,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const target = selectTarget(m, opts.target);
   const { builder, base, rootfsSha, context: toolchainContext } = baseOf(m, lock, Boolean(opts.allowUnpinned));
   const toolchainPackages = builderPackages(m, builder);
+  const install = toolchainOf(m, lock);
   const needsToolchainImage = base.kind === 'image' || toolchainPackages.packages.length > 0;
   const src = sourcesOf(m, lock, opts.trees);
   const tools = toolSets(opts.tools ?? []);
@@ -293,6 +343,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     base,
     family: builder.family,
     packages: toolchainPackages.packages,
+    ...(install.install ? { toolchain: install.install } : {}),
     sources: src.specs,
     workdir,
     env: m.build?.env ?? {},
@@ -303,14 +354,15 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     target: target.name,
   };
   const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
+  const packageShas = Object.values(lock.builderPackages?.packages ?? {}).map((p) => p.sha256).sort();
   const toolchainInputsHash = createHash('sha256')
-    .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: m.platform }))
+    .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: m.platform, packages: packageShas }))
     .digest('hex');
   const buildSpec: BuildSpec = needsToolchainImage
     ? { ...spec, base: { kind: 'toolchain-image', ref: opts.toolchainTag ?? toolchainTag(m, toolchainInputsHash) } }
     : spec;
   const context = [
-    ...(needsToolchainImage ? [] : toolchainContext),
+    ...(needsToolchainImage ? [] : [...toolchainContext, ...install.context]),
     ...stamps.context,
     ...helperFiles(buildSpec),
     ...src.context,
@@ -326,7 +378,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     needsToolchainImage,
     toolchainInputsHash,
     toolchainDockerfile,
-    toolchainContext,
+    toolchainContext: [...toolchainContext, ...install.context],
     packageNotes: toolchainPackages.notes,
   };
 }

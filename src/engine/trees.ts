@@ -31,7 +31,7 @@ export async function sourceTrees(m: Manifest, lock: Lock, cacheDir = treesCache
   const failures: Failure[] = [];
   for (const [i, s] of m.sources.entries()) {
     const l = lock.sources[s.name];
-    if (!l) continue;
+    if (!l || !s.extract) continue; // a plain file is placed, not unpacked
     const req = { input: path.resolve(m.dir, l.file), sha256: l.sha256, strip: s.strip, dropVcs: s.dropVcs, allow: s.allow, sourceDateEpoch: m.sourceDateEpoch };
     const started = Date.now();
     try {

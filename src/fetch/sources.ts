@@ -70,7 +70,7 @@ export async function vendorUrl(ctx: VendorContext, s: Source): Promise<Vendored
     label: `source "${s.name}"`,
     ...(expected ? { expected } : {}),
     ...(locked?.treeHash ? { lockedTree: locked.treeHash } : {}),
-    needTree: !usable,
+    needTree: !usable && s.extract,
     fix: (actual) => sourceFixLine(m, s.name, actual),
   };
   const byName: Candidate[] = mirrors.map((b) => ({ via: 'mirror', url: joinUrl(b, name) }));
@@ -78,7 +78,8 @@ export async function vendorUrl(ctx: VendorContext, s: Source): Promise<Vendored
   const placed = expected
     ? await placeKnown(t, [...mirrors.map((b): Candidate => ({ via: 'mirror', url: joinUrl(b, 'sha256', expected) })), ...byName, origin])
     : await placeFromCandidates(t, [origin, ...byName]);
-  const treeHash = placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));
+  // A plain file (extract: false) has no tree besides itself: its tree hash is its sha256.
+  const treeHash = !s.extract ? placed.sha256 : placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));
   return { placed, entry: { origin: 'url', url, file: t.rel, size: placed.size, sha256: placed.sha256, treeHash } };
 }
 

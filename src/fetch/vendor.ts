@@ -12,16 +12,21 @@ import type { Manifest, Source } from '../manifest/types.js';
 import type { Via } from './download.js';
 import { LOCK_FILE, PACKAGES_DIR, canonicalJson, emptyLock, readLock, writeLock, type Lock, type LockedFile, type LockedSource } from '../lock/lock.js';
 import { REJECTED_DIR } from '../lock/mismatch.js';
+import { removeStale, vendorBuilderPackages, type PackageChange } from './toolchain/packages.js';
 import { fileNameFromUrl, frozenFailure, localTarget, vendorGit, vendorLocal, vendorUrl, whereOf, type VendorContext } from './sources.js';
 
 export interface VendorOptions {
   frozen?: boolean;
   /** Source names to re-resolve (a moved branch, a re-released tarball). */
   update?: string[];
+  /** Resolve builder.packages again over the base (newer versions from the archive), reporting the changes. */
+  updatePackages?: boolean;
+  /** The docker client that runs the package resolver (asked for only when a resolution is needed). */
+  docker?: () => Promise<string>;
 }
 
 export interface VendorItem {
-  kind: 'source' | 'patch' | 'rootfs';
+  kind: 'source' | 'patch' | 'rootfs' | 'package';
   name: string;
   file: string;
   sha256: string;
@@ -34,6 +39,10 @@ export interface VendorReport {
   lockChanged: boolean;
   items: VendorItem[];
   lock: Lock;
+  /** Version changes of the builder packages, when their closure was resolved again. */
+  packageChanges: PackageChange[];
+  /** True when builder.packages were resolved over the base in this run (the network was used for it). */
+  packagesResolved: boolean;
 }
 
 /** Remove temp files left by a run that was killed (their pid is gone). Never touches final names. */
@@ -108,9 +117,11 @@ async function vendorSource(ctx: VendorContext, s: Source): Promise<{ entry: Loc
         ...(lockedFile ? { locked: lockedFile, lockedTree: lockedFile.treeHash } : {}),
         where: whereOf(ctx.manifest, `/sources/${i}/file`),
         fix: (actual) => `${whereOf(ctx.manifest, `/sources/${i}/sha256`).file}  sha256: ${actual}`,
-        tree: true,
+        tree: s.extract,
       });
-      const entry: LockedSource = { origin: 'file', path: o.file, file: r.rel, size: r.size, sha256: r.sha256, treeHash: r.treeHash! };
+      // A plain file (extract: false) has no tree besides itself: its tree hash is its sha256.
+      const treeHash = s.extract ? r.treeHash! : r.sha256;
+      const entry: LockedSource = { origin: 'file', path: o.file, file: r.rel, size: r.size, sha256: r.sha256, treeHash };
       return { entry, via: r.via };
     }
     default:
@@ -214,10 +225,10 @@ function checkClashes(list: readonly Job[]): void {
 /** Vendor everything the manifest names. Throws a TarsmithError listing every input that failed. */
 export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Promise<VendorReport> {
   const update = opts.update ?? [];
-  if (opts.frozen && update.length) {
+  if (opts.frozen && (update.length || opts.updatePackages)) {
     fail({
       code: 'usage.frozen-update',
-      message: '--frozen and --update cannot be used together',
+      message: `--frozen and ${update.length ? '--update' : '--update-packages'} cannot be used together`,
       exit: ExitCode.usage,
       hint: '--update re-resolves a source (a lock change), --frozen forbids lock changes: drop one of them',
     });
@@ -252,9 +263,34 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
       failures.push(...e.failures);
     }
   }
+  const pk = failures.length ? undefined : await packagesJob(ctx, opts, final, working, items).catch((e: unknown) => {
+    if (!isTarsmithError(e)) throw e;
+    failures.push(...e.failures);
+    return undefined;
+  });
   if (failures.length) throw new TarsmithError(failures);
   const lockChanged = canonicalJson(final) !== canonicalJson(old);
   if (lockChanged && ctx.frozen) fail(frozenFailure('the project', 'inputs were added or removed since the lock was written'));
-  if (!ctx.frozen) await writeLock(manifest.dir, final);
-  return { lockChanged, items, lock: final };
+  if (!ctx.frozen) {
+    await writeLock(manifest.dir, final);
+    await removeStale(manifest.dir, pk?.stale ?? []);
+  }
+  return { lockChanged, items, lock: final, packageChanges: pk?.changes ?? [], packagesResolved: pk?.resolved ?? false };
+}
+
+/** builder.packages, after the rootfs (their closure is resolved over it); written to the lock in one step. */
+async function packagesJob(ctx: VendorContext, opts: VendorOptions, final: Lock, working: Lock, items: VendorItem[]) {
+  const docker = opts.docker ?? (async () => process.env.TARSMITH_DOCKER ?? 'docker');
+  const r = await vendorBuilderPackages({ ...ctx, docker, updatePackages: Boolean(opts.updatePackages) }, final.rootfs);
+  const old = ctx.old.builderPackages?.packages ?? {};
+  for (const p of r.placed) {
+    const changed = !sameEntry(old[p.key], p.entry);
+    items.push({ kind: 'package', name: p.key, file: p.entry.file, sha256: p.entry.sha256, size: p.entry.size, via: p.via, changed });
+  }
+  if (r.entry) final.builderPackages = r.entry;
+  if (r.entry && !ctx.frozen && canonicalJson(r.entry) !== canonicalJson(working.builderPackages ?? null)) {
+    working.builderPackages = r.entry;
+    await writeLock(ctx.manifest.dir, working);
+  }
+  return r;
 }

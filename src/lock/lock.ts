@@ -31,13 +31,45 @@ export interface LockedSource extends LockedFile {
   treeHash: string;
 }
 
+/** One vendored builder package (`.deb` or `.apk`) of the resolved closure. */
+export interface LockedPackage extends LockedFile {
+  name: string;
+  version: string;
+  /** `amd64`, `arm64`, `all`, ... (apk: `x86_64`, `aarch64`, `noarch`). */
+  architecture: string;
+  /** Where it was downloaded from (the archive's pool URL). */
+  url: string;
+}
+
+/** `builder.packages` resolved over the builder's base at vendor time: what it was asked, over what, and the closure. */
+export interface LockedPackages {
+  family: 'apt' | 'apk';
+  /** builder.packages as written in the manifest, in order. */
+  request: string[];
+  /** What the closure was resolved over: `rootfs:<sha256>` or `image:<ref>`. */
+  base: string;
+  /** dpkg architectures added for `:ARCH` qualifiers, sorted. */
+  foreignArchitectures: string[];
+  /** Keyed by `name:architecture`. */
+  packages: Record<string, LockedPackage>;
+}
+
+/** The toolchain image made by `tarsmith toolchain`: named by its inputs, identified by its layers' contents. */
+export interface LockedToolchain {
+  inputsHash: string;
+  tag: string;
+  /** The image's layer diff IDs (sha256 of each uncompressed layer): content only, the same on every machine. */
+  layers: string[];
+}
+
 export interface Lock {
   lockVersion: 1;
   sources: Record<string, LockedSource>;
   /** Keyed by the patch path as written in the manifest. */
   patches: Record<string, LockedFile>;
   rootfs?: LockedFile;
-  toolchain?: { inputsHash: string; imageId: string; tag: string };
+  builderPackages?: LockedPackages;
+  toolchain?: LockedToolchain;
 }
 
 export function emptyLock(): Lock {
@@ -131,6 +163,23 @@ function validateLock(data: unknown, file: string): Lock {
   }
   for (const [k, v] of Object.entries(patches)) if (!isLockedFile(v)) return bad(`patches.${k} is malformed`);
   if (o.rootfs !== undefined && !isLockedFile(o.rootfs)) return bad('rootfs is malformed');
+  if (o.builderPackages !== undefined) {
+    const bp = o.builderPackages as Record<string, unknown>;
+    if (bp === null || typeof bp !== 'object' || !Array.isArray(bp.request) || typeof bp.base !== 'string' || typeof bp.packages !== 'object' || bp.packages === null) {
+      return bad('builderPackages is malformed');
+    }
+    for (const [k, v] of Object.entries(bp.packages as Record<string, unknown>)) {
+      const p = v as Record<string, unknown>;
+      if (!isLockedFile(v) || typeof p.name !== 'string' || typeof p.version !== 'string' || typeof p.architecture !== 'string') {
+        return bad(`builderPackages.packages.${k} is malformed`);
+      }
+    }
+  }
+  if (o.toolchain !== undefined) {
+    const t = o.toolchain as Record<string, unknown>;
+    // A toolchain entry of an older tarsmith (an image ID, no layers) is dropped: `tarsmith toolchain` makes it again.
+    if (t === null || typeof t !== 'object' || !Array.isArray(t.layers)) delete o.toolchain;
+  }
   return data as Lock;
 }
 
@@ -140,6 +189,8 @@ export function lockedFiles(lock: Lock): { label: string; entry: LockedFile }[] 
   for (const name of Object.keys(lock.sources).sort()) out.push({ label: `source ${name}`, entry: lock.sources[name]! });
   for (const p of Object.keys(lock.patches).sort()) out.push({ label: `patch ${p}`, entry: lock.patches[p]! });
   if (lock.rootfs) out.push({ label: 'builder rootfs', entry: lock.rootfs });
+  const pk = lock.builderPackages?.packages ?? {};
+  for (const k of Object.keys(pk).sort()) out.push({ label: `builder package ${k}`, entry: pk[k]! });
   return out;
 }
 

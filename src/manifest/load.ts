@@ -157,6 +157,7 @@ interface RawSource {
   patches?: string[];
   license?: string;
   into?: string;
+  extract?: boolean;
   private?: boolean;
   provides?: string[];
   allow?: 'absolute-symlinks'[];
@@ -213,6 +214,7 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     else if (s.into !== undefined && isReservedPath(s.into)) bad('manifest.reserved-path', ['sources', i, 'into'], `"into" would overwrite tarsmith's own files under ${reservedRootOf(s.into)}`, 'extract elsewhere, e.g. /src/NAME', s.into);
     if (s.url !== undefined) checkUrl(s.url, ['sources', i, 'url'], bad);
     s.mirrors?.forEach((u, j) => checkUrl(u, ['sources', i, 'mirrors', j], bad, true));
+    if (s.extract === false) plainFileFailures(s, i, bad);
   });
   const names = new Set(m.sources.map((s) => s.name));
   const b = m.builder;
@@ -281,6 +283,20 @@ function checkUrl(u: string, segs: (string | number)[], bad: Bad, allowFile = fa
   }
 }
 
+/** A plain file (`extract: false`) is placed, not unpacked: the options of unpacking would be ignored, so they are errors. */
+function plainFileFailures(
+  s: RawSource,
+  i: number,
+  bad: Bad,
+): void {
+  for (const k of ['strip', 'dropVcs', 'patches'] as const) {
+    if (s[k] !== undefined) bad('manifest.plain-file-option', ['sources', i, k], `"${k}" applies to archives, but source "${s.name}" is a plain file (extract: false)`, `remove "${k}", or drop "extract: false" if the file is an archive`);
+  }
+  if (s.git !== undefined) bad('manifest.plain-file-git', ['sources', i, 'extract'], `git source "${s.name}" is vendored as a tarball and cannot be a plain file`, 'remove "extract: false", or use `file:`/`url:` for a single file');
+  if (s.into !== undefined && s.into.endsWith('/')) bad('manifest.plain-file-into', ['sources', i, 'into'], `"into" of plain file "${s.name}" must name the file, not a folder`, `write the full path, e.g. ${s.into}${path.posix.basename(s.file ?? s.url ?? s.name)}`, s.into);
+}
+
+
 function normaliseSource(s: RawSource): Source {
   const origin: SourceOrigin = s.file !== undefined
     ? { kind: 'file', file: s.file }
@@ -297,6 +313,7 @@ function normaliseSource(s: RawSource): Source {
     patches: s.patches ?? [],
     ...(s.license ? { license: s.license } : {}),
     ...(s.into ? { into: s.into } : {}),
+    extract: s.extract ?? true,
     private: s.private ?? false,
     provides: s.provides ?? own,
     allow: s.allow ?? [],

@@ -20,7 +20,7 @@ const source = {
   description: 'One input. Exactly one origin: file, url or git.',
   properties: {
     name: { type: 'string', pattern: NAME_PATTERN, description: 'Unique name of the source.' },
-    file: { type: 'string', minLength: 1, description: 'A tarball the user supplies, relative to the manifest (e.g. packages/ASK.tar.gz).' },
+    file: { type: 'string', minLength: 1, description: 'A tarball (or, with extract: false, any file) the user supplies, relative to the manifest (e.g. packages/ASK.tar.gz).' },
     url: { type: 'string', pattern: '^https?://', description: 'Download origin (http or https).' },
     mirrors: stringList('Mirror base URLs, tried before the origin: <mirror>/sha256/<hash>, then <mirror>/<file name>.'),
     git: { type: 'string', minLength: 1, description: 'Git repository URL; vendored as a deterministic tarball at `ref`.' },
@@ -31,7 +31,8 @@ const source = {
     dropVcs: { type: 'boolean', default: true, description: 'Remove .git, .hg, .svn, .bzr on extraction.' },
     patches: stringList('Patch files, relative to the manifest, applied in order after extraction.'),
     license: { type: 'string', pattern: '^[A-Za-z0-9.+() -]+$', description: 'SPDX license expression.' },
-    into: { type: 'string', pattern: '^/', description: 'Absolute path in the build tree to extract into (default /src/<name>).' },
+    into: { type: 'string', pattern: '^/', description: 'Absolute path in the build tree to extract into (default /src/<name>); with extract: false, the path of the file itself (default /src/<name>/<file name>).' },
+    extract: { type: 'boolean', default: true, description: 'false: a plain file (a config fragment, a defconfig, a board file), placed as is at `into`, never unpacked.' },
     private: { type: 'boolean', default: false, description: 'Never enters the build context or a layer; mounted as a BuildKit secret.' },
     provides: stringList('URLs this source answers for the fetch stand-ins (default: its own url or git).'),
     allow: {
@@ -87,7 +88,7 @@ export const manifestJsonSchema = {
         image: { type: 'string', minLength: 1, description: 'Base image by digest: name:tag@sha256:...' },
         rootfs: { type: 'string', minLength: 1, description: 'A vendored root filesystem tarball under packages/.' },
         family: { enum: ['apk', 'apt'], description: 'Package manager of the base.' },
-        packages: stringList('Toolchain packages installed in the toolchain stage.'),
+        packages: stringList('Toolchain packages (Debian names; NAME:ARCH for a foreign architecture), resolved to their dependency closure and vendored by `tarsmith vendor`, installed offline in the toolchain stage.'),
       },
     },
     build: {

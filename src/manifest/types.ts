@@ -21,8 +21,10 @@ export interface Source {
   patches: string[];
   /** SPDX license id. */
   license?: string;
-  /** Where the source is extracted in the build tree; default `/src/<name>`. */
+  /** Where the source is extracted in the build tree; default `/src/<name>`. For a plain file, the file's path. */
   into?: string;
+  /** False for a plain file (not an archive): placed as is at `into`, never unpacked. */
+  extract: boolean;
   /** Never enters the build context, a build arg or a layer: mounted as a BuildKit secret for its extraction. */
   private: boolean;
   /** URLs this source answers for the fetch stand-ins (default: its own url/git). */

@@ -92,13 +92,33 @@ test('RUN exec-form arguments decode back to the exact argv (multi-line step inc
   assert.deepEqual(steps.map((s) => s[3]), privateSpec.steps.map((s) => s.command));
 });
 
-test('toolchain step alone: apk and apt package installation, golden', async () => {
-  const apk = emit(generateToolchainDockerfile({ ...privateSpec, base: { kind: 'image', ref: 'alpine:3.20@sha256:' + 'c'.repeat(64) } }));
+test('toolchain step alone: apk and apt install the locked files with the network off, golden', async () => {
+  const apkInstall = {
+    contextDir: 'tarsmith/toolchain',
+    packages: [
+      { key: 'build-base:x86_64', version: '0.5-r3', file: 'apks/build-base-0.5-r3.x86_64.apk' },
+      { key: 'linux-headers:x86_64', version: '6.6-r0', file: 'apks/linux-headers-6.6-r0.x86_64.apk' },
+    ],
+    foreignArchitectures: [],
+  };
+  const apk = emit(generateToolchainDockerfile({ ...privateSpec, toolchain: apkInstall, base: { kind: 'image', ref: 'alpine:3.20@sha256:' + 'c'.repeat(64) } }));
   await assertGolden('toolchain-apk', apk);
-  assert.match(apk, /^RUN \["apk", "add", "--no-cache", "build-base", "linux-headers"\]$/m);
-  const apt = emit(generateToolchainDockerfile({ ...rootfsSpec, packages: ['gcc', 'make'] }));
+  assert.match(apk, /^ADD \["tarsmith\/mount-points\.tar", "\/"\]$/m);
+  assert.match(apk, /^#   linux-headers:x86_64 6\.6-r0$/m);
+  assert.match(apk, /^RUN --mount=type=bind,source=tarsmith\/toolchain,target=\/mnt --mount=type=tmpfs,target=\/tmp \["\/bin\/sh", "\/mnt\/install-apk\.sh", "1700000000"\]$/m);
+  const aptInstall = {
+    contextDir: 'tarsmith/toolchain',
+    packages: [
+      { key: 'gcc-aarch64-linux-gnu:amd64', version: '4:12.2.0-3', file: 'debs/gcc-aarch64-linux-gnu_4%3a12.2.0-3_amd64.deb' },
+      { key: 'libxml2-dev:arm64', version: '2.9.14+dfsg-1.3~deb12u6', file: 'debs/libxml2-dev_2.9.14+dfsg-1.3~deb12u6_arm64.deb' },
+    ],
+    foreignArchitectures: ['arm64'],
+  };
+  const apt = emit(generateToolchainDockerfile({ ...rootfsSpec, packages: ['gcc-aarch64-linux-gnu', 'libxml2-dev:arm64'], toolchain: aptInstall }));
   await assertGolden('toolchain-apt', apt);
-  assert.match(apt, /"apt-get", "install", "-y", "--no-install-recommends", "gcc", "make"\]$/m);
+  assert.match(apt, /"\/mnt\/install-apt\.sh", "1700000000", "arm64"\]$/m);
+  assert.doesNotMatch(apt + apk, /apt-get|apk", "add/);
+  assert.equal(emit(generateToolchainDockerfile({ ...rootfsSpec, packages: [] })).includes('The base already holds the toolchain.'), true);
 });
 
 test('the same spec gives the same bytes', () => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exec, which } from '../../src/core/exec.js';
 import { normalize } from '../../src/archive/index.js';
-import { COLLECT_SH, EXTRACT_SH, MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED, STEP_SH } from '../../src/dockerfile/helpers.js';
+import { COLLECT_SH, EXTRACT_SH, MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED, PLACE_SH, STEP_SH } from '../../src/dockerfile/helpers.js';
 
 /** The helpers run under the builder's /bin/sh: dash (Debian) and busybox sh (Alpine). */
 async function shells(): Promise<string[][]> {
@@ -104,6 +104,26 @@ test('step.sh: runs under sh -e with umask 022, names the failing step and its e
       assert.equal(failing.code, 1);
       assert.doesNotMatch(failing.stdout, /not reached/);
       assert.match(failing.stderr, new RegExp(`${MARK_STEP_FAILED} label=build\\.targets\\.t\\.steps\\[1\\] exit=1`));
+    });
+  }
+});
+
+test('place.sh: checks the sha256, creates the folders, copies the file as 0644; a mismatch stops with its marker', async () => {
+  for (const sh of await shells()) {
+    await withTemp(async (dir) => {
+      const place = await script(dir, 'place.sh', PLACE_SH);
+      const src = path.join(dir, 'extra.config');
+      await fs.writeFile(src, 'CONFIG_FOO=y\n', { mode: 0o600 });
+      const sum = createHash('sha256').update('CONFIG_FOO=y\n').digest('hex');
+      const dest = path.join(dir, 'tree', 'arch', 'arm64', 'configs', 'extra.config');
+      const ok = await exec([...sh, place, src, sum, dest]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(await fs.readFile(dest, 'utf8'), 'CONFIG_FOO=y\n');
+      assert.equal((await fs.stat(dest)).mode & 0o777, 0o644);
+      const bad = await exec([...sh, place, src, 'f'.repeat(64), path.join(dir, 'other', 'x')]);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, new RegExp(`${MARK_CHECKSUM} file=`));
+      await assert.rejects(fs.stat(path.join(dir, 'other')), 'nothing placed on a mismatch');
     });
   }
 });

@@ -19,12 +19,12 @@ test('toolchain packages: build refuses until `tarsmith toolchain` made the imag
 
     const t = await tarsmith(['toolchain', '--json'], ex.dir);
     assert.equal(t.code, 0, t.stderr);
-    const res = JSON.parse(t.stdout) as { needed: boolean; tag: string; imageId: string; inputsHash: string };
+    const res = JSON.parse(t.stdout) as { needed: boolean; tag: string; layers: string[]; inputsHash: string };
     tag = res.tag;
     assert.equal(res.needed, true);
     assert.match(res.tag, /^tarsmith-toolchain\/hello:[0-9a-f]{16}$/);
     const lock = JSON.parse(await fs.readFile(path.join(ex.dir, 'tarsmith.lock'), 'utf8')) as { toolchain?: unknown };
-    assert.deepEqual(lock.toolchain, { imageId: res.imageId, inputsHash: res.inputsHash, tag: res.tag });
+    assert.deepEqual(lock.toolchain, { layers: res.layers, inputsHash: res.inputsHash, tag: res.tag });
 
     const b = await tarsmith(['build', 'calc'], ex.dir);
     assert.equal(b.code, 0, b.stderr);

@@ -5,6 +5,7 @@ import { parseManifest } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { plan as planWith, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
+import { withPackages } from '../support/locked-packages.js';
 
 /** Canonical trees as the engine's trees step makes them (fixed here: the planner only names them). */
 const TREES: PlanOptions['trees'] = new Proxy({}, { get: (_t, name) => ({ file: `/cache/trees/${String(name)}.tar`, sha256: '9'.repeat(64) }) });
@@ -64,6 +65,7 @@ test('rootfs without packages: no toolchain image, the context holds only what t
     'tarsmith/bin/collect.sh',
     'tarsmith/bin/extract.sh',
     'tarsmith/bin/step.sh',
+    'tarsmith/gitconfig',
     'trees/app.tar',
   ]);
   assert.equal(p.context.find((c) => c.contextPath === 'packages/app-1.0.tar.gz')?.src, '/proj/packages/app-1.0.tar.gz');
@@ -80,23 +82,52 @@ test('a private source never enters the context: it is a secret for its one extr
   assert.equal(p.dockerfile.split('\n').filter((l) => l.includes('--mount=type=secret')).length, 1);
 });
 
-test('packages to install need the toolchain image; the build then starts FROM it and has no networked step', () => {
-  const p = plan(manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]')), lock);
+const GCC = { name: 'gcc-12', version: '12.2.0-14', architecture: 'amd64' };
+const MAKE = { name: 'make', version: '4.3-4.1', architecture: 'amd64' };
+const XML = { name: 'libxml2-dev', version: '2.9.14+dfsg-1.3~deb12u6', architecture: 'arm64' };
+
+test('packages to install need the toolchain image, installed from the locked files; the build then starts FROM it', () => {
+  const m = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc, "libxml2-dev:arm64"]'));
+  const p = plan(m, withPackages(m, lock, [GCC, XML], ['arm64']));
   assert.equal(p.needsToolchainImage, true);
   assert.match(p.dockerfile, /^FROM tarsmith-toolchain\/app:[0-9a-f]{16} AS toolchain$/m);
-  assert.doesNotMatch(p.dockerfile, /apt-get/);
-  assert.match(p.toolchainDockerfile, /apt-get", "install"/);
-  assert.deepEqual(p.toolchainContext.map((c) => c.contextPath), ['rootfs/rootfs.tar']);
-  assert.ok(!p.context.some((c) => c.contextPath.startsWith('rootfs/')));
+  assert.doesNotMatch(p.dockerfile, /apt-get|install-apt/);
+  assert.doesNotMatch(p.toolchainDockerfile, /apt-get update/);
+  assert.match(p.toolchainDockerfile, /^#   gcc-12:amd64 12\.2\.0-14$/m);
+  assert.match(p.toolchainDockerfile, /^#   libxml2-dev:arm64 2\.9\.14\+dfsg-1\.3~deb12u6$/m);
+  assert.match(p.toolchainDockerfile, /\["\/bin\/sh", "\/mnt\/install-apt\.sh", "1700000000", "arm64"\]$/m);
+  assert.deepEqual(p.toolchainContext.map((c) => c.contextPath).sort(), [
+    'rootfs/rootfs.tar',
+    'tarsmith/mount-points.tar',
+    'tarsmith/toolchain/debs/gcc-12_12.2.0-14_amd64.deb',
+    'tarsmith/toolchain/debs/libxml2-dev_2.9.14+dfsg-1.3~deb12u6_arm64.deb',
+    'tarsmith/toolchain/install-apt.sh',
+    'tarsmith/toolchain/packages.list',
+  ]);
+  const list = p.toolchainContext.find((c) => c.contextPath.endsWith('packages.list'))?.content;
+  assert.equal(list, 'debs/gcc-12_12.2.0-14_amd64.deb\ndebs/libxml2-dev_2.9.14+dfsg-1.3~deb12u6_arm64.deb\n');
+  assert.ok(!p.context.some((c) => c.contextPath.startsWith('rootfs/') || c.contextPath.startsWith('tarsmith/toolchain/')));
+});
+
+test('packages the lock does not hold (or holds for another request or base) are refused, naming the change', () => {
+  const m = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc, make]'));
+  const other = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]'));
+  const refused = (l: Lock, why: RegExp) =>
+    assert.throws(() => plan(m, l), (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'toolchain.not-vendored' && why.test(e.message) && e.exit === 1);
+  refused(lock, /not locked yet/);
+  refused(withPackages(other, lock, [GCC]), /builder\.packages changed: added make/);
+  refused({ ...withPackages(m, lock, [GCC, MAKE]), rootfs: { ...lock.rootfs!, sha256: SHA('e') } }, /the builder base changed/);
 });
 
 test('the toolchain inputs hash follows the packages and the rootfs, not the sources', () => {
   const m1 = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]'));
   const m2 = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc, make]'));
-  const h1 = plan(m1, lock).toolchainInputsHash;
-  assert.notEqual(h1, plan(m2, lock).toolchainInputsHash);
-  assert.notEqual(h1, plan(m1, { ...lock, rootfs: { ...lock.rootfs!, sha256: SHA('e') } }).toolchainInputsHash);
-  assert.equal(h1, plan(m1, { ...lock, sources: { ...lock.sources, app: { ...lock.sources.app!, sha256: SHA('f') } } }).toolchainInputsHash);
+  const l1 = withPackages(m1, lock, [GCC]);
+  const h1 = plan(m1, l1).toolchainInputsHash;
+  assert.notEqual(h1, plan(m2, withPackages(m2, lock, [GCC, MAKE])).toolchainInputsHash);
+  const l1b = { ...lock, rootfs: { ...lock.rootfs!, sha256: SHA('e') } };
+  assert.notEqual(h1, plan(m1, withPackages(m1, l1b, [GCC])).toolchainInputsHash);
+  assert.equal(h1, plan(m1, { ...l1, sources: { ...l1.sources, app: { ...l1.sources.app!, sha256: SHA('f') } } }).toolchainInputsHash);
 });
 
 test('an image base must be pinned by digest unless --allow-unpinned', () => {
@@ -126,4 +157,22 @@ test('fetch stand-ins are copied in as a build tool and put first on PATH', () =
   assert.deepEqual(p.context.find((c) => c.contextPath === 'tools/0/bin/wget')?.mode, 0o755);
   assert.match(p.dockerfile, /^COPY \["tools\/0\/", "\/opt\/tarsmith\/shims\/"\]$/m);
   assert.match(p.dockerfile, /^ENV PATH="\/opt\/tarsmith\/shims\/bin:\$\{PATH\}"$/m);
+});
+
+test('a plain file (extract: false) is checked and placed at into (default /src/<name>/<file name>), never unpacked', () => {
+  const yaml = base.replace('build:\n', `  - name: frag\n    file: kernel/extra.config\n    extract: false\n  - name: defconfig\n    file: packages/ls1046a_defconfig\n    extract: false\n    into: /src/app/arch/arm64/configs/ls1046a_defconfig\nbuild:\n`);
+  const m = manifest(`${yaml}builder:\n  rootfs: packages/rootfs.tar\n  family: apt\n`);
+  const l: Lock = {
+    ...lock,
+    sources: {
+      ...lock.sources,
+      frag: { file: 'packages/kernel/extra.config', size: 3, sha256: SHA('5'), origin: 'file', path: 'kernel/extra.config', treeHash: SHA('5') },
+      defconfig: { file: 'packages/ls1046a_defconfig', size: 3, sha256: SHA('6'), origin: 'file', path: 'packages/ls1046a_defconfig', treeHash: SHA('6') },
+    },
+  };
+  const p = plan(m, l);
+  assert.match(p.dockerfile, /^# plain file frag$\nRUN \["\/bin\/sh", "\/tarsmith\/bin\/place\.sh", "\/opt\/tarsmith\/packages\/kernel\/extra\.config", "5{64}", "\/src\/frag\/extra\.config"\]$/m);
+  assert.match(p.dockerfile, /"\/tarsmith\/bin\/place\.sh", "\/opt\/tarsmith\/packages\/ls1046a_defconfig", "6{64}", "\/src\/app\/arch\/arm64\/configs\/ls1046a_defconfig"\]$/m);
+  assert.ok(p.context.some((c) => c.contextPath === 'tarsmith/bin/place.sh'));
+  assert.match(p.context.find((c) => c.contextPath === 'tarsmith/SHA256SUMS')?.content ?? '', /^6{64} {2}ls1046a_defconfig$/m);
 });

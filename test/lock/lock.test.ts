@@ -21,7 +21,7 @@ test('writeLock keeps the toolchain entry and writes a SHA256SUMS that sha256sum
     const b = Buffer.from('beta\n');
     await fs.writeFile(path.join(p.dir, 'packages', 'a.tar.gz'), a);
     await fs.writeFile(path.join(p.dir, 'packages', 'patches', 'fix.patch'), b);
-    const toolchain = { inputsHash: 'x', imageId: 'sha256:y', tag: 'demo:tc' };
+    const toolchain = { inputsHash: 'x', layers: ['sha256:y'], tag: 'demo:tc' };
     await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), canonicalJson({ lockVersion: 1, sources: {}, patches: {}, toolchain }));
     const lock: Lock = {
       lockVersion: 1,

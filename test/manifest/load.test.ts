@@ -158,3 +158,32 @@ test('schema --help describes the command', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /JSON Schema/);
 });
+
+test('a plain file (extract: false): archive options are errors at their key; into must name a file', () => {
+  const text = `version: 1
+name: x
+sourceDateEpoch: 0
+sources:
+  - name: frag
+    file: kernel/extra.config
+    extract: false
+    into: /src/linux/arch/arm64/configs/
+  - name: board
+    url: https://example.org/board.dts
+    extract: false
+    strip: 1
+    patches: [p.patch]
+  - name: g
+    git: https://example.org/g.git
+    ref: v1
+    extract: false
+`;
+  const errs = errorsOf(text);
+  const codes = errs.map((e) => /error\[([^\]]+)\]/.exec(e)?.[1]);
+  assert.deepEqual(codes, ['manifest.plain-file-into', 'manifest.plain-file-option', 'manifest.plain-file-option', 'manifest.plain-file-git']);
+  assert.match(errs[0]!, /^tarsmith\.yaml:8:11: .*must name the file.*\n(.*\n)*\s*fix: write the full path, e\.g\. \/src\/linux\/arch\/arm64\/configs\/extra\.config/);
+  assert.match(errs[1]!, /^tarsmith\.yaml:12:12: .*"strip" applies to archives/);
+  const { manifest: m } = parseManifest(text.split('  - name: board')[0]!.replace('/src/linux/arch/arm64/configs/', '/src/linux/arch/arm64/configs/ls1046a_defconfig'), '/p/tarsmith.yaml');
+  assert.equal(m?.sources[0]?.extract, false);
+  assert.equal(parseManifest(GOOD, '/p/tarsmith.yaml').manifest?.sources[0]?.extract, true);
+});

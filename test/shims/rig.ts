@@ -49,7 +49,7 @@ export async function makeTarball(
 
 export function source(name: string, origin: Source['origin'], provides: string[] = []): Source {
   const own = origin.kind === 'url' ? [origin.url] : origin.kind === 'git' ? [origin.git] : [];
-  return { name, origin, strip: 0, dropVcs: true, patches: [], private: false, provides: provides.length ? provides : own, allow: [] };
+  return { name, origin, strip: 0, dropVcs: true, extract: true, patches: [], private: false, provides: provides.length ? provides : own, allow: [] };
 }
 
 export function manifest(sources: Source[], dir = '/nonexistent'): Manifest {

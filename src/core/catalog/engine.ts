@@ -3,6 +3,7 @@ import { defineArea } from './types.js';
 
 export const engine = defineArea('engine', 'the container engine (Docker with BuildKit)', {
   'engine.build-failed': { exit: 'engine', severity: 'error', hint: 'read the build log for the cause' },
+  'engine.image-missing': { exit: 'engine', severity: 'error', hint: 'check `docker image ls`; run the command again' },
   'engine.buildx-missing': { exit: 'engine', severity: 'error', hint: 'install the buildx plugin (Debian: apt-get install docker-buildx), or pass --docker PATH / TARSMITH_DOCKER=PATH for a client that can build' },
   'engine.daemon-unreachable': { exit: 'engine', severity: 'error', hint: 'start it (`sudo systemctl start docker`, or `sudo dockerd &`, or scripts/setup-engine.sh) and check that you may use its socket' },
   'engine.docker-missing': { exit: 'engine', severity: 'error', hint: 'install Docker (Debian: apt-get install docker.io, or run scripts/setup-engine.sh), or pass --docker PATH' },

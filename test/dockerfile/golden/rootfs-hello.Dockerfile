@@ -22,12 +22,16 @@ COPY ["tarsmith/stamps/0", "/src/hello/VERSION"]
 # Target hello: the build steps, network off.
 FROM sources AS build
 COPY ["tools/0/", "/opt/tarsmith/shims/"]
+COPY ["tarsmith/gitconfig", "/tarsmith/gitconfig"]
 ENV SOURCE_DATE_EPOCH="1700000000"
 ENV KBUILD_BUILD_TIMESTAMP="@1700000000"
 ENV KBUILD_BUILD_USER="tarsmith"
 ENV KBUILD_BUILD_HOST="tarsmith"
 ENV TZ="UTC"
 ENV LC_ALL="C.UTF-8"
+ENV GIT_CONFIG_GLOBAL="/tarsmith/gitconfig"
+ENV GIT_AUTHOR_DATE="@1700000000 +0000"
+ENV GIT_COMMITTER_DATE="@1700000000 +0000"
 ENV PATH="/opt/tarsmith/shims/bin:${PATH}"
 WORKDIR /src/hello
 RUN ["/bin/sh", "/tarsmith/bin/step.sh", "build.targets.hello.steps[0]", "make -j2"]

@@ -21,12 +21,16 @@ RUN --mount=type=secret,id=source-secret-sdk,target=/run/tarsmith/secret-sdk ["/
 # Target app: the build steps, network off.
 FROM sources AS build
 COPY ["tools/0/", "/opt/tarsmith/shims/"]
+COPY ["tarsmith/gitconfig", "/tarsmith/gitconfig"]
 ENV SOURCE_DATE_EPOCH="1700000000"
 ENV KBUILD_BUILD_TIMESTAMP="@1700000000"
 ENV KBUILD_BUILD_USER="tarsmith"
 ENV KBUILD_BUILD_HOST="tarsmith"
 ENV TZ="UTC"
 ENV LC_ALL="C.UTF-8"
+ENV GIT_CONFIG_GLOBAL="/tarsmith/gitconfig"
+ENV GIT_AUTHOR_DATE="@1700000000 +0000"
+ENV GIT_COMMITTER_DATE="@1700000000 +0000"
 ENV A_BACKSLASH="C:\\path"
 ENV CFLAGS="-O2 -DNAME=\"app\" -DHOME=\$HOME"
 ENV PATH="/opt/tarsmith/shims/bin:${PATH}"

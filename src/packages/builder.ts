@@ -6,8 +6,8 @@
  */
 import { ExitCode, fail, type Failure } from '../core/errors.js';
 import type { Builder, Manifest } from '../manifest/types.js';
-import { mapToAlpine } from '../packages/map.js';
-import { pushUnique, type Finding } from '../packages/types.js';
+import { mapToAlpine } from './map.js';
+import { pushUnique, type Finding } from './types.js';
 
 export interface BuilderPackages {
   /** The names the package manager installs, in the order written (apk: without duplicates). */
