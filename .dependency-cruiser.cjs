@@ -10,6 +10,7 @@ const RANKS = [
   ['manifest'],
   ['archive', 'packages', 'lang', 'dockerfile', 'shims'],
   ['kconfig', 'lock'],
+  ['kernel'],
   ['fetch', 'engine', 'audit/fetch', 'audit/musl', 'convert/apk'],
   ['cli'],
 ];

@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .argument('[target]', 'target to build (default: the first in build.targets)')
     .description('verify the inputs, build the target with the network off, export its artifacts into out/<name>/')
     .option('--out <dir>', 'folder that receives <name>/ (default: out/ beside the manifest)')
+    .option('--kernel-config-only', 'only resolve the kernel config and check it against the fragments (nothing is compiled); writes out/<name>.kernel-config/')
     .option('--json', 'print one JSON result on stdout');
   engineOptions(cmd).addHelpText(
     'after',
@@ -18,19 +19,31 @@ export function register(program: Command): void {
 Writes out/<name>/ (only on success): the artifacts, SHA256SUMS of them, and tarsmith-build.json (inputs and
 their hashes, builder, target, arguments, tarsmith version). The full build log is out/<name>.log.
 
-Exit codes: 0 built, 1 an input is missing or does not match the lock, 2 bad manifest or option,
-            4 engine missing or a build step failed.
+With a kernel: section, a target with kernel: true (or modules:) first resolves the kernel config in the
+engine (base, the fragments merged with merge_config.sh -m, olddefconfig) and checks it on the host against
+the fragments, explaining every value that did not stick; a mismatch the manifest does not allow stops the
+build before anything is compiled. Then the kernel (modules_prepare or full), the target's steps and modules
+against $KDIR; every exported .ko must carry the kernel's vermagic. out/<name>/kernel/ holds the resolved
+config, config-check.json and the requested kernel artifacts.
+
+Progress: --progress auto prints one line per finished step (and a live status line on a terminal);
+plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
+
+Exit codes: 0 built, 1 an input is missing or does not match the lock, or the kernel config does not satisfy
+            the fragments, 2 bad manifest or option, 4 engine missing, a build step failed, or a module's
+            vermagic is not the kernel's.
 
 Examples:
   $ tarsmith build
   $ tarsmith build hello --out /tmp/out --progress plain
-  $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache`,
+  $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache
+  $ tarsmith build modules --kernel-config-only --json`,
   );
   cmd.action(
-    action(async (target: string | undefined, o: EngineCliOptions & { out?: string }, c: Command) => {
+    action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean }, c: Command) => {
       const { build } = await import('../engine/build.js');
       const g = globalOptions(c);
-      const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), version: version() });
+      const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), ...(o.kernelConfigOnly ? { kernelConfigOnly: true } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
         log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);

@@ -57,8 +57,8 @@ function mountFlag(m: Mount): string {
       for (const v of [m.id, m.target]) if (/[,=\s"]/.test(v)) refuse('a secret mount id or target', v);
       return `--mount=type=secret,id=${m.id},target=${m.target}`;
     case 'bind':
-      for (const v of [m.source, m.target]) if (/[,=\s"]/.test(v)) refuse('a bind mount source or target', v);
-      return `--mount=type=bind,source=${m.source},target=${m.target}`;
+      for (const v of [m.source, m.target]) if (/[,=\s"]/.test(v)) refuse('a bind mount path', v);
+      return `--mount=type=bind${m.from !== undefined ? `,from=${stageName(m.from)}` : ''},source=${m.source},target=${m.target}${m.rw ? ',rw' : ''}`;
     case 'tmpfs':
       if (/[,=\s"]/.test(m.target)) refuse('a tmpfs mount target', m.target);
       return `--mount=type=tmpfs,target=${m.target}`;

@@ -90,6 +90,12 @@ export interface BuildSpec {
   artifacts: { glob: string; rename?: string }[];
   /** Target name (for comments). */
   target: string;
+  /** Stages placed between `sources` and `build` (e.g. the kernel's), each complete. */
+  extraStages?: Stage[];
+  /** Mounts on every RUN of the build stage (e.g. the configured kernel tree from its stage). */
+  stepMounts?: Mount[];
+  /** Folders of other stages copied into the artifacts stage (`dest` relative to the artifacts root). */
+  artifactImports?: { from: string; source: string; dest: string }[];
 }
 
 /** Files the generated Dockerfile expects in the context besides the inputs: helper scripts, checksums. */
@@ -248,22 +254,24 @@ function buildStage(spec: BuildSpec): Stage {
   }
   ins.push({ kind: 'env', vars });
   ins.push({ kind: 'workdir', path: spec.workdir });
+  const mounts = spec.stepMounts ?? [];
   for (const s of spec.steps) {
-    ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts: [] });
+    ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts });
   }
   const pairs = spec.artifacts.flatMap((a) => [a.glob, a.rename ?? '']);
-  ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/collect.sh`, IN.out, ...pairs], mounts: [] });
+  ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/collect.sh`, IN.out, ...pairs], mounts });
   return { name: 'build', from: 'sources', doc: [`Target ${spec.target}: the build steps, network off.`], instructions: ins };
 }
 
 /** The Dockerfile model for a full build (all six stages, or four after `tarsmith toolchain`). */
 export function generateDockerfile(spec: BuildSpec): Dockerfile {
-  const stages: Stage[] = [...baseStages(spec), sourcesStage(spec), buildStage(spec)];
+  const stages: Stage[] = [...baseStages(spec), sourcesStage(spec), ...(spec.extraStages ?? []), buildStage(spec)];
+  const imports: Instruction[] = (spec.artifactImports ?? []).map((a) => ({ kind: 'copy', from: a.from, sources: [a.source], dest: `/${a.dest}` }));
   stages.push({
     name: 'artifacts',
     from: 'scratch',
     doc: ['Only the declared artifacts.'],
-    instructions: [{ kind: 'copy', from: 'build', sources: [`${IN.out}/`], dest: '/' }],
+    instructions: [{ kind: 'copy', from: 'build', sources: [`${IN.out}/`], dest: '/' }, ...imports],
   });
   stages.push({
     name: 'runtime',

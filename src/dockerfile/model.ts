@@ -12,12 +12,17 @@ export interface SecretMount {
   /** Where the secret file appears for this one RUN. */
   target: string;
 }
-/** A file or folder of the build context, bind-mounted read-only for one RUN (nothing is copied into a layer). */
+/**
+ * A folder or file mounted for one RUN, never part of a layer: from the build context, or with `from` another
+ * stage's folder (`rw`: writes are allowed and discarded after the RUN).
+ */
 export interface BindMount {
   type: 'bind';
-  /** Context path. */
+  /** A stage name; absent: the build context. */
+  from?: string;
   source: string;
   target: string;
+  rw?: boolean;
 }
 /** A scratch folder for one RUN, never part of a layer. */
 export interface TmpfsMount {

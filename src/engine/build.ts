@@ -21,6 +21,7 @@ import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
+import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
 
 export interface EngineOptions {
   manifest?: string;
@@ -39,6 +40,8 @@ export interface EngineOptions {
 export interface BuildOptions extends EngineOptions {
   /** Folder holding out/<name>/ (default: <manifest dir>/out). */
   out?: string;
+  /** Only resolve and check the kernel config (nothing is compiled); writes out/<name>.kernel-config/. */
+  kernelConfigOnly?: boolean;
   /** tarsmith's version, for the build record. */
   version: string;
 }
@@ -55,6 +58,8 @@ export interface BuildResult {
   record: string;
   context: { size: number; files: number };
   engine: { docker: string; mode: string; server: string };
+  /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
+  kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
 }
 
 /** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
@@ -100,7 +105,7 @@ export async function buildWith(
   caps: EngineCaps,
   m: Manifest,
   plan: Plan,
-  opts: EngineOptions & { stage: 'artifacts' | 'runtime'; output: BuildOutput; logFile?: string; iidfile?: string },
+  opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; appendLog?: boolean; iidfile?: string },
 ): Promise<{ size: number; files: number }> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
   const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
@@ -128,7 +133,9 @@ export async function buildWith(
       steps: plan.steps,
       what: `build of ${m.name} (target ${plan.target.name})`,
       inherit: progress === 'tty',
+      view: progress === 'auto' ? 'compact' : 'raw',
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
+      ...(opts.appendLog ? { appendLog: true } : {}),
     });
     return { size: ctx.size, files: ctx.files };
   } finally {
@@ -157,7 +164,19 @@ export async function installedPackages(docker: string, image: string, family: '
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>) {
+function kernelRecord(plan: Plan, k: KernelOutcome | undefined) {
+  if (!plan.kernel || !k) return {};
+  const { spec, inputsHash } = plan.kernel;
+  return {
+    kernel: {
+      source: spec.source, arch: spec.arch, crossCompile: spec.crossCompile ?? '', base: spec.base, fragments: spec.fragments, build: spec.build,
+      inputsHash, release: k.release, vermagic: k.vermagic?.expected, modules: k.vermagic?.modules ?? [],
+      dropped: k.report.dropped.map((e) => ({ fragment: e.fragment, line: e.line, text: e.expected, reason: e.why?.reason ?? e.reason, allowedBy: e.allowedBy })),
+    },
+  };
+}
+
+function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome) {
   const sources: Record<string, unknown> = {};
   for (const s of m.sources) {
     const l = lock.sources[s.name];
@@ -171,7 +190,7 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
     target: plan.target.name,
     platform: opts.platform ?? m.platform,
     sourceDateEpoch: m.sourceDateEpoch,
-    inputs: { sources, patches: lock.patches, ...(lock.rootfs ? { rootfs: lock.rootfs } : {}) },
+    inputs: { sources, patches: lock.patches, ...(lock.rootfs ? { rootfs: lock.rootfs } : {}), ...(lock.kernelConfigs ? { kernelConfigs: lock.kernelConfigs } : {}) },
     builder: {
       ...(m.builder?.image ? { image: m.builder.image } : {}),
       ...(m.builder?.rootfs ? { rootfs: m.builder.rootfs } : {}),
@@ -185,6 +204,7 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
     args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,
+    ...kernelRecord(plan, k),
     artifacts: out.files,
     symlinks: out.symlinks,
   };
@@ -192,6 +212,28 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
 
 export const RECORD_FILE = 'tarsmith-build.json';
 export const ARTIFACT_SUMS = 'SHA256SUMS';
+
+/** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string): Promise<BuildResult> {
+  if (!plan.kernel) {
+    return fail({
+      code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
+      where: { file: m.file }, hint: 'pick a target with `kernel: true` (or modules), and a kernel: section in the manifest',
+    });
+  }
+  let artifacts: ArtifactHash[] = [];
+  await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }), async (dir) => {
+    await withTempDirBeside(final, async (tmp) => {
+      for (const f of ['config', 'config-check.json']) await fs.copyFile(path.join(dir, f), path.join(tmp, f));
+      artifacts = (await scanExport(tmp)).files;
+      await replaceDir(tmp, final);
+    });
+  });
+  return {
+    name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
+    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+  };
+}
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { manifest: m, lock, trees, plan, caps } = await prepareWithEngine(opts);
@@ -203,8 +245,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const stale = await clearStaleTemps(final);
   if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
   let context = { size: 0, files: 0 };
+  let kernel: KernelOutcome | undefined;
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile);
+  if (plan.kernel) {
+    kernel = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }));
+  }
   const exported = await withTempDirBeside(final, async (tmp) => {
-    context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile });
+    context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+    if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
     const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
     for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
@@ -216,7 +264,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
       const sums = formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 })));
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), Buffer.from(sums, 'latin1'));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out, installed)));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out, installed, kernel)));
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));
@@ -232,5 +280,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     record: path.join(final, RECORD_FILE),
     context,
     engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+    ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
+  };
+}
+
+function kernelSummary(k: KernelOutcome): NonNullable<BuildResult['kernel']> {
+  return {
+    ...(k.release ? { release: k.release } : {}),
+    ...(k.vermagic?.expected ? { vermagic: k.vermagic.expected } : {}),
+    dropped: k.report.dropped.map((e) => ({ fragment: e.fragment, line: e.line, text: e.expected, ...(e.allowedBy ? { allowedBy: e.allowedBy } : {}) })),
   };
 }

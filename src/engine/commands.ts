@@ -15,6 +15,7 @@ import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
+import { kernelConfigPhase } from './kernel-phase.js';
 
 async function probe(opts: EngineOptions): Promise<EngineCaps> {
   const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
@@ -71,7 +72,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       iidfile: iid,
       ...(opts.noCache ? { noCache: true } : {}),
     });
-    await runBuild(inv, { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty' });
+    await runBuild(inv, { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty', view: progress === 'auto' ? 'compact' : 'raw' });
     imageId = await readIid(iid);
   } finally {
     await ctx.cleanup();
@@ -93,6 +94,8 @@ export async function image(opts: EngineOptions & { tag?: string }): Promise<Ima
   const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
+  // The kernel config is checked before compiling, as for `build`.
+  if (plan.kernel) await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } }));
   const iidDir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-iid-'));
   try {
     const iidfile = path.join(iidDir, 'iid');

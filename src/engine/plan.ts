@@ -24,6 +24,7 @@ import { baseId, lockDrift } from '../lock/builder-packages.js';
 import { INSTALL_APK_SH, INSTALL_APT_SH, PACKAGE_LIST } from '../dockerfile/toolchain-helpers.js';
 import { MOUNT_POINTS_TAR, installScriptName, type ToolchainInstall } from '../dockerfile/generate.js';
 import { mountPointsTar } from '../dockerfile/mount-points.js';
+import { planKernel, type KernelPlan } from '../kernel/plan.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {
@@ -76,6 +77,8 @@ export interface Plan {
   toolchainContext: ContextEntry[];
   /** Notes on translating builder.packages for the family that do not stop the build (see builder-packages.ts). */
   packageNotes: Finding[];
+  /** The kernel stages, when the target builds against the kernel. */
+  kernel?: KernelPlan;
 }
 
 const usage = (f: Omit<Failure, 'exit'>): never => fail({ ...f, exit: ExitCode.usage });
@@ -126,7 +129,7 @@ function sourceDir(s: Source): string {
   return s.extract ? sourceInto(s) : path.posix.dirname(sourceInto(s));
 }
 
-function workdirOf(m: Manifest): string {
+function workdirOf(m: Manifest, selected: readonly Source[]): string {
   const wd = m.build?.workdir;
   if (wd !== undefined) {
     const s = m.sources.find((x) => x.name === wd);
@@ -141,7 +144,7 @@ function workdirOf(m: Manifest): string {
     }
     return sourceDir(s);
   }
-  return m.sources.length === 1 ? sourceDir(m.sources[0] as Source) : '/src';
+  return selected.length === 1 ? sourceDir(selected[0] as Source) : '/src';
 }
 
 function checkImageRef(m: Manifest, ref: string, allowUnpinned: boolean): void {
@@ -186,11 +189,17 @@ function treeOf(m: Manifest, s: Source, trees: PlanOptions['trees']): { file: st
   });
 }
 
-function sourcesOf(m: Manifest, lock: Lock, trees: PlanOptions['trees']): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
+/** The sources a target extracts: its `sources:` list, else every source but the kernel's (built in its own stage). */
+export function targetSources(m: Manifest, t: Target): Source[] {
+  if (t.sources) return m.sources.filter((s) => t.sources?.includes(s.name));
+  return m.sources.filter((s) => s.name !== m.kernel?.source);
+}
+
+function sourcesOf(m: Manifest, lock: Lock, selected: readonly Source[], trees: PlanOptions['trees']): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
   const specs: SourceSpec[] = [];
   const context: ContextEntry[] = [];
   const secrets: Secret[] = [];
-  for (const s of m.sources) {
+  for (const s of selected) {
     const l = lockedSource(m, lock, s);
     const inPackages = path.posix.relative('packages', path.posix.normalize(l.file));
     const packagePath = inPackages.startsWith('..') || path.posix.isAbsolute(inPackages) ? path.posix.basename(l.file) : inPackages;
@@ -240,7 +249,7 @@ function stepsOf(m: Manifest, t: Target): StepSpec[] {
 }
 
 function artifactsOf(m: Manifest, t: Target): { glob: string; rename?: string }[] {
-  if (t.artifacts.length === 0) {
+  if (t.artifacts.length === 0 && !t.kernel) {
     usage({
       code: 'build.no-artifacts',
       message: `target ${t.name} declares no artifacts`,
@@ -332,10 +341,12 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const toolchainPackages = builderPackages(m, builder);
   const install = toolchainOf(m, lock);
   const needsToolchainImage = base.kind === 'image' || toolchainPackages.packages.length > 0;
-  const src = sourcesOf(m, lock, opts.trees);
+  const selected = targetSources(m, target);
+  const src = sourcesOf(m, lock, selected, opts.trees);
   const tools = toolSets(opts.tools ?? []);
-  const workdir = workdirOf(m);
+  const workdir = workdirOf(m, selected);
   const stamps = stampsOf(m, workdir);
+  const kp = kernelOf(m, lock, target, workdir, opts.trees);
   const spec: BuildSpec = {
     name: m.name,
     packagesDir: opts.packagesDir ?? '/opt/tarsmith/packages',
@@ -346,12 +357,13 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...(install.install ? { toolchain: install.install } : {}),
     sources: src.specs,
     workdir,
-    env: m.build?.env ?? {},
-    steps: stepsOf(m, target),
+    env: { ...(m.build?.env ?? {}), ...(kp?.env ?? {}) },
+    steps: [...stepsOf(m, target), ...(kp?.moduleSteps ?? [])],
     stamps: stamps.stamps,
     tools: tools.sets,
-    artifacts: artifactsOf(m, target),
+    artifacts: [...artifactsOf(m, target), ...(kp?.moduleArtifacts ?? [])],
     target: target.name,
+    ...(kp ? { extraStages: kp.stages, stepMounts: kp.mounts, artifactImports: kp.artifactImports } : {}),
   };
   const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
   const packageShas = Object.values(lock.builderPackages?.packages ?? {}).map((p) => p.sha256).sort();
@@ -367,20 +379,40 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...helperFiles(buildSpec),
     ...src.context,
     ...tools.context,
+    ...(kp?.context ?? []),
   ];
   return {
     target,
     spec: buildSpec,
     dockerfile: emit(generateDockerfile(buildSpec)),
     context: dedupe(context),
-    secrets: src.secrets,
-    steps: buildSpec.steps,
+    secrets: [...src.secrets, ...(kp?.secrets ?? [])],
+    steps: [...(kp?.steps ?? []), ...buildSpec.steps],
+    ...(kp ? { kernel: kp } : {}),
     needsToolchainImage,
     toolchainInputsHash,
     toolchainDockerfile,
     toolchainContext: [...toolchainContext, ...install.context],
     packageNotes: toolchainPackages.notes,
   };
+}
+
+function kernelOf(m: Manifest, lock: Lock, target: Target, workdir: string, trees: PlanOptions['trees']): KernelPlan | undefined {
+  const k = m.kernel;
+  if (!k || !target.kernel) return undefined;
+  const source = m.sources.find((s) => s.name === k.source) as Source;
+  return planKernel({
+    spec: k,
+    source,
+    locked: lockedSource(m, lock, source),
+    tree: treeOf(m, source, trees),
+    lock,
+    manifestDir: m.dir,
+    sourceDateEpoch: m.sourceDateEpoch,
+    kdir: sourceInto(source),
+    workdir,
+    target,
+  });
 }
 
 /** The image tag of a toolchain: named by the hash of its inputs. */

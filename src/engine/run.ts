@@ -7,7 +7,8 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, type Failure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
-import { getLogLevel, log } from '../core/log.js';
+import { getLogLevel, log, stderrIsTty } from '../core/log.js';
+import { ProgressView } from './progress-view.js';
 import type { StepSpec } from '../dockerfile/generate.js';
 import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
@@ -15,6 +16,10 @@ import type { BuildInvocation } from './argv.js';
 export interface RunOptions {
   /** Where to keep the full log; none for `tty` progress (the terminal shows it). */
   logFile?: string;
+  /** Append to the log file (a second build of the same command) instead of starting it afresh. */
+  appendLog?: boolean;
+  /** `compact`: one line per finished step (and a live status line on a terminal); `raw`: BuildKit's stream as is. */
+  view?: 'compact' | 'raw';
   /** Inherit the terminal (tty progress): no capture, no log file. */
   inherit?: boolean;
   steps: readonly StepSpec[];
@@ -110,12 +115,16 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
   let stream: ReturnType<typeof createWriteStream> | undefined;
   if (opts.logFile) {
     await fs.mkdir(path.dirname(opts.logFile), { recursive: true });
-    stream = createWriteStream(opts.logFile);
+    stream = createWriteStream(opts.logFile, { flags: opts.appendLog ? 'a' : 'w' });
   }
   const lines: string[] = [];
   const echo = getLogLevel() !== 'quiet';
+  const view = echo && opts.view === 'compact'
+    ? new ProgressView({ tty: stderrIsTty(), write: (s) => process.stderr.write(s), columns: process.stderr.columns ?? 120 })
+    : undefined;
   const onLine = (l: string) => {
-    if (echo) process.stderr.write(`${l}\n`);
+    if (view) view.line(l);
+    else if (echo) process.stderr.write(`${l}\n`);
     stream?.write(`${l}\n`);
     lines.push(l);
     if (lines.length > 2000) lines.splice(0, 1000);
@@ -132,6 +141,7 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
       hint: 'install Docker (scripts/setup-engine.sh), or pass --docker PATH',
     });
   } finally {
+    view?.finish();
     await new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve()));
   }
   if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}) }));

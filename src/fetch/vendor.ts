@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ExitCode, TarsmithError, fail, isTarsmithError, unreachable, type Failure } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { processAlive } from '../core/exec.js';
-import type { Manifest, Source } from '../manifest/types.js';
+import { kernelConfigFiles, type Manifest, type Source } from '../manifest/types.js';
 import type { Via } from './download.js';
 import { LOCK_FILE, PACKAGES_DIR, canonicalJson, emptyLock, readLock, writeLock, type Lock, type LockedFile, type LockedSource } from '../lock/lock.js';
 import { REJECTED_DIR } from '../lock/mismatch.js';
@@ -26,7 +26,7 @@ export interface VendorOptions {
 }
 
 export interface VendorItem {
-  kind: 'source' | 'patch' | 'rootfs' | 'package';
+  kind: 'source' | 'patch' | 'rootfs' | 'package' | 'kernel-config';
   name: string;
   file: string;
   sha256: string;
@@ -168,6 +168,7 @@ function jobs(ctx: VendorContext): Job[] {
       store: (lock, e) => (lock.patches[p] = e),
     });
   }
+  out.push(...kernelConfigJobs(ctx));
   const rootfs = m.builder?.rootfs;
   if (rootfs !== undefined) {
     const locked = ctx.old.rootfs;
@@ -187,6 +188,29 @@ function jobs(ctx: VendorContext): Job[] {
     });
   }
   return out;
+}
+
+/** The kernel's base config file and fragments: local plain files, locked like patches. */
+function kernelConfigJobs(ctx: VendorContext): Job[] {
+  const m = ctx.manifest;
+  if (!m.kernel) return [];
+  return kernelConfigFiles(m.kernel, m.positions).map(({ path: p, pointer }): Job => {
+    const locked = ctx.old.kernelConfigs?.[p];
+    return {
+      kind: 'kernel-config',
+      name: p,
+      planned: localTarget(p),
+      run: async () => {
+        const r = await vendorLocal(ctx, {
+          path: p, label: `kernel config ${p}`, ...(locked ? { locked } : {}), where: whereOf(m, pointer),
+          fix: (a) => `${LOCK_FILE}  kernelConfigs."${p}".sha256: "${a}"`, tree: false,
+        });
+        return { entry: { file: r.rel, size: r.size, sha256: r.sha256 }, via: r.via };
+      },
+      old: locked,
+      store: (lock, e) => (lock.kernelConfigs = { ...(lock.kernelConfigs ?? {}), [p]: e }),
+    };
+  });
 }
 
 function plannedFile(s: Source): { planned?: string } {

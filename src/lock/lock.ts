@@ -69,6 +69,8 @@ export interface Lock {
   patches: Record<string, LockedFile>;
   rootfs?: LockedFile;
   builderPackages?: LockedPackages;
+  /** The kernel's base config file and fragments, keyed by their path as written in the manifest. */
+  kernelConfigs?: Record<string, LockedFile>;
   toolchain?: LockedToolchain;
 }
 
@@ -180,6 +182,10 @@ function validateLock(data: unknown, file: string): Lock {
     // A toolchain entry of an older tarsmith (an image ID, no layers) is dropped: `tarsmith toolchain` makes it again.
     if (t === null || typeof t !== 'object' || !Array.isArray(t.layers)) delete o.toolchain;
   }
+  if (o.kernelConfigs !== undefined) {
+    if (o.kernelConfigs === null || typeof o.kernelConfigs !== 'object') return bad('kernelConfigs must be an object');
+    for (const [k, v] of Object.entries(o.kernelConfigs)) if (!isLockedFile(v)) return bad(`kernelConfigs.${k} is malformed`);
+  }
   return data as Lock;
 }
 
@@ -191,6 +197,8 @@ export function lockedFiles(lock: Lock): { label: string; entry: LockedFile }[] 
   if (lock.rootfs) out.push({ label: 'builder rootfs', entry: lock.rootfs });
   const pk = lock.builderPackages?.packages ?? {};
   for (const k of Object.keys(pk).sort()) out.push({ label: `builder package ${k}`, entry: pk[k]! });
+  const configs = lock.kernelConfigs ?? {};
+  for (const p of Object.keys(configs).sort()) out.push({ label: `kernel config ${p}`, entry: configs[p]! });
   return out;
 }
 

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
-import type { Manifest } from '../manifest/types.js';
+import { kernelConfigFiles, type Manifest } from '../manifest/types.js';
 import { hashFiles, type HashOutcome } from './hash.js';
 import { hashFilesMemo } from './hash-memo.js';
 import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, lockedFiles, sumsFromLock, type Lock } from './lock.js';
@@ -87,8 +87,11 @@ export function manifestVsLock(m: Manifest, lock: Lock): { problems: Failure[]; 
   for (const p of patchNames) if (!lock.patches[p]) problems.push(problem('verify.not-locked', `patch ${p} is not in ${LOCK_FILE}`, { value: p }));
   const rootfs = m.builder?.rootfs;
   if (rootfs !== undefined && !lock.rootfs) problems.push(problem('verify.not-locked', `builder rootfs ${rootfs} is not in ${LOCK_FILE}`, { value: rootfs }));
+  const configNames = new Set(m.kernel ? kernelConfigFiles(m.kernel, m.positions).map((f) => f.path) : []);
+  for (const p of configNames) if (!lock.kernelConfigs?.[p]) problems.push(problem('verify.not-locked', `kernel config ${p} is not in ${LOCK_FILE}`, { value: p }));
   const names = new Set(m.sources.map((s) => s.name));
   const stale: Failure[] = [
+    ...Object.keys(lock.kernelConfigs ?? {}).filter((p) => !configNames.has(p)).map((p) => `kernel config ${p}`),
     ...Object.keys(lock.sources).filter((n) => !names.has(n)).map((n) => `source "${n}"`),
     ...Object.keys(lock.patches).filter((p) => !patchNames.has(p)).map((p) => `patch ${p}`),
     ...(lock.rootfs && rootfs === undefined ? ['builder rootfs'] : []),

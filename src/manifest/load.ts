@@ -8,7 +8,8 @@ import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { ExitCode, fail, ioFailure, type Failure, type FailureCode } from '../core/errors.js';
 import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
 import { schemaFailures } from './validate.js';
-import type { Artifact, Build, Builder, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
+import type { Artifact, Build, Builder, KernelArtifact, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
+import { kernelFailures, type RawKernel } from './kernel-checks.js';
 
 export const MANIFEST_FILE = 'tarsmith.yaml';
 /** Alias uses allowed while the document is turned into values (the yaml library's own guard, made explicit). */
@@ -165,6 +166,9 @@ interface RawSource {
 interface RawTarget {
   steps?: string[];
   artifacts?: (string | { path: string; rename?: string })[];
+  kernel?: boolean;
+  modules?: string[];
+  sources?: string[];
 }
 interface RawManifest {
   version: 1;
@@ -180,7 +184,7 @@ interface RawManifest {
     version?: { path: string; content: string }[];
     targets?: Record<string, RawTarget>;
   };
-  kernel?: KernelSpec;
+  kernel?: RawKernel;
 }
 
 function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Failure[] {
@@ -239,8 +243,14 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
   }
   if (m.kernel) {
     if (!names.has(m.kernel.source)) bad('manifest.unknown-source', ['kernel', 'source'], `kernel.source names no source: "${m.kernel.source}"`, `use one of: ${[...names].join(', ')}`, m.kernel.source);
+    else if (m.sources.some((s) => s.name === m.kernel?.source && s.extract === false)) {
+      bad('manifest.kernel-source-plain', ['kernel', 'source'], `the kernel source "${m.kernel.source}" is a plain file (extract: false), not a kernel tree`, 'point kernel.source at the kernel tarball, and drop "extract: false" from that source', m.kernel.source);
+    }
     if (m.kernel.fragment !== undefined) checkRelPath(m.kernel.fragment, ['kernel', 'fragment'], bad);
+    m.kernel.fragments?.forEach((f, i) => checkRelPath(f, ['kernel', 'fragments', i], bad));
+    if (m.kernel.config !== undefined) checkRelPath(m.kernel.config, ['kernel', 'config'], bad);
   }
+  kernelFailures(m.kernel, Object.entries(build?.targets ?? {}), names, bad);
   return out;
 }
 
@@ -325,6 +335,9 @@ function normaliseBuild(b: NonNullable<RawManifest['build']>): Build {
     name,
     steps: t.steps ?? [],
     artifacts: (t.artifacts ?? []).map((a): Artifact => (typeof a === 'string' ? { path: a } : { ...a })),
+    kernel: Boolean(t.kernel) || (t.modules ?? []).length > 0,
+    modules: (t.modules ?? []).map((p) => ({ path: p.replace(/\/+$/, '') })),
+    ...(t.sources ? { sources: [...t.sources] } : {}),
   }));
   return {
     ...(b.workdir ? { workdir: b.workdir } : {}),
@@ -352,9 +365,26 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
     sources: m.sources.map(normaliseSource),
     ...(builder ? { builder } : {}),
     ...(m.build ? { build: normaliseBuild(m.build) } : {}),
-    ...(m.kernel ? { kernel: { ...m.kernel } } : {}),
+    ...(m.kernel ? { kernel: normaliseKernel(m.kernel) } : {}),
     file,
     dir: path.dirname(file),
     positions: pos.values,
+  };
+}
+
+const withoutPrefix = (n: string): string => (n.startsWith('CONFIG_') ? n.slice('CONFIG_'.length) : n);
+
+function normaliseKernel(k: RawKernel): KernelSpec {
+  return {
+    source: k.source,
+    arch: k.arch,
+    ...(k.crossCompile ? { crossCompile: k.crossCompile } : {}),
+    base: k.config !== undefined ? { kind: 'file', path: k.config } : { kind: 'defconfig', target: k.defconfig ?? 'defconfig' },
+    fragments: [...(k.fragment !== undefined ? [k.fragment] : []), ...(k.fragments ?? [])],
+    unknownSymbols: k.unknownSymbols ?? 'error',
+    allowUnknown: (k.allowUnknown ?? []).map(withoutPrefix),
+    allowMismatch: (k.allowMismatch ?? []).map(withoutPrefix),
+    build: k.build ?? 'modules_prepare',
+    artifacts: [...new Set(k.artifacts ?? [])],
   };
 }

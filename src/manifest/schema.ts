@@ -65,8 +65,13 @@ const target = {
   properties: {
     steps: stringList('Shell commands run in order.'),
     artifacts: { type: 'array', items: artifact, description: 'Files to export (globs relative to the build tree).' },
+    kernel: { type: 'boolean', default: false, description: 'Build against the kernel: KDIR, ARCH and CROSS_COMPILE are set for the steps.' },
+    modules: stringList('Out-of-tree kernel module folders (relative to the build tree) built after the steps with make -C $KDIR M=DIR modules, in order; each sees the Module.symvers of the ones before it.'),
+    sources: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, description: 'Sources this target extracts (default: all but the kernel source).' },
   },
 } as const;
+
+const SYMBOL_LIST = { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_]+$' } } as const;
 
 export const manifestJsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -121,9 +126,20 @@ export const manifestJsonSchema = {
       properties: {
         source: { type: 'string', pattern: NAME_PATTERN, description: 'Source holding the kernel tree.' },
         arch: { type: 'string', minLength: 1, description: 'Kernel ARCH, e.g. arm64.' },
-        defconfig: { type: 'string', minLength: 1, description: 'Base config target of the kernel tree, e.g. defconfig.' },
-        fragment: { type: 'string', minLength: 1, description: 'Kconfig fragment, relative to the manifest.' },
-        crossCompile: { type: 'string', description: 'CROSS_COMPILE prefix, e.g. aarch64-linux-gnu-.' },
+        defconfig: { type: 'string', pattern: '^[A-Za-z0-9_.+/-]*config$', description: 'Base config: a make target such as defconfig, tinyconfig or foo_defconfig (default defconfig).' },
+        config: { type: 'string', minLength: 1, description: 'Base config: a full .config file, relative to the manifest (locked); instead of defconfig.' },
+        fragment: { type: 'string', minLength: 1, description: 'One Kconfig fragment, relative to the manifest (merged before `fragments`).' },
+        fragments: stringList('Kconfig fragments, relative to the manifest, merged in order with merge_config.sh -m, then olddefconfig.'),
+        crossCompile: { type: 'string', pattern: '^[A-Za-z0-9_.+/-]*$', description: 'CROSS_COMPILE prefix, e.g. aarch64-linux-gnu-.' },
+        unknownSymbols: { enum: ['error', 'warn'], default: 'error', description: 'A fragment line naming a symbol the tree lacks: fail the build (error) or drop it with a warning (warn).' },
+        allowUnknown: { ...SYMBOL_LIST, description: 'Symbols the tree may lack: their lines are dropped (and recorded) instead of failing.' },
+        allowMismatch: { ...SYMBOL_LIST, description: 'Symbols whose requested value may not stick (capped by a dependency, ...): recorded instead of failing.' },
+        build: { enum: ['modules_prepare', 'full'], default: 'modules_prepare', description: 'modules_prepare (fast, for out-of-tree modules) or the full kernel (vmlinux, image, dtbs, modules, Module.symvers).' },
+        artifacts: {
+          type: 'array',
+          items: { enum: ['image', 'vmlinux', 'dtbs', 'modules', 'headers', 'symvers'] },
+          description: 'Exported under kernel/ besides the resolved .config: image, vmlinux, dtbs, modules (modules_install tree), headers (headers_install tree), symvers (Module.symvers).',
+        },
       },
     },
   },

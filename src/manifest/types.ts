@@ -58,10 +58,22 @@ export interface VersionStamp {
   content: string;
 }
 
+/** An out-of-tree kernel module a target builds with `make -C KDIR M=DIR modules`. */
+export interface ModuleSpec {
+  /** Folder of the module (its Kbuild/Makefile), relative to the build tree. */
+  path: string;
+}
+
 export interface Target {
   name: string;
   steps: string[];
   artifacts: Artifact[];
+  /** The target builds against the kernel (KDIR, ARCH, CROSS_COMPILE set in its steps' environment). */
+  kernel: boolean;
+  /** Out-of-tree modules built by tarsmith after the steps, in order; each sees the earlier ones' Module.symvers. */
+  modules: ModuleSpec[];
+  /** The sources this target extracts (default: every source but the kernel's). */
+  sources?: string[];
 }
 
 export interface Build {
@@ -74,14 +86,43 @@ export interface Build {
   version: VersionStamp[];
 }
 
+/** The kernel's base config: a make target (`defconfig`, `tinyconfig`, `foo_defconfig`) or a full config file. */
+export type KernelBase = { kind: 'defconfig'; target: string } | { kind: 'file'; path: string };
+
+/** What of the kernel a build exports besides the resolved `.config` (always exported). */
+export type KernelArtifact = 'image' | 'vmlinux' | 'dtbs' | 'modules' | 'headers' | 'symvers';
+
+export const KERNEL_ARTIFACTS: readonly KernelArtifact[] = ['image', 'vmlinux', 'dtbs', 'modules', 'headers', 'symvers'];
+
 export interface KernelSpec {
   /** Source name holding the kernel tree. */
   source: string;
   arch: string;
-  defconfig?: string;
-  /** Kconfig fragment file, relative to the manifest. */
-  fragment?: string;
   crossCompile?: string;
+  base: KernelBase;
+  /** Config fragments (relative to the manifest), merged in order with the kernel's merge_config.sh; locked. */
+  fragments: string[];
+  /** A fragment line naming a symbol the tree does not have: a build error, or dropped with a warning. */
+  unknownSymbols: 'error' | 'warn';
+  /** Symbols (without `CONFIG_`) whose lines may be dropped because the tree does not define them. */
+  allowUnknown: string[];
+  /** Symbols (without `CONFIG_`) whose requested value may fail to stick for any reason. */
+  allowMismatch: string[];
+  /** `modules_prepare` (enough for out-of-tree modules without MODVERSIONS) or the full kernel. */
+  build: 'modules_prepare' | 'full';
+  artifacts: KernelArtifact[];
+}
+
+/** The kernel's locked plain files (a base config file, the fragments), with the JSON pointer of each in the manifest. */
+export function kernelConfigFiles(k: KernelSpec, positions: Record<string, ManifestPos>): { path: string; pointer: string; role: 'base' | 'fragment' }[] {
+  const out: { path: string; pointer: string; role: 'base' | 'fragment' }[] = [];
+  if (k.base.kind === 'file') out.push({ path: k.base.path, pointer: '/kernel/config', role: 'base' });
+  const single = positions['/kernel/fragment'] !== undefined ? 1 : 0;
+  k.fragments.forEach((f, i) => {
+    const pointer = i < single ? '/kernel/fragment' : `/kernel/fragments/${i - single}`;
+    out.push({ path: f, pointer, role: 'fragment' });
+  });
+  return out;
 }
 
 /** A position in the manifest file, for diagnostics after validation (e.g. a lock mismatch pointing at `sha256:`). */

@@ -60,7 +60,7 @@ test('a valid manifest is normalised with defaults', () => {
   assert.deepEqual(manifest.sources[1]?.provides, ['https://github.com/nxp-qoriq/fmlib']);
   assert.deepEqual(manifest.sources[2]?.patches, ['patches/nfnetlink.patch']);
   assert.deepEqual(manifest.build?.targets, [
-    { name: 'userspace', steps: ['make userspace'], artifacts: [{ path: 'bin/cmm' }, { path: 'lib/*.so', rename: 'lib' }] },
+    { name: 'userspace', steps: ['make userspace'], artifacts: [{ path: 'bin/cmm' }, { path: 'lib/*.so', rename: 'lib' }], kernel: false, modules: [] },
   ]);
   assert.deepEqual(manifest.positions['/sources/1/git'], { line: 11, col: 10 });
 });

@@ -8,6 +8,7 @@ export const build = defineArea('build', 'planning and running the build', {
   'build.input-missing': { exit: 'checkFailed', severity: 'error', hint: 'run `tarsmith vendor` to fetch the inputs again' },
   'build.no-artifacts': { exit: 'usage', severity: 'error', hint: 'add build.targets.NAME.artifacts: the files (globs relative to the build tree) to export' },
   'build.no-builder': { exit: 'usage', severity: 'error', hint: 'add builder.image (name:tag@sha256:...) or builder.rootfs (a root filesystem tarball under packages/)' },
+  'build.no-kernel': { exit: 'usage', severity: 'error', hint: 'pick a target with `kernel: true` (or modules:), and a kernel: section in the manifest' },
   'build.no-targets': { exit: 'usage', severity: 'error', hint: 'add build.targets.<name> with steps and artifacts to tarsmith.yaml' },
   'build.package-query': { exit: 'engine', severity: 'error', hint: 'check that the toolchain image runs (`docker run --rm IMAGE true`)' },
   'build.reserved-name': { exit: 'usage', severity: 'error', hint: 'rename the artifact (artifacts[].rename)' },

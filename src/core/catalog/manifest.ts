@@ -39,4 +39,10 @@ export const manifest = defineArea('manifest', 'loading and validating tarsmith.
   'manifest.packages-outside': { exit: 'usage', severity: 'error', hint: 'make packages/ a real folder inside the project, or a symlink to a folder inside it' },
   'manifest.unknown-source': { exit: 'usage', severity: 'error', hint: 'name one of the sources under `sources:`' },
   'manifest.invalid-target-name': { exit: 'usage', severity: 'error', hint: 'use letters, digits, ".", "_" and "-"' },
+  'manifest.duplicate-fragment': { exit: 'usage', severity: 'error', hint: 'list each kernel fragment once (later fragments override earlier ones)' },
+  'manifest.kernel-artifact-needs-full': { exit: 'usage', severity: 'error', hint: 'add `build: full` under kernel:, or drop the artifact' },
+  'manifest.invalid-symbol': { exit: 'usage', severity: 'error', hint: 'write a Kconfig symbol as CONFIG_NAME or NAME' },
+  'manifest.no-kernel': { exit: 'usage', severity: 'error', hint: 'add a kernel: section (source, arch, defconfig, fragments), or drop kernel/modules from the target' },
+  'manifest.kernel-source-plain': { exit: 'usage', severity: 'error', hint: 'kernel.source must name an archive source (the kernel tarball): drop `extract: false` from it' },
+  'manifest.kernel-source-in-target': { exit: 'usage', severity: 'error', hint: 'drop the kernel source from the target\'s sources and set `kernel: true`: $KDIR is the configured kernel tree' },
 });

@@ -1,0 +1,81 @@
+/**
+ * Kernel builds, each number against its baseline in the same run:
+ *  1. a warm rebuild after changing only a module's source against a cold `--no-cache` build of the small x86_64
+ *     kernel (tinyconfig + MODULES, full build, two out-of-tree modules) (goal ≤ 10 % of cold);
+ *  2. tarsmith's config step (`build --kernel-config-only` after a fragment change: config stage in the engine,
+ *     export, host check) against the same commands by hand (`make tinyconfig`, `merge_config.sh -m`,
+ *     `make olddefconfig`) in a container of the same kernel-source stage (goal ≤ 5 % overhead).
+ * `TARSMITH_BENCH_KERNEL=rebuild` or `=config` runs one of the two (the cold build alone is minutes long).
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { exec } from '../src/core/exec.js';
+import { probeEngine } from '../src/engine/probe.js';
+import { BIN } from '../test/e2e/build-rig.js';
+import { kernelProject, type KernelProject } from '../test/e2e/kernel-rig.js';
+
+async function timed(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  const start = process.hrtime.bigint();
+  const r = await exec(argv, { ...opts, capture: true });
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+async function main(): Promise<void> {
+  const caps = await probeEngine();
+  const fragment = (n: number) => `CONFIG_MODULES=y\nCONFIG_MODULE_UNLOAD=y\n# bench ${n}\n`;
+  const p = await kernelProject({
+    kernel: '  source: linux\n  arch: x86_64\n  defconfig: tinyconfig\n  fragments: [kernel/gateway.config]\n  build: full\n',
+    targets: '    gateway:\n      modules: [cdx, fci]\n      steps: [make userspace]\n      artifacts: [bin/cmm]\n',
+    files: { 'kernel/gateway.config': fragment(0) },
+  });
+  const ctx = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-bench-kctx-'));
+  const tag = 'tarsmith-bench/kernel-source:latest';
+  const only = process.env.TARSMITH_BENCH_KERNEL;
+  try {
+    await timed([BIN, 'build', ...(only === 'config' ? ['--kernel-config-only'] : [])], { cwd: p.dir });
+    if (only !== 'config') await rebuild(p);
+    if (only !== 'rebuild') await configStep(p, caps.docker, ctx, tag, fragment);
+  } finally {
+    await exec([caps.docker, 'image', 'rm', tag]).catch(() => undefined);
+    await fs.rm(ctx, { recursive: true, force: true });
+    await p.cleanup();
+  }
+}
+
+/** 1. A warm rebuild after a module change vs a cold one. */
+async function rebuild(p: KernelProject): Promise<void> {
+    const cold = await timed([BIN, 'build', '--no-cache'], { cwd: p.dir });
+    await p.editApp('cdx/cdx.c', (t) => t.replace('return 1;', 'return 1 + 0 * __LINE__;'));
+    const warm = await timed([BIN, 'build'], { cwd: p.dir });
+    console.log(`rebuild after changing a module's source ${s(warm)} vs cold ${s(cold)}: ${pct(warm / cold)} of cold (goal ≤ 10 %)`);
+}
+
+/** 2. The config step vs the same commands by hand, both with the kernel-source stage cached. */
+async function configStep(p: KernelProject, docker: string, ctx: string, tag: string, fragment: (n: number) => string): Promise<void> {
+    await timed([BIN, 'generate', '--out', ctx], { cwd: p.dir });
+    for (const line of (await fs.readFile(path.join(ctx, 'inputs.tsv'), 'utf8')).split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const [cp, src] = line.split('\t') as [string, string];
+      await fs.mkdir(path.dirname(path.join(ctx, cp)), { recursive: true });
+      await fs.link(path.join(p.dir, src), path.join(ctx, cp));
+    }
+    await timed([docker, 'build', '--network', 'none', '--target', 'kernel-source', '--tag', tag, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    const script = 'make -s tinyconfig && scripts/kconfig/merge_config.sh -m .config /tarsmith/kernel/fragments/001.config >/dev/null && make -s olddefconfig';
+    const hand: number[] = [];
+    const tool: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      hand.push(await timed([docker, 'run', '--rm', '--network', 'none', '-w', '/src/linux', '-e', 'ARCH=x86_64', tag, 'sh', '-c', script]));
+      await fs.writeFile(path.join(p.dir, 'kernel', 'gateway.config'), fragment(i));
+      await timed([BIN, 'vendor'], { cwd: p.dir });
+      tool.push(await timed([BIN, 'build', '--kernel-config-only'], { cwd: p.dir }));
+    }
+    console.log(`config step: tarsmith ${s(median(tool))} (engine stage + export + check), by hand ${s(median(hand))}: overhead ${pct(median(tool) / median(hand) - 1)} (goal ≤ 5 %)`);
+}
+
+await main();

@@ -1,0 +1,9 @@
+/** Codes of the kernel stages of a build (`kernel:` in the manifest): the config check, preflight and vermagic. */
+import { defineArea } from './types.js';
+
+export const kernel = defineArea('kernel', 'the kernel: section of a build: config resolved and checked before compiling, modules and their vermagic', {
+  'kernel.config-mismatch': { exit: 'checkFailed', severity: 'error', hint: 'apply the fixes in the fragments, or allow the lines to be dropped: kernel.allowUnknown / kernel.allowMismatch' },
+  'kernel.modules-disabled': { exit: 'checkFailed', severity: 'error', hint: 'add CONFIG_MODULES=y to a kernel fragment' },
+  'kernel.ephemeral-signing-key': { exit: 'checkFailed', severity: 'error', hint: 'add "# CONFIG_MODULE_SIG is not set" to a kernel fragment, or point CONFIG_MODULE_SIG_KEY at a key that is part of the kernel source' },
+  'kernel.vermagic-mismatch': { exit: 'engine', severity: 'error', hint: 'build the module with make -C "$KDIR" M=<folder> (the KDIR tarsmith sets), or list it under build.targets.<t>.modules' },
+});

@@ -1,0 +1,231 @@
+/**
+ * The kernel stages of a build, as Dockerfile model stages, and what the build stage of a kernel-using target
+ * needs (KDIR and the toolchain variables, the configured tree mounted from its stage, the module builds).
+ *
+ *   kernel-source      FROM toolchain: only the kernel source's checked tree, unpacked, patched; base config + fragments
+ *   kernel-config      base config, merge_config.sh -m with the fragments, olddefconfig   (cached by BuildKit)
+ *   kernel-config-out  FROM scratch: the resolved .config, exported to the host and checked before compiling
+ *   kernel             modules_prepare or the full build, the kernel artifacts, the kernel's vermagic
+ *
+ * The kernel stages depend only on the toolchain, the kernel tarball and its patches, the base config, the
+ * fragments and the kernel settings: changing an application source rebuilds the modules, never the kernel.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Instruction, Mount, Stage } from '../dockerfile/model.js';
+import type { StepSpec } from '../dockerfile/generate.js';
+import type { KernelSpec, Source, Target } from '../manifest/types.js';
+import type { Lock, LockedFile } from '../lock/lock.js';
+import { KERNEL_OUT, KERNEL_SH, shellWord } from './scripts.js';
+
+/** A file of the build context (the engine's ContextEntry shape). */
+export interface KernelContextEntry {
+  contextPath: string;
+  src?: string;
+  content?: string;
+  mode?: number;
+}
+
+export interface KernelFragmentInput {
+  /** As written in the manifest. */
+  path: string;
+  /** Absolute host path of the locked copy. */
+  file: string;
+  /** Where the kernel stages see it. */
+  inContainer: string;
+}
+
+export interface KernelPlan {
+  spec: KernelSpec;
+  /** The kernel tree in the container (the kernel source's `into`): KDIR. */
+  kdir: string;
+  stages: Stage[];
+  context: KernelContextEntry[];
+  /** The kernel stages' steps (labels `kernel.*`), for mapping a failure back to what failed. */
+  steps: StepSpec[];
+  /** The stage whose files are the resolved config (exported before compiling). */
+  configStage: string;
+  /** Environment of the build stage of a kernel-using target. */
+  env: Record<string, string>;
+  mounts: Mount[];
+  moduleSteps: StepSpec[];
+  moduleArtifacts: { glob: string; rename: string }[];
+  artifactImports: { from: string; source: string; dest: string }[];
+  fragments: KernelFragmentInput[];
+  /** Absolute host path of the locked kernel tarball (read for explanations). */
+  tarball: string;
+  /** sha256 of every input of the kernel stages; also the fixed randstruct seed. */
+  inputsHash: string;
+  secrets: { id: string; src: string }[];
+}
+
+export interface KernelPlanInput {
+  spec: KernelSpec;
+  source: Source;
+  /** The kernel source's locked tarball. */
+  locked: LockedFile;
+  /** Its canonical tree: the plain tar the host read through the extraction policy (strip, VCS folders, refusals). */
+  tree: { file: string; sha256: string };
+  lock: Lock;
+  manifestDir: string;
+  sourceDateEpoch: number;
+  kdir: string;
+  workdir: string;
+  target: Target;
+}
+
+const BIN = '/tarsmith/bin';
+const TREES_DIR = '/tarsmith/kernel-trees';
+
+const step = (label: string, words: string[]): StepSpec => ({ label, command: words.map(shellWord).join(' ') });
+/** The label of a kernel stage step, as failures name it: `kernel.config`, `kernel.build`, `kernel.install`. */
+const kernelStep = (phase: 'config' | 'build' | 'install', words: string[]): StepSpec => step(`kernel.${phase}`, words);
+const run = (s: StepSpec, mounts: Mount[] = []): Instruction => ({ kind: 'run', argv: ['/bin/sh', `${BIN}/step.sh`, s.label, s.command], mounts });
+
+function lockedFile(lock: Lock, p: string): string {
+  return lock.kernelConfigs?.[p]?.file ?? p;
+}
+
+function kernelEnv(k: KernelSpec, epoch: number, kdir: string): { name: string; value: string[] }[] {
+  const e = String(epoch);
+  return [
+    { name: 'SOURCE_DATE_EPOCH', value: [e] },
+    { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
+    { name: 'KBUILD_BUILD_USER', value: ['tarsmith'] },
+    { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
+    { name: 'KBUILD_BUILD_VERSION', value: ['1'] },
+    { name: 'TZ', value: ['UTC'] },
+    { name: 'LC_ALL', value: ['C.UTF-8'] },
+    { name: 'ARCH', value: [k.arch] },
+    ...(k.crossCompile ? [{ name: 'CROSS_COMPILE', value: [k.crossCompile] }] : []),
+    { name: 'KCFLAGS', value: [`-ffile-prefix-map=${kdir}/=`] },
+  ];
+}
+
+interface Inputs {
+  context: KernelContextEntry[];
+  fragments: KernelFragmentInput[];
+  base: { kind: 'defconfig' | 'file'; arg: string };
+  hashParts: string[];
+}
+
+function configInputs(i: KernelPlanInput): Inputs {
+  const k = i.spec;
+  const context: KernelContextEntry[] = [];
+  const hashParts: string[] = [];
+  let base: Inputs['base'] = { kind: 'defconfig', arg: k.base.kind === 'defconfig' ? k.base.target : '' };
+  if (k.base.kind === 'file') {
+    context.push({ contextPath: 'kernel/inputs/base.config', src: path.resolve(i.manifestDir, lockedFile(i.lock, k.base.path)) });
+    base = { kind: 'file', arg: `${KERNEL_OUT.inputs}/base.config` };
+    hashParts.push(`base ${i.lock.kernelConfigs?.[k.base.path]?.sha256 ?? k.base.path}`);
+  } else hashParts.push(`defconfig ${k.base.target}`);
+  const fragments = k.fragments.map((f, n): KernelFragmentInput => {
+    const name = `${String(n + 1).padStart(3, '0')}.config`;
+    const file = path.resolve(i.manifestDir, lockedFile(i.lock, f));
+    context.push({ contextPath: `kernel/inputs/fragments/${name}`, src: file });
+    hashParts.push(`fragment ${i.lock.kernelConfigs?.[f]?.sha256 ?? f}`);
+    return { path: f, file, inContainer: `${KERNEL_OUT.inputs}/fragments/${name}` };
+  });
+  return { context, fragments, base, hashParts };
+}
+
+function sourceStage(i: KernelPlanInput, inputs: Inputs): { stage: Stage; context: KernelContextEntry[]; secrets: KernelPlan['secrets'] } {
+  const s = i.source;
+  const file = `${TREES_DIR}/${s.name}.tar`;
+  const context: KernelContextEntry[] = [{ contextPath: `tarsmith/bin/kernel.sh`, content: KERNEL_SH, mode: 0o755 }];
+  const secrets: KernelPlan['secrets'] = [];
+  const ins: Instruction[] = [
+    { kind: 'copy', sources: ['tarsmith/bin/extract.sh', 'tarsmith/bin/step.sh', 'tarsmith/bin/kernel.sh'], dest: `${BIN}/` },
+  ];
+  // The same canonical tree and extract.sh as every other source: no decompressor needed in the builder.
+  const extract = ['/bin/sh', `${BIN}/extract.sh`, file, i.tree.sha256, i.kdir];
+  if (s.private) {
+    const id = `source-${s.name}`;
+    secrets.push({ id, src: i.tree.file });
+    ins.push({ kind: 'run', argv: extract, mounts: [{ type: 'secret', id, target: file }] });
+  } else {
+    const cp = `kernel/trees/${s.name}.tar`;
+    context.push({ contextPath: cp, src: i.tree.file });
+    ins.push({ kind: 'run', argv: extract, mounts: [{ type: 'bind', source: cp, target: file }] });
+  }
+  s.patches.forEach((p, n) => {
+    const cp = `kernel/patches/${String(n + 1).padStart(3, '0')}.patch`;
+    context.push({ contextPath: cp, src: path.resolve(i.manifestDir, i.lock.patches[p]?.file ?? p) });
+    ins.push({ kind: 'copy', sources: [cp], dest: `/tarsmith/kernel-patches/` });
+    ins.push({ kind: 'run', argv: ['patch', '-p1', '-d', i.kdir, '-i', `/tarsmith/kernel-patches/${path.posix.basename(cp)}`], mounts: [] });
+  });
+  if (inputs.context.length > 0) ins.push({ kind: 'copy', sources: ['kernel/inputs/'], dest: `${KERNEL_OUT.inputs}/` });
+  const doc = [`The kernel source ${s.name} alone (no other source enters the kernel stages), and its config inputs.`];
+  return { stage: { name: 'kernel-source', from: 'toolchain', doc, instructions: ins }, context, secrets };
+}
+
+/** Plan the kernel stages and the kernel side of a kernel-using target. Pure. */
+export function planKernel(i: KernelPlanInput): KernelPlan {
+  const k = i.spec;
+  const inputs = configInputs(i);
+  const src = sourceStage(i, inputs);
+  const patchShas = i.source.patches.map((p) => i.lock.patches[p]?.sha256 ?? p);
+  const inputsHash = createHash('sha256')
+    .update([`kernel ${i.locked.sha256}`, `tree ${i.tree.sha256}`, ...patchShas.map((p) => `patch ${p}`), ...inputs.hashParts, `arch ${k.arch}`, `cross ${k.crossCompile ?? ''}`, `build ${k.build}`, `epoch ${i.sourceDateEpoch}`].join('\n'))
+    .digest('hex');
+  const configStep = kernelStep('config', ['/bin/sh', `${BIN}/kernel.sh`, 'config', KERNEL_OUT.config, inputs.base.kind, inputs.base.arg, ...inputs.fragments.map((f) => f.inContainer)]);
+  const buildStep = kernelStep('build', ['/bin/sh', `${BIN}/kernel.sh`, 'build', KERNEL_OUT.build, k.build, inputsHash]);
+  const installStep = k.artifacts.length > 0 ? [kernelStep('install', ['/bin/sh', `${BIN}/kernel.sh`, 'install', KERNEL_OUT.build, ...k.artifacts])] : [];
+  const env = kernelEnv(k, i.sourceDateEpoch, i.kdir);
+  const stages: Stage[] = [
+    src.stage,
+    {
+      name: 'kernel-config',
+      from: 'kernel-source',
+      doc: ['The kernel config: base, fragments merged with merge_config.sh -m, then olddefconfig.'],
+      instructions: [{ kind: 'env', vars: env }, { kind: 'workdir', path: i.kdir }, run(configStep)],
+    },
+    {
+      name: 'kernel-config-out',
+      from: 'scratch',
+      doc: ['The resolved config, checked against the fragments on the host before anything is compiled.'],
+      instructions: [{ kind: 'copy', from: 'kernel-config', sources: [`${KERNEL_OUT.config}/`], dest: '/' }],
+    },
+    {
+      name: 'kernel',
+      from: 'kernel-config',
+      doc: [`The kernel: ${k.build === 'full' ? 'the full build' : 'modules_prepare'}${k.artifacts.length ? `, then ${k.artifacts.join(', ')}` : ''}.`],
+      instructions: [run(buildStep), ...installStep.map((s) => run(s))],
+    },
+  ];
+  return {
+    spec: k,
+    kdir: i.kdir,
+    stages,
+    context: [...src.context, ...inputs.context],
+    steps: [configStep, buildStep, ...installStep],
+    configStage: 'kernel-config-out',
+    ...targetSide(i),
+    artifactImports: [{ from: 'kernel', source: `${KERNEL_OUT.build}/`, dest: 'kernel/' }],
+    fragments: inputs.fragments,
+    tarball: path.resolve(i.manifestDir, i.locked.file),
+    inputsHash,
+    secrets: src.secrets,
+  };
+}
+
+/** The build stage of a kernel-using target: KDIR and friends, the kernel tree mounted, the module builds. */
+function targetSide(i: KernelPlanInput): Pick<KernelPlan, 'env' | 'mounts' | 'moduleSteps' | 'moduleArtifacts'> {
+  const k = i.spec;
+  const env: Record<string, string> = {
+    KDIR: i.kdir,
+    ARCH: k.arch,
+    ...(k.crossCompile ? { CROSS_COMPILE: k.crossCompile } : {}),
+    KCFLAGS: `-ffile-prefix-map=${i.kdir}/= -ffile-prefix-map=${i.workdir}/=`,
+  };
+  const mounts: Mount[] = [{ type: 'bind', from: 'kernel', source: i.kdir, target: i.kdir, rw: true }];
+  const built: string[] = [];
+  const moduleSteps = i.target.modules.map((mod, n) => {
+    const dir = path.posix.resolve(i.workdir, mod.path);
+    const extra = built.map((d) => `${d}/Module.symvers`).join(' ');
+    built.push(dir);
+    return step(`build.targets.${i.target.name}.modules[${n}]`, ['make', '-C', i.kdir, `M=${dir}`, ...(extra ? [`KBUILD_EXTRA_SYMBOLS=${extra}`] : []), 'modules']);
+  });
+  const moduleArtifacts = i.target.modules.map((mod) => ({ glob: `${mod.path}/*.ko`, rename: `modules/${mod.path}/` }));
+  return { env, mounts, moduleSteps, moduleArtifacts };
+}
