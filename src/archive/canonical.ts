@@ -17,7 +17,7 @@ import { normalize } from './normalize.js';
 import type { AllowClass } from './policy.js';
 
 /** Bump when the bytes normalize writes for a given input change. */
-export const CANONICAL_VERSION = 'tarsmith-canonical-v1';
+export const CANONICAL_VERSION = 'tarsmith-canonical-v2';
 
 export interface TreeRequest {
   /** The source archive (already verified against `sha256`). */

@@ -27,11 +27,14 @@ export function splitName(name: string): string[] {
 export function checkMemberPath(raw: string, rules: PathRules): PathVerdict {
   if (raw === '' || raw.includes('\0')) return { kind: 'refuse', code: 'archive.bad-path', why: 'empty or NUL in name' };
   if (raw.startsWith('/')) return { kind: 'refuse', code: 'archive.absolute-path', why: 'absolute member name' };
-  const all = splitName(raw);
-  if (all.includes('..')) return { kind: 'refuse', code: 'archive.path-traversal', why: 'member name contains ".."' };
-  if (all.length === 0) return { kind: 'skip', reason: 'root' };
-  if (all.length <= rules.strip) return { kind: 'skip', reason: 'strip' };
-  const parts = all.slice(rules.strip);
+  // As GNU tar's --strip-components: a `.` component counts (`./pkg/x` with strip 1 is `pkg/x`); only then are
+  // the remaining `.` components dropped.
+  const comps = raw.split('/').filter((p) => p !== '');
+  if (comps.includes('..')) return { kind: 'refuse', code: 'archive.path-traversal', why: 'member name contains ".."' };
+  if (comps.every((p) => p === '.')) return { kind: 'skip', reason: 'root' };
+  if (comps.length <= rules.strip) return { kind: 'skip', reason: 'strip' };
+  const parts = comps.slice(rules.strip).filter((p) => p !== '.');
+  if (parts.length === 0) return { kind: 'skip', reason: 'strip' };
   if (rules.dropVcs && parts.some((p) => VCS_DIRS.has(p))) return { kind: 'skip', reason: 'vcs' };
   if (Buffer.byteLength(raw) > MAX_NAME_BYTES) return { kind: 'refuse', code: 'archive.name-too-long', why: `name longer than ${MAX_NAME_BYTES} bytes` };
   const long = parts.find((p) => Buffer.byteLength(p) > MAX_COMPONENT_BYTES);

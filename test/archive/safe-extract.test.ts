@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { safeExtract } from '../../src/archive/index.js';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { MADE_ATTACKS } from './attacks.js';
@@ -108,6 +109,27 @@ test('a truncated archive fails with archive.truncated and leaves nothing behind
     await fs.rm(top, { recursive: true });
     await assert.rejects(safeExtract(archive, path.join(dir, 'out')), (e) => isTarsmithError(e) && e.failures[0]?.code === 'archive.truncated');
     assert.deepEqual(await listTree(dir), ['p.txz']);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('strip counts a `.` component as GNU tar does: tar -C dir . with strip 1 extracts the contents, like tar --strip-components=1', async () => {
+  const { dir, cleanup } = await tempDir('extract-dot');
+  try {
+    await makeTree(dir);
+    const archive = path.join(dir, 'dot.tgz');
+    execFileSync('tar', ['-czf', archive, '-C', path.join(dir, 'proj-1.0'), '.']);
+    const dotted = path.join(dir, 'dotted.tgz');
+    execFileSync('tar', ['-czf', dotted, '-C', dir, './proj-1.0']);
+    for (const [file, strip] of [[archive, 1], [dotted, 1], [dotted, 2]] as const) {
+      const ours = path.join(dir, `ours-${strip}-${path.basename(file)}`);
+      const gnu = path.join(dir, `gnu-${strip}-${path.basename(file)}`);
+      await fs.mkdir(gnu);
+      execFileSync('tar', ['-xzf', file, '-C', gnu, `--strip-components=${strip}`]);
+      await safeExtract(file, ours, { strip, dropVcs: false });
+      assert.deepEqual(await listTree(ours), await listTree(gnu), `${path.basename(file)} strip ${strip}`);
+    }
   } finally {
     await cleanup();
   }
