@@ -12,16 +12,20 @@ export function tempSibling(target: string, tag = 'tmp'): string {
   return path.join(dir, `.${base}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-export async function writeFileAtomic(
+/**
+ * A new temp file beside `target` (same file system), filled by `fill`, fsynced and closed; removed if anything
+ * fails. Returns its path: the caller renames it into place or removes it.
+ */
+export async function writeTempBeside(
   target: string,
-  data: string | Uint8Array,
-  opts: { mode?: number } = {},
-): Promise<void> {
+  fill: (fh: fs.FileHandle) => Promise<void>,
+  opts: { mode?: number; tag?: string } = {},
+): Promise<string> {
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = tempSibling(target);
+  const tmp = tempSibling(target, opts.tag);
   const fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
   try {
-    await fh.writeFile(data);
+    await fill(fh);
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => undefined);
@@ -29,6 +33,15 @@ export async function writeFileAtomic(
     throw e;
   }
   await fh.close();
+  return tmp;
+}
+
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  opts: { mode?: number } = {},
+): Promise<void> {
+  const tmp = await writeTempBeside(target, (fh) => fh.writeFile(data), opts);
   try {
     await fs.rename(tmp, target);
   } catch (e) {

@@ -231,6 +231,19 @@ function sourcesStage(spec: BuildSpec): Stage {
   return { name: 'sources', from: 'toolchain', doc: ['The locked sources, checked, extracted and patched.'], instructions: ins };
 }
 
+/** The fixed stamps every build step sees: SOURCE_DATE_EPOCH, the kernel's build user/host/time, UTC, C.UTF-8. */
+export function stampEnv(sourceDateEpoch: number): { name: string; value: string[] }[] {
+  const e = String(sourceDateEpoch);
+  return [
+    { name: 'SOURCE_DATE_EPOCH', value: [e] },
+    { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
+    { name: 'KBUILD_BUILD_USER', value: ['tarsmith'] },
+    { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
+    { name: 'TZ', value: ['UTC'] },
+    { name: 'LC_ALL', value: ['C.UTF-8'] },
+  ];
+}
+
 function buildStage(spec: BuildSpec): Stage {
   const e = String(spec.sourceDateEpoch);
   const ins: Instruction[] = [];
@@ -238,12 +251,7 @@ function buildStage(spec: BuildSpec): Stage {
   ins.push({ kind: 'copy', sources: [GITCONFIG_CONTEXT], dest: IN.gitconfig });
   const gitDate = `@${e} +0000`;
   const vars: { name: string; value: (string | { ref: string })[] }[] = [
-    { name: 'SOURCE_DATE_EPOCH', value: [e] },
-    { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
-    { name: 'KBUILD_BUILD_USER', value: ['tarsmith'] },
-    { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
-    { name: 'TZ', value: ['UTC'] },
-    { name: 'LC_ALL', value: ['C.UTF-8'] },
+    ...stampEnv(spec.sourceDateEpoch),
     { name: 'GIT_CONFIG_GLOBAL', value: [IN.gitconfig] },
     { name: 'GIT_AUTHOR_DATE', value: [gitDate] },
     { name: 'GIT_COMMITTER_DATE', value: [gitDate] },

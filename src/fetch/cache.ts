@@ -5,7 +5,7 @@
 import { constants, createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cacheRoot } from '../core/cache-dir.js';
-import { tempSibling } from '../core/fs-atomic.js';
+import { tempSibling, writeTempBeside } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { streamHasher, type FileHash } from '../lock/hash.js';
 
@@ -17,22 +17,17 @@ export function cachePath(sha256: string): string {
 
 /** Copy `src` to a temp file beside `target`, hashing on the way. The caller renames or removes the temp file. */
 export async function copyHashed(src: string, target: string, tag = 'copy'): Promise<FileHash & { tmp: string }> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = tempSibling(target, tag);
   const hasher = streamHasher();
-  const fh = await fs.open(tmp, 'wx', 0o644);
-  try {
-    for await (const chunk of createReadStream(src, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
-      hasher.update(chunk);
-      await fh.write(chunk);
-    }
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
+  const tmp = await writeTempBeside(
+    target,
+    async (fh) => {
+      for await (const chunk of createReadStream(src, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
+        hasher.update(chunk);
+        await fh.write(chunk);
+      }
+    },
+    { tag },
+  );
   return { ...hasher.digest(), tmp };
 }
 

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Instruction, Mount, Stage } from '../dockerfile/model.js';
-import type { StepSpec } from '../dockerfile/generate.js';
+import { stampEnv, type StepSpec } from '../dockerfile/generate.js';
 import type { KernelSpec, Source, Target } from '../manifest/types.js';
 import type { Lock, LockedFile } from '../lock/lock.js';
 import { KERNEL_OUT, KERNEL_SH, shellWord } from './scripts.js';
@@ -87,15 +87,9 @@ function lockedFile(lock: Lock, p: string): string {
 }
 
 function kernelEnv(k: KernelSpec, epoch: number, kdir: string): { name: string; value: string[] }[] {
-  const e = String(epoch);
   return [
-    { name: 'SOURCE_DATE_EPOCH', value: [e] },
-    { name: 'KBUILD_BUILD_TIMESTAMP', value: [`@${e}`] },
-    { name: 'KBUILD_BUILD_USER', value: ['tarsmith'] },
-    { name: 'KBUILD_BUILD_HOST', value: ['tarsmith'] },
+    ...stampEnv(epoch),
     { name: 'KBUILD_BUILD_VERSION', value: ['1'] },
-    { name: 'TZ', value: ['UTC'] },
-    { name: 'LC_ALL', value: ['C.UTF-8'] },
     { name: 'ARCH', value: [k.arch] },
     ...(k.crossCompile ? [{ name: 'CROSS_COMPILE', value: [k.crossCompile] }] : []),
     { name: 'KCFLAGS', value: [`-ffile-prefix-map=${kdir}/=`] },
