@@ -54,11 +54,26 @@ export function resolveRunArgv(docker: string, image: string, family: BuilderFam
   return [docker, 'run', '--rm', '--network', 'default', '-e', PATH_ENV, '--entrypoint', '', image, ...inner];
 }
 
+/** docker's own error line ("docker: Error response from daemon: ..."), without its "See 'docker run --help'." */
+function dockerMessage(stderr: string): string | undefined {
+  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(See|Run) 'docker /.test(l)).at(-1);
+}
+
 /** Resolve the closure over the base. The network is used here, by the package manager in the container. */
 export async function resolvePackages(req: ResolveRequest): Promise<Resolution> {
   const image = await baseImage(req.docker, req.base);
   log.info(`resolving ${req.names.length} builder package(s) over the builder's base with ${req.family === 'apt' ? 'apt' : 'apk'} (network used here only)`);
   const r = await exec(resolveRunArgv(req.docker, image, req.family, req.names), { onStderrLine: (l) => log.verbose(`  ${l}`) });
+  if (r.code === 125) {
+    // docker's own failure (the container never ran): its message, not the package manager's.
+    fail({
+      code: 'toolchain.resolver-not-started',
+      message: `the engine could not start the resolver container from ${image}: ${dockerMessage(r.stderr) ?? `exit ${r.code}`}`,
+      exit: ExitCode.engine,
+      value: image,
+      hint: 'check the engine (`docker info`) and that the base image is present (`docker image inspect IMAGE`); then run `tarsmith vendor` again',
+    });
+  }
   if (r.code !== 0) {
     const why = req.family === 'apt' ? aptErrors(r.stderr) : r.stderr.trim().split('\n').slice(-3);
     const tool = req.family === 'apt' ? 'apt' : 'apk';
