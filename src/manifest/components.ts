@@ -173,6 +173,13 @@ export function componentFailures(comps: Record<string, RawComponent> | undefine
   const all = comps ?? {};
   const names = new Set(Object.keys(all));
   for (const [name, c] of Object.entries(all)) checkOne(name, c, ctx, names, bad);
+  const stages = new Map<string, string>();
+  for (const name of names) {
+    const stage = name.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+    const other = stages.get(stage);
+    if (other !== undefined) bad('manifest.component-name-clash', ['components', name], `components ${other} and ${name} would build in the same stage (component-${stage}): stage names are lower case, with "+" as "-"`, 'rename one of them', name);
+    else stages.set(stage, name);
+  }
   const cycle = findCycle(all);
   if (cycle) {
     const closer = cycle.path[cycle.path.length - 2] as string;

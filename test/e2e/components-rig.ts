@@ -133,8 +133,8 @@ export function stepVertices(log: string): StepVertex[] {
   const byId = new Map<string, StepVertex>();
   lines.forEach((l, i) => {
     const head = /^#(\d+) \[[^\]]+\] RUN .*?(components\.[A-Za-z0-9._+-]+?\.(?:configure|compile|install|steps)(?:\[\d+\])?)[\s"]/.exec(l);
-    if (head) {
-      if (!byId.has(head[1]!)) byId.set(head[1]!, { label: head[2]!, first: i, end: i, cached: false });
+    if (head && !byId.has(head[1]!)) {
+      byId.set(head[1]!, { label: head[2]!, first: i, end: i, cached: false });
       return;
     }
     const m = /^#(\d+) /.exec(l);

@@ -153,6 +153,15 @@ test('a component without sources needs a source of its name; kernel in depends 
   assert.deepEqual(f.map((x) => x.code), ['manifest.component-no-source', 'manifest.no-kernel']);
 });
 
+test('two component names that make the same stage name clash', () => {
+  const f = failures(`${HEAD}components:
+  Lib+x: { sources: [mine], build: make, installs: [usr] }
+  lib-x: { sources: [app], build: make, installs: [usr] }
+`);
+  assert.deepEqual(f.map((x) => x.code), ['manifest.component-name-clash']);
+  assert.match(f[0]!.message, /components Lib\+x and lib-x would build in the same stage \(component-lib-x\)/);
+});
+
 test('targets: an unknown component in depends or artifacts, an artifact the component does not install', () => {
   const f = failures(`${HEAD}components:
   libcli:

@@ -54,5 +54,6 @@ export const manifest = defineArea('manifest', 'loading and validating tarsmith.
   'manifest.component-no-build': { exit: 'usage', severity: 'error', hint: 'add `build: autotools` (or cmake, make, meson), or `steps:` that install into $DESTDIR' },
   'manifest.component-steps-and-build': { exit: 'usage', severity: 'error', hint: 'keep one of `build:` and `steps:`; configure/compile/install replace single phases of a build system' },
   'manifest.component-kernel-source': { exit: 'usage', severity: 'error', hint: 'drop the kernel source from the component\'s sources and add `kernel` to its depends' },
+  'manifest.component-name-clash': { exit: 'usage', severity: 'error', hint: 'rename one of the two components: their stage names (lower case, "+" as "-") are the same' },
   'manifest.reserved-component-name': { exit: 'usage', severity: 'error', hint: 'rename the component: `kernel` in depends names the kernel tree' },
 });
