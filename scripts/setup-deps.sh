@@ -16,6 +16,7 @@ PKGS=(
   xz-utils zstd bzip2 gzip tar coreutils curl
   patch              # convert apk: its unified diff must apply with patch(1)
   time               # /usr/bin/time: peak RSS in bench/normalize.ts
+  debian-archive-keyring binutils  # components e2e: deb-src of trixie signed by the archive key; readelf, nm
 )
 
 SUDO=()

@@ -55,7 +55,7 @@ function rows(n: Node, prefix: string, out: Row[] = []): Row[] {
   if (obj.type === 'array' && obj.items) return rows(obj.items, `${prefix}[]`, out);
   if (typeof obj.additionalProperties === 'object' && !obj.properties) {
     const v = obj.additionalProperties;
-    return v.properties ? rows(v, `${prefix}.<target>`, out) : out;
+    return v.properties ? rows(v, `${prefix}.${prefix === 'components' ? '<component>' : '<target>'}`, out) : out;
   }
   for (const [k, child] of Object.entries(obj.properties ?? {})) {
     const path = prefix === '' ? k : `${prefix}.${k}`;

@@ -8,6 +8,7 @@
 export const MARK_STEP_FAILED = 'tarsmith-step-failed';
 export const MARK_ARTIFACT_MISSING = 'tarsmith-artifact-missing';
 export const MARK_CHECKSUM = 'tarsmith-checksum-mismatch';
+export const MARK_INSTALL_MISSING = 'tarsmith-install-missing';
 
 /** `step.sh LABEL COMMAND`: runs one build step under `sh -e` with umask 022; names the step when it fails. */
 export const STEP_SH = `#!/bin/sh

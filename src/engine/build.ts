@@ -205,6 +205,7 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,
     ...kernelRecord(plan, k),
+    ...(plan.components ? { components: plan.components.record } : {}),
     artifacts: out.files,
     symlinks: out.symlinks,
   };

@@ -25,6 +25,7 @@ import { INSTALL_APK_SH, INSTALL_APT_SH, PACKAGE_LIST } from '../dockerfile/tool
 import { MOUNT_POINTS_TAR, installScriptName, type ToolchainInstall } from '../dockerfile/generate.js';
 import { mountPointsTar } from '../dockerfile/mount-points.js';
 import { planKernel, type KernelPlan } from '../kernel/plan.js';
+import { componentsNeedKernel, planComponents, type ComponentsPlan } from './components.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {
@@ -77,8 +78,10 @@ export interface Plan {
   toolchainContext: ContextEntry[];
   /** Notes on translating builder.packages for the family that do not stop the build (see builder-packages.ts). */
   packageNotes: Finding[];
-  /** The kernel stages, when the target builds against the kernel. */
+  /** The kernel stages, when the target (or a component it needs) builds against the kernel. */
   kernel?: KernelPlan;
+  /** The component stages the target needs, when it takes anything from components. */
+  components?: ComponentsPlan;
 }
 
 const usage = (f: Omit<Failure, 'exit'>): never => fail({ ...f, exit: ExitCode.usage });
@@ -258,7 +261,7 @@ function artifactsOf(m: Manifest, t: Target): { glob: string; rename?: string }[
       hint: `add build.targets.${t.name}.artifacts: the files (globs relative to the build tree) to export`,
     });
   }
-  return t.artifacts.map((a) => {
+  return t.artifacts.filter((a) => a.component === undefined).map((a) => {
     const parts = a.path.split('/');
     if (a.path.startsWith('/') || parts.includes('..')) {
       usage({
@@ -347,6 +350,13 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const workdir = workdirOf(m, selected);
   const stamps = stampsOf(m, workdir);
   const kp = kernelOf(m, lock, target, workdir, opts.trees);
+  // The kernel's side of the build stage (KDIR, the tree mounted, module builds) only for a kernel target.
+  const kt = target.kernel ? kp : undefined;
+  const cp = componentsOf(m, lock, target, opts.trees, kp);
+  const cb = cp?.buildStage;
+  const stepMounts = [...(kt?.mounts ?? []), ...(cb?.mounts ?? [])];
+  const extraStages = [...(kp?.stages ?? []), ...(cp?.stages ?? []), ...(cb?.stages ?? [])];
+  const artifactImports = [...(kp?.artifactImports ?? []), ...(cp?.artifactImports ?? [])];
   const spec: BuildSpec = {
     name: m.name,
     packagesDir: opts.packagesDir ?? '/opt/tarsmith/packages',
@@ -357,13 +367,15 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...(install.install ? { toolchain: install.install } : {}),
     sources: src.specs,
     workdir,
-    env: { ...(m.build?.env ?? {}), ...(kp?.env ?? {}) },
-    steps: [...stepsOf(m, target), ...(kp?.moduleSteps ?? [])],
+    env: { ...(cb?.env ?? {}), ...(m.build?.env ?? {}), ...(kt?.env ?? {}) },
+    steps: [...stepsOf(m, target), ...(kt?.moduleSteps ?? [])],
     stamps: stamps.stamps,
     tools: tools.sets,
-    artifacts: [...artifactsOf(m, target), ...(kp?.moduleArtifacts ?? [])],
+    artifacts: [...artifactsOf(m, target), ...(kt?.moduleArtifacts ?? [])],
     target: target.name,
-    ...(kp ? { extraStages: kp.stages, stepMounts: kp.mounts, artifactImports: kp.artifactImports } : {}),
+    ...(extraStages.length > 0 ? { extraStages } : {}),
+    ...(stepMounts.length > 0 ? { stepMounts } : {}),
+    ...(artifactImports.length > 0 ? { artifactImports } : {}),
   };
   const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
   const packageShas = Object.values(lock.builderPackages?.packages ?? {}).map((p) => p.sha256).sort();
@@ -380,15 +392,17 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...src.context,
     ...tools.context,
     ...(kp?.context ?? []),
+    ...(cp?.context ?? []),
   ];
   return {
     target,
     spec: buildSpec,
     dockerfile: emit(generateDockerfile(buildSpec)),
     context: dedupe(context),
-    secrets: [...src.secrets, ...(kp?.secrets ?? [])],
-    steps: [...(kp?.steps ?? []), ...buildSpec.steps],
+    secrets: [...src.secrets, ...(kp?.secrets ?? []), ...(cp?.secrets ?? [])],
+    steps: [...(kp?.steps ?? []), ...(cp?.steps ?? []), ...buildSpec.steps],
     ...(kp ? { kernel: kp } : {}),
+    ...(cp ? { components: cp } : {}),
     needsToolchainImage,
     toolchainInputsHash,
     toolchainDockerfile,
@@ -399,7 +413,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
 
 function kernelOf(m: Manifest, lock: Lock, target: Target, workdir: string, trees: PlanOptions['trees']): KernelPlan | undefined {
   const k = m.kernel;
-  if (!k || !target.kernel) return undefined;
+  if (!k || (!target.kernel && !componentsNeedKernel(m, target))) return undefined;
   const source = m.sources.find((s) => s.name === k.source) as Source;
   return planKernel({
     spec: k,
@@ -413,6 +427,11 @@ function kernelOf(m: Manifest, lock: Lock, target: Target, workdir: string, tree
     workdir,
     target,
   });
+}
+
+function componentsOf(m: Manifest, lock: Lock, target: Target, trees: PlanOptions['trees'], kp: KernelPlan | undefined): ComponentsPlan | undefined {
+  const kernel = kp ? { kdir: kp.kdir, arch: kp.spec.arch, ...(kp.spec.crossCompile ? { crossCompile: kp.spec.crossCompile } : {}), mounts: [{ type: 'bind' as const, from: 'kernel', source: kp.kdir, target: kp.kdir, rw: true }] } : undefined;
+  return planComponents(m, lock, target, { locked: (s) => lockedSource(m, lock, s), tree: (s) => treeOf(m, s, trees), into: sourceInto }, kernel);
 }
 
 /** The image tag of a toolchain: named by the hash of its inputs. */

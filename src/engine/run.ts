@@ -10,7 +10,7 @@ import { exec } from '../core/exec.js';
 import { getLogLevel, log, stderrIsTty } from '../core/log.js';
 import { ProgressView } from './progress-view.js';
 import type { StepSpec } from '../dockerfile/generate.js';
-import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
+import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_INSTALL_MISSING, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
 
 export interface RunOptions {
@@ -81,6 +81,17 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
         exit: ExitCode.engine,
         details: ['last lines of the log:', ...tail],
         hint: `check the path under build.targets.*.artifacts (relative to the build tree) against what the steps produce; ${where}`,
+      };
+    }
+    const inst = parseMarker(line, MARK_INSTALL_MISSING);
+    if (inst?.pattern !== undefined) {
+      return {
+        code: 'build.component-install-missing',
+        message: `component ${inst.component ?? '?'} installed nothing matching ${JSON.stringify(inst.pattern)}`,
+        value: inst.pattern,
+        exit: ExitCode.engine,
+        details: ['last lines of the log:', ...vertexTail(lines, i)],
+        hint: `check components.${inst.component ?? 'NAME'}.installs (globs relative to the install tree) against what its install step put in $DESTDIR; ${where}`,
       };
     }
     const sum = parseMarker(line, MARK_CHECKSUM);

@@ -10,6 +10,7 @@ import { indexPositions, pointerOf, positionFor, type PositionIndex } from './po
 import { schemaFailures } from './validate.js';
 import type { Artifact, Build, Builder, KernelArtifact, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
 import { kernelFailures, type RawKernel } from './kernel-checks.js';
+import { componentFailures, componentSources, normaliseComponents, type RawComponent } from './components.js';
 
 export const MANIFEST_FILE = 'tarsmith.yaml';
 /** Alias uses allowed while the document is turned into values (the yaml library's own guard, made explicit). */
@@ -165,10 +166,11 @@ interface RawSource {
 }
 interface RawTarget {
   steps?: string[];
-  artifacts?: (string | { path: string; rename?: string })[];
+  artifacts?: (string | { path: string; rename?: string; component?: string })[];
   kernel?: boolean;
   modules?: string[];
   sources?: string[];
+  depends?: string[];
 }
 interface RawManifest {
   version: 1;
@@ -185,6 +187,7 @@ interface RawManifest {
     targets?: Record<string, RawTarget>;
   };
   kernel?: RawKernel;
+  components?: Record<string, RawComponent>;
 }
 
 function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Failure[] {
@@ -237,7 +240,8 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
   for (const [t, spec] of Object.entries(build?.targets ?? {})) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t)) bad('manifest.invalid-target-name', ['build', 'targets', t], `target name "${t}" is not valid`, 'use letters, digits, ".", "_" and "-"', t);
     spec.artifacts?.forEach((a, i) => {
-      checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i, ...(typeof a === 'string' ? [] : ['path'])], bad, 'the build tree');
+      const tree = typeof a !== 'string' && a.component !== undefined ? `the install tree of ${a.component}` : 'the build tree';
+      checkRelPath(typeof a === 'string' ? a : a.path, ['build', 'targets', t, 'artifacts', i, ...(typeof a === 'string' ? [] : ['path'])], bad, tree);
       if (typeof a !== 'string' && a.rename !== undefined) checkRelPath(a.rename, ['build', 'targets', t, 'artifacts', i, 'rename'], bad, `out/${m.name}/`);
     });
   }
@@ -251,6 +255,14 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     if (m.kernel.config !== undefined) checkRelPath(m.kernel.config, ['kernel', 'config'], bad);
   }
   kernelFailures(m.kernel, Object.entries(build?.targets ?? {}), names, bad);
+  if (m.components) {
+    componentFailures(m.components, {
+      sources: m.sources,
+      ...(m.kernel ? { kernelSource: m.kernel.source } : {}),
+      hasKernel: m.kernel !== undefined,
+      targets: Object.entries(build?.targets ?? {}),
+    }, bad);
+  }
   return out;
 }
 
@@ -330,14 +342,17 @@ function normaliseSource(s: RawSource): Source {
   };
 }
 
-function normaliseBuild(b: NonNullable<RawManifest['build']>): Build {
+function normaliseBuild(b: NonNullable<RawManifest['build']>, m: RawManifest): Build {
+  // Sources a component builds are not extracted into a target's tree unless the target lists them.
+  const owned = new Set(Object.entries(m.components ?? {}).flatMap(([n, c]) => componentSources(n, c)));
   const targets: Target[] = Object.entries(b.targets ?? {}).map(([name, t]) => ({
     name,
     steps: t.steps ?? [],
     artifacts: (t.artifacts ?? []).map((a): Artifact => (typeof a === 'string' ? { path: a } : { ...a })),
     kernel: Boolean(t.kernel) || (t.modules ?? []).length > 0,
     modules: (t.modules ?? []).map((p) => ({ path: p.replace(/\/+$/, '') })),
-    ...(t.sources ? { sources: [...t.sources] } : {}),
+    ...(t.sources ? { sources: [...t.sources] } : owned.size > 0 ? { sources: m.sources.map((s) => s.name).filter((s) => !owned.has(s) && s !== m.kernel?.source) } : {}),
+    ...(t.depends ? { depends: [...t.depends] } : {}),
   }));
   return {
     ...(b.workdir ? { workdir: b.workdir } : {}),
@@ -364,8 +379,9 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
     platform: m.platform ?? 'linux/amd64',
     sources: m.sources.map(normaliseSource),
     ...(builder ? { builder } : {}),
-    ...(m.build ? { build: normaliseBuild(m.build) } : {}),
+    ...(m.build ? { build: normaliseBuild(m.build, m) } : {}),
     ...(m.kernel ? { kernel: normaliseKernel(m.kernel) } : {}),
+    ...(m.components ? { components: normaliseComponents(m.components) } : {}),
     file,
     dir: path.dirname(file),
     positions: pos.values,

@@ -52,8 +52,9 @@ const artifact = {
       additionalProperties: false,
       required: ['path'],
       properties: {
-        path: { type: 'string', minLength: 1, description: 'Glob relative to the build tree.' },
+        path: { type: 'string', minLength: 1, description: 'Glob relative to the build tree (with component: to that component\'s install tree).' },
         rename: { type: 'string', minLength: 1, description: 'Name under out/<name>/.' },
+        component: { type: 'string', pattern: NAME_PATTERN, description: 'Take the files from this component\'s install tree (e.g. usr/lib/libfoo.so*); symlinks are kept.' },
       },
     },
   ],
@@ -67,7 +68,27 @@ const target = {
     artifacts: { type: 'array', items: artifact, description: 'Files to export (globs relative to the build tree).' },
     kernel: { type: 'boolean', default: false, description: 'Build against the kernel: KDIR, ARCH and CROSS_COMPILE are set for the steps.' },
     modules: stringList('Out-of-tree kernel module folders (relative to the build tree) built after the steps with make -C $KDIR M=DIR modules, in order; each sees the Module.symvers of the ones before it.'),
-    sources: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, description: 'Sources this target extracts (default: all but the kernel source).' },
+    sources: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, description: 'Sources this target extracts (default: all but the kernel source and the components\' sources).' },
+    depends: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, description: 'Components whose install trees form the sysroot of this target\'s steps (/tarsmith/sysroot, pkg-config pointed at it).' },
+  },
+} as const;
+
+const component = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'One package of the component graph, built in its own stage over a sysroot of the installs of what it depends on.',
+  properties: {
+    sources: { type: 'array', minItems: 1, items: { type: 'string', pattern: NAME_PATTERN }, description: 'Sources its stage extracts, nothing else (default: the source named like the component); the build runs in the first.' },
+    depends: { type: 'array', items: { type: 'string', pattern: NAME_PATTERN }, description: 'Components whose install trees form its sysroot (/tarsmith/sysroot), and `kernel` for the configured kernel tree ($KDIR).' },
+    build: { enum: ['autotools', 'cmake', 'make', 'meson'], description: 'A known build system: configure, compile and install into $DESTDIR with prefix /usr are done for you (cross-aware when CROSS_COMPILE is set).' },
+    args: stringList('Extra arguments of the configure phase (autotools, cmake, meson) or of both make runs (make).'),
+    configure: stringList('Shell commands replacing the build system\'s configure phase.'),
+    compile: stringList('Shell commands replacing the build system\'s compile phase.'),
+    install: stringList('Shell commands replacing the build system\'s install phase (install into $DESTDIR).'),
+    steps: stringList('Instead of build: the shell commands of the whole build; they install into $DESTDIR.'),
+    env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment of this component\'s steps (after build.env).' },
+    subdir: { type: 'string', minLength: 1, description: 'Folder of the first source the build runs in.' },
+    installs: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'What it installs: globs relative to the install tree (e.g. usr/lib/libfoo.so*, usr/include/foo.h); each must match after the install.' },
   },
 } as const;
 
@@ -119,6 +140,7 @@ export const manifestJsonSchema = {
         targets: { type: 'object', additionalProperties: target, description: 'Named targets (e.g. userspace, modules).' },
       },
     },
+    components: { type: 'object', additionalProperties: component, description: 'Named components: upstream trees built each in its own stage, over the installs of the ones they depend on.' },
     kernel: {
       type: 'object',
       additionalProperties: false,

@@ -50,6 +50,8 @@ export interface Artifact {
   path: string;
   /** Optional name under out/<name>/. */
   rename?: string;
+  /** Taken from this component's install tree (the glob is relative to it) instead of the build tree. */
+  component?: string;
 }
 
 export interface VersionStamp {
@@ -72,8 +74,10 @@ export interface Target {
   kernel: boolean;
   /** Out-of-tree modules built by tarsmith after the steps, in order; each sees the earlier ones' Module.symvers. */
   modules: ModuleSpec[];
-  /** The sources this target extracts (default: every source but the kernel's). */
+  /** The sources this target extracts (default: every source but the kernel's and the components'). */
   sources?: string[];
+  /** Components whose install trees form the sysroot of the target's build stage (pkg-config pointed at it). */
+  depends?: string[];
 }
 
 export interface Build {
@@ -125,6 +129,30 @@ export function kernelConfigFiles(k: KernelSpec, positions: Record<string, Manif
   return out;
 }
 
+export type BuildSystem = 'autotools' | 'cmake' | 'make' | 'meson';
+
+/** How a component builds: a known build system (each phase replaceable), or its own steps. */
+export type ComponentBuild =
+  | { kind: 'system'; system: BuildSystem; args: string[]; configure?: string[]; compile?: string[]; install?: string[] }
+  | { kind: 'steps'; steps: string[] };
+
+/** One package of the component graph: built in its own stage over the installs of what it depends on. */
+export interface Component {
+  name: string;
+  /** The sources its stage extracts (nothing else enters it); the first is where the build runs. */
+  sources: string[];
+  /** Components whose install trees form its sysroot. */
+  depends: string[];
+  /** It builds against the configured kernel tree (`kernel` in depends). */
+  kernel: boolean;
+  build: ComponentBuild;
+  env: Record<string, string>;
+  /** Folder of the first source the build runs in. */
+  subdir?: string;
+  /** Globs relative to the install tree ($DESTDIR) that must match after the install. */
+  installs: string[];
+}
+
 /** A position in the manifest file, for diagnostics after validation (e.g. a lock mismatch pointing at `sha256:`). */
 export interface ManifestPos {
   line: number;
@@ -141,6 +169,8 @@ export interface Manifest {
   builder?: Builder;
   build?: Build;
   kernel?: KernelSpec;
+  /** The component graph, in dependency order (each after what it depends on). */
+  components?: Component[];
   /** Absolute path of the manifest file and its folder. */
   file: string;
   dir: string;

@@ -114,6 +114,12 @@ export const notes: Readonly<Record<string, string>> = {
     '`family: apk`, Debian names are translated through the package table ([design](design/packages.md)); a name ' +
     'Alpine lacks stops `generate`, `toolchain` and `build` with a `convert.*` error at the list entry.',
   'build.steps': 'Each step is its own `RUN` under `sh -e` with `umask 022`; a failing step is reported by its manifest path (`build.steps[0]`).',
+  components:
+    'Each component builds in its own stage `component-NAME`, FROM the toolchain, with only its own sources extracted and the install trees of its dependencies (transitively) copied to `/tarsmith/sysroot`; `PKG_CONFIG_PATH` (with a cross compiler `PKG_CONFIG_LIBDIR`) and `PKG_CONFIG_SYSROOT_DIR` point pkg-config at it, `CPATH` and `LIBRARY_PATH` the compiler. It installs into `$DESTDIR` (`/tarsmith/install`); its stage `component-NAME-install` holds that tree alone. BuildKit builds independent components at the same time and rebuilds a component only when its sources, steps or a dependency\'s install changed. See [components](design/components.md).',
+  'components.<component>.build':
+    '`autotools`: `./configure --prefix=/usr --libdir=/usr/lib` (`autoreconf -fi` first when there is no configure script; `--host=` from `CROSS_COMPILE`), `make -j$(nproc)`, `make install DESTDIR=$DESTDIR`. `cmake`: `cmake -S . -B /tarsmith/obj` with `CMAKE_INSTALL_PREFIX=/usr`, `CMAKE_INSTALL_LIBDIR=lib` (a `CMAKE_TOOLCHAIN_FILE` for a cross compiler), `cmake --build`, `cmake --install`. `meson`: `meson setup /tarsmith/obj --prefix=/usr --libdir=lib` (a `--cross-file` for a cross compiler), `meson compile`, `meson install`. `make`: `make PREFIX=/usr prefix=/usr`, then `make install` with `DESTDIR` (`CC`, `AR` from `CROSS_COMPILE`). `configure`, `compile` and `install` replace one phase; `args` are added to the configure phase (to both make runs for `make`).',
+  'components.<component>.installs':
+    'Checked after the install: a glob that matches nothing fails the build, naming the component. libtool `.la` files are removed from the install tree (their absolute paths would point outside the sysroot) and every mtime is clamped to `sourceDateEpoch`.',
   'build.targets': 'The first target is the default of `build`, `image` and `generate`; a target other than the first exports to `out/<name>-<target>/`.',
   'build.targets.<target>.artifacts':
     'POSIX sh globs relative to the build tree; they keep their relative path, or take `rename`: a single match is ' +

@@ -5,6 +5,7 @@ export const build = defineArea('build', 'planning and running the build', {
   'build.artifact-link-escape': { exit: 'checkFailed', severity: 'error', hint: 'export the file it points to instead, or make the link relative and inside the artifacts' },
   'build.artifact-missing': { exit: 'engine', severity: 'error', hint: 'check the path under build.targets.*.artifacts (relative to the build tree) against what the steps produce' },
   'build.bad-artifact': { exit: 'usage', severity: 'error', hint: 'write it relative to build.workdir, without leading / or ..' },
+  'build.component-install-missing': { exit: 'engine', severity: 'error', hint: 'check the component\'s installs (globs relative to the install tree) against what its install step put in $DESTDIR' },
   'build.input-missing': { exit: 'checkFailed', severity: 'error', hint: 'run `tarsmith vendor` to fetch the inputs again' },
   'build.no-artifacts': { exit: 'usage', severity: 'error', hint: 'add build.targets.NAME.artifacts: the files (globs relative to the build tree) to export' },
   'build.no-builder': { exit: 'usage', severity: 'error', hint: 'add builder.image (name:tag@sha256:...) or builder.rootfs (a root filesystem tarball under packages/)' },

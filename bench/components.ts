@@ -1,0 +1,55 @@
+/**
+ * Components: a change to the leaf of the chain (libcli and libnetfilter_conntrack from Debian's .orig tarballs,
+ * and a small library over both; see test/e2e/components-rig.ts) against a cold build of the whole chain
+ * (`--no-cache`), in the same run (goal ≤ 20 % of cold). Both are whole `tarsmith build` processes; the leaf
+ * change rewrites its tarball and re-vendors it first (`tarsmith vendor`, timed on its own line).
+ */
+import { exec } from '../src/core/exec.js';
+import { probeEngine } from '../src/engine/probe.js';
+import { BIN } from '../test/e2e/build-rig.js';
+import { chainProject } from '../test/e2e/components-rig.js';
+
+const LEAF_RUNS = 3;
+
+async function timed(argv: string[], cwd: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  const r = await exec(argv, { cwd, capture: true });
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<void> {
+  const caps = await probeEngine();
+  const p = await chainProject();
+  let tag: string | undefined;
+  try {
+    const t = await exec([BIN, 'toolchain', '--json'], { cwd: p.dir, capture: true });
+    if (t.code !== 0) throw new Error(t.stderr);
+    tag = (JSON.parse(t.stdout) as { tag: string }).tag;
+    const cold = await timed([BIN, 'build', '--no-cache'], p.dir);
+    const leaf: number[] = [];
+    const vendor: number[] = [];
+    for (let i = 0; i < LEAF_RUNS; i++) {
+      await p.changeLeaf();
+      vendor.push(await timed([BIN, 'vendor'], p.dir));
+      leaf.push(await timed([BIN, 'build'], p.dir));
+    }
+    const m = median(leaf);
+    console.log(`cold build of the chain (--no-cache): ${s(cold)}`);
+    console.log(`build after a change to the leaf, median of ${LEAF_RUNS}: ${s(m)}  [${leaf.map(s).join(', ')}]`);
+    console.log(`  (re-vendoring the changed tarball before it: median ${s(median(vendor))})`);
+    console.log(`leaf / cold: ${((m / cold) * 100).toFixed(1)} % (goal ≤ 20 %)`);
+  } finally {
+    if (tag) await exec([caps.docker, 'image', 'rm', tag], { capture: true });
+    await p.cleanup();
+  }
+}
+
+await main();
