@@ -14,6 +14,16 @@ export function pinOption(cmd: Command): Command {
   return cmd.option('--allow-unpinned', 'accept a builder image without @sha256: digest');
 }
 
+/** `--source NAME=PATH`: build, image and generate read a source from another file for this run (repeatable). */
+export function sourceOption(cmd: Command): Command {
+  return cmd.option(
+    '--source <name=path>',
+    'build source NAME from the file PATH instead of the locked one, for this run only (hashed, checked by the extraction policy, recorded in the build record; tarsmith.lock is not changed; repeatable)',
+    collect,
+    [],
+  );
+}
+
 /** The options every engine command shares (build, image, toolchain). */
 export function engineOptions(cmd: Command): Command {
   cmd
@@ -37,6 +47,8 @@ export interface EngineCliOptions {
   /** commander's negatable option: false with --no-cache. */
   cache?: boolean;
   json?: boolean;
+  /** `--source NAME=PATH` (build, image). */
+  source?: string[];
 }
 
 /** The options object for src/engine from the parsed command line. */
@@ -52,5 +64,6 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     cacheTo: o.cacheTo,
     allowUnpinned: Boolean(o.allowUnpinned),
     noCache: o.cache === false,
+    ...(o.source && o.source.length > 0 ? { sources: o.source } : {}),
   };
 }

@@ -25,6 +25,7 @@ import { INSTALL_APK_SH, INSTALL_APT_SH, PACKAGE_LIST } from '../dockerfile/tool
 import { MOUNT_POINTS_TAR, installScriptName, type ToolchainInstall } from '../dockerfile/generate.js';
 import { mountPointsTar } from '../dockerfile/mount-points.js';
 import { planKernel, type KernelPlan } from '../kernel/plan.js';
+import { packageFileOf } from '../shims/index.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {
@@ -201,8 +202,7 @@ function sourcesOf(m: Manifest, lock: Lock, selected: readonly Source[], trees: 
   const secrets: Secret[] = [];
   for (const s of selected) {
     const l = lockedSource(m, lock, s);
-    const inPackages = path.posix.relative('packages', path.posix.normalize(l.file));
-    const packagePath = inPackages.startsWith('..') || path.posix.isAbsolute(inPackages) ? path.posix.basename(l.file) : inPackages;
+    const packagePath = packageFileOf(s.name, l.file);
     const patches: string[] = [];
     s.patches.forEach((p, i) => {
       const lp = lock.patches[p];
