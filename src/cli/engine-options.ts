@@ -14,8 +14,12 @@ export function pinOption(cmd: Command): Command {
   return cmd.option('--allow-unpinned', 'accept a builder image without @sha256: digest');
 }
 
-/** `--source NAME=PATH`: build, image and generate read a source from another file for this run (repeatable). */
+/**
+ * The per-run choices of build, image and generate: `--source NAME=PATH` (another file for a source, repeatable)
+ * and `--source-date-epoch N` (another SOURCE_DATE_EPOCH than the manifest's).
+ */
 export function sourceOption(cmd: Command): Command {
+  cmd.option('--source-date-epoch <n>', "SOURCE_DATE_EPOCH for this run instead of the manifest's sourceDateEpoch (recorded in the build record)");
   return cmd.option(
     '--source <name=path>',
     'build source NAME from the file PATH instead of the locked one, for this run only (hashed, checked by the extraction policy, recorded in the build record; tarsmith.lock is not changed; repeatable)',
@@ -49,6 +53,7 @@ export interface EngineCliOptions {
   json?: boolean;
   /** `--source NAME=PATH` (build, image). */
   source?: string[];
+  sourceDateEpoch?: string;
 }
 
 /** The options object for src/engine from the parsed command line. */
@@ -65,5 +70,6 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     allowUnpinned: Boolean(o.allowUnpinned),
     noCache: o.cache === false,
     ...(o.source && o.source.length > 0 ? { sources: o.source } : {}),
+    ...(o.sourceDateEpoch !== undefined ? { sourceDateEpoch: o.sourceDateEpoch } : {}),
   };
 }

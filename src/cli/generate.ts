@@ -33,7 +33,7 @@ Examples:
   $ tarsmith generate --source ask=packages/ASK-2.tar.gz --out /tmp/review`,
     )
     .action(
-      action(async (target: string | undefined, o: { out?: string; allowUnpinned?: boolean; withInputs?: boolean; json?: boolean; source: string[] }, c: Command) => {
+      action(async (target: string | undefined, o: { out?: string; allowUnpinned?: boolean; withInputs?: boolean; json?: boolean; source: string[]; sourceDateEpoch?: string }, c: Command) => {
         const { generate } = await import('../engine/commands.js');
         const g = globalOptions(c);
         const r = await generate({
@@ -43,6 +43,7 @@ Examples:
           allowUnpinned: Boolean(o.allowUnpinned),
           withInputs: Boolean(o.withInputs),
           ...(o.source.length > 0 ? { sources: o.source } : {}),
+          ...(o.sourceDateEpoch !== undefined ? { sourceDateEpoch: o.sourceDateEpoch } : {}),
         });
         if (o.json) printJson({ ok: true, ...r });
         else {

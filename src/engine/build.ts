@@ -38,6 +38,8 @@ export interface EngineOptions {
   noCache?: boolean;
   /** `--source NAME=PATH` overrides for this run (see src/lock/override.ts). */
   sources?: readonly string[];
+  /** `--source-date-epoch N`: this run's SOURCE_DATE_EPOCH instead of the manifest's. */
+  sourceDateEpoch?: string;
 }
 
 export interface BuildOptions extends EngineOptions {
@@ -222,6 +224,7 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
     args: {
       target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}),
       ...(inputs.overrides.length > 0 ? { sources: inputs.overrides.map((o) => `${o.name}=${o.file}`) } : {}),
+      ...(opts.sourceDateEpoch !== undefined ? { sourceDateEpoch: m.sourceDateEpoch } : {}),
     },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,

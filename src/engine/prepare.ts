@@ -24,6 +24,24 @@ export interface PrepareOptions {
   skipVerify?: boolean;
   /** `--source NAME=PATH`: build these sources from another file than the locked one (hashed, checked, recorded). */
   sources?: readonly string[];
+  /** `--source-date-epoch N`: replaces the manifest's sourceDateEpoch for this run. */
+  sourceDateEpoch?: string;
+}
+
+/** The manifest with this run's `--source-date-epoch`, when given (checked like SOURCE_DATE_EPOCH everywhere). */
+async function loadForRun(opts: PrepareOptions): Promise<Manifest> {
+  const m = await loadManifest({
+    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  if (opts.sourceDateEpoch === undefined) return m;
+  const { resolveSourceDateEpoch } = await import('../archive/epoch.js');
+  const { epoch } = resolveSourceDateEpoch({ flag: opts.sourceDateEpoch });
+  if (epoch > 4294967296) {
+    fail({ code: 'usage.bad-source-date-epoch', message: '--source-date-epoch: at most 4294967296 (as the manifest\'s sourceDateEpoch)', value: opts.sourceDateEpoch, exit: ExitCode.usage });
+  }
+  if (epoch !== m.sourceDateEpoch) log.info(`SOURCE_DATE_EPOCH=${epoch} for this run (--source-date-epoch; the manifest says ${m.sourceDateEpoch})`);
+  return { ...m, sourceDateEpoch: epoch };
 }
 
 export interface Prepared {
@@ -88,10 +106,7 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
 }
 
 export async function prepare(opts: PrepareOptions): Promise<Prepared> {
-  const manifest = await loadManifest({
-    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  const manifest = await loadForRun(opts);
   const locked = await readLockOrFail(manifest);
   const overrides = await overridesOf(manifest, locked, opts);
   if (!opts.skipVerify) await verifyOrFail(manifest, locked, overrides);
@@ -106,10 +121,7 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
  * verification passed, so a bad input is always reported first and nothing is built from it.
  */
 export async function prepareWithEngine(opts: PrepareOptions & { docker?: string }): Promise<Prepared & { caps: EngineCaps }> {
-  const manifest = await loadManifest({
-    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
+  const manifest = await loadForRun(opts);
   const locked = await readLockOrFail(manifest);
   const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
   probing.catch(() => undefined);

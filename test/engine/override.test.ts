@@ -171,3 +171,23 @@ test('bad overrides: not NAME=PATH, an unknown name, a missing file, twice the s
     await q.cleanup();
   }
 });
+
+test('--source-date-epoch replaces the manifest\'s sourceDateEpoch for one run; a bad value is a usage error', async () => {
+  const p = await project();
+  try {
+    const r = await cli(['generate', '--source-date-epoch', '1800000000', '--out', 'review'], p.dir, p.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /SOURCE_DATE_EPOCH=1800000000 for this run \(--source-date-epoch; the manifest says 1700000000\)/);
+    const df = await fs.readFile(path.join(p.dir, 'review/Dockerfile'), 'utf8');
+    assert.match(df, /1800000000/);
+    assert.doesNotMatch(df, /1700000000/);
+    for (const bad of ['soon', '-1', '99999999999']) {
+      const b = await cli(['generate', '--source-date-epoch', bad], p.dir, p.env);
+      assert.equal(b.code, 2, `${bad}: ${b.stderr}`);
+      assert.match(b.stderr, /error\[usage\.bad-source-date-epoch\]/);
+    }
+    await unchanged(p);
+  } finally {
+    await p.cleanup();
+  }
+});
