@@ -194,9 +194,9 @@ function recordSources(m: Manifest, { lock, trees, overrides }: RecordInputs): R
     const o = overrides.find((x) => x.name === s.name);
     // The policy the source was read with: what the build unpacked, and any refused class it was allowed.
     const tree = { sha256: trees[s.name]?.sha256, strip: s.strip, dropVcs: s.dropVcs, allowed: s.allow };
-    // An overridden source: the file the build read (and its hashes), and the locked entry it stood in for.
-    const override = o ? { overridden: true, locked: o.locked } : {};
-    sources[s.name] = { file: o ? o.file : l?.file, sha256: l?.sha256, treeHash: l?.treeHash, origin: l?.origin, private: s.private, tree, ...override };
+    // An overridden source: the file the build read, its sha256 and canonical tree, and the locked entry it stood in for.
+    const override = o ? { overridden: true, locked: o.locked } : { treeHash: l?.treeHash };
+    sources[s.name] = { file: o ? o.file : l?.file, sha256: l?.sha256, origin: l?.origin, private: s.private, tree, ...override };
   }
   return sources;
 }

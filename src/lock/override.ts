@@ -29,8 +29,6 @@ export interface SourceOverride {
   abs: string;
   sha256: string;
   size: number;
-  /** sha256 of the file's tree, independent of compression (absent for a plain-file source). */
-  treeHash?: string;
   /** The locked entry the override stands in for. */
   locked: { file: string; sha256: string; treeHash: string };
 }
@@ -110,24 +108,23 @@ export async function resolveOverrides(m: Manifest, lock: Lock, requests: readon
         hint: 'a pin means exactly that file: drop sources[].sha256 to allow overrides, or vendor the new file (`tarsmith vendor --update NAME`)',
       });
     }
-    const { treeHash } = await import('../archive/index.js');
-    const tree = s.extract ? await treeHash(abs) : undefined;
-    out.push({
-      name: r.name, file: relativeName(m, abs), abs, sha256: h.sha256, size: h.size, ...(tree !== undefined ? { treeHash: tree } : {}),
-      locked: { file: locked.file, sha256: locked.sha256, treeHash: locked.treeHash },
-    });
+    // Its contents are identified by the canonical tree the build makes from it (read once, through the policy).
+    out.push({ name: r.name, file: relativeName(m, abs), abs, sha256: h.sha256, size: h.size, locked: { file: locked.file, sha256: locked.sha256, treeHash: locked.treeHash } });
   }
   return out;
 }
 
-/** The lock as this one build sees it: each overridden source's entry points at the override's file and hashes. */
+/**
+ * The lock as this one build sees it: each overridden source's entry points at the override's file and sha256.
+ * Its `treeHash` is left empty (the file is not read twice: the canonical tree the build makes identifies it).
+ */
 export function effectiveLock(lock: Lock, overrides: readonly SourceOverride[]): Lock {
   if (overrides.length === 0) return lock;
   const sources: Record<string, LockedSource> = { ...lock.sources };
   for (const o of overrides) {
     const l = lock.sources[o.name] as LockedSource;
     // Under packages/ the build stage sees it at its own name; from elsewhere, by absolute path (see packageFileOf).
-    sources[o.name] = { ...l, file: o.file.startsWith('packages/') ? o.file : o.abs, sha256: o.sha256, size: o.size, treeHash: o.treeHash ?? o.sha256 };
+    sources[o.name] = { ...l, file: o.file.startsWith('packages/') ? o.file : o.abs, sha256: o.sha256, size: o.size, treeHash: '' };
   }
   return { ...lock, sources };
 }
