@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { getLogLevel, log } from '../core/log.js';
 import { version } from '../core/version.js';
 import { action, globalOptions, printJson } from './common.js';
-import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
+import { engineArgs, engineOptions, sourceOption, type EngineCliOptions } from './engine-options.js';
 
 /** `tarsmith build [TARGET]`: verify, build offline, export the artifacts into out/<name>/. */
 export function register(program: Command): void {
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder that receives <name>/ (default: out/ beside the manifest)')
     .option('--kernel-config-only', 'only resolve the kernel config and check it against the fragments (nothing is compiled); writes out/<name>.kernel-config/')
     .option('--json', 'print one JSON result on stdout');
-  engineOptions(cmd).addHelpText(
+  sourceOption(engineOptions(cmd)).addHelpText(
     'after',
     `
 Writes out/<name>/ (only on success): the artifacts, SHA256SUMS of them, and tarsmith-build.json (inputs and
@@ -26,6 +26,11 @@ build before anything is compiled. Then the kernel (modules_prepare or full), th
 against $KDIR; every exported .ko must carry the kernel's vermagic. out/<name>/kernel/ holds the resolved
 config, config-check.json and the requested kernel artifacts.
 
+--source NAME=PATH builds source NAME from another file for this run (the seed's \`make ASK ASK_TAR=...\`): the
+file is hashed, read through the extraction policy like every source, announced as a warning, and recorded in
+tarsmith-build.json (its sha256, \`overridden: true\` and the locked entry it stood in for). tarsmith.lock is not
+changed; a source pinned by sha256 in the manifest cannot be overridden. \`tarsmith vendor\` changes the lock.
+
 Progress: --progress auto prints one line per finished step (and a live status line on a terminal);
 plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
 
@@ -37,7 +42,8 @@ Examples:
   $ tarsmith build
   $ tarsmith build hello --out /tmp/out --progress plain
   $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache
-  $ tarsmith build modules --kernel-config-only --json`,
+  $ tarsmith build modules --kernel-config-only --json
+  $ tarsmith build dist --source ask=packages/ASK-2.tar.gz --source linux=/data/linux-6.12.tar.xz`,
   );
   cmd.action(
     action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean }, c: Command) => {

@@ -14,6 +14,20 @@ export function pinOption(cmd: Command): Command {
   return cmd.option('--allow-unpinned', 'accept a builder image without @sha256: digest');
 }
 
+/**
+ * The per-run choices of build, image and generate: `--source NAME=PATH` (another file for a source, repeatable)
+ * and `--source-date-epoch N` (another SOURCE_DATE_EPOCH than the manifest's).
+ */
+export function sourceOption(cmd: Command): Command {
+  cmd.option('--source-date-epoch <n>', "SOURCE_DATE_EPOCH for this run instead of the manifest's sourceDateEpoch (recorded in the build record)");
+  return cmd.option(
+    '--source <name=path>',
+    'build source NAME from the file PATH instead of the locked one, for this run only (hashed, checked by the extraction policy, recorded in the build record; tarsmith.lock is not changed; repeatable)',
+    collect,
+    [],
+  );
+}
+
 /** The options every engine command shares (build, image, toolchain). */
 export function engineOptions(cmd: Command): Command {
   cmd
@@ -37,6 +51,9 @@ export interface EngineCliOptions {
   /** commander's negatable option: false with --no-cache. */
   cache?: boolean;
   json?: boolean;
+  /** `--source NAME=PATH` (build, image). */
+  source?: string[];
+  sourceDateEpoch?: string;
 }
 
 /** The options object for src/engine from the parsed command line. */
@@ -52,5 +69,7 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     cacheTo: o.cacheTo,
     allowUnpinned: Boolean(o.allowUnpinned),
     noCache: o.cache === false,
+    ...(o.source && o.source.length > 0 ? { sources: o.source } : {}),
+    ...(o.sourceDateEpoch !== undefined ? { sourceDateEpoch: o.sourceDateEpoch } : {}),
   };
 }

@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .description('fetch every source (cache → mirrors → origin), patch and builder rootfs into packages/; write tarsmith.lock and packages/SHA256SUMS')
     .option('--frozen', 'fail (exit 1) if tarsmith.lock would change; fetch only what it already lists')
     .option('--update <name>', 're-resolve this source (a moved branch, a re-released tarball); repeatable', collect, [])
+    .option('--mirror <dir>', 'look for every source in this folder first: tarballs by file name (or sha256/HASH) and bare git repositories (NAME.git, HOST/PATH.git); repeatable', collect, [])
     .option('--update-packages', 'resolve builder.packages over the base again (newer archive versions); prints the version changes')
     .option('--json', 'print one JSON report on stdout')
     .addHelpText(
@@ -28,16 +29,24 @@ Exit codes: 0 done, 1 hash mismatch / pinned commit moved / --frozen change, 2 b
             or I/O failure (unreachable, HTTP error, cut transfer, timeout, git fetch), 4 the engine cannot run
             the package resolver.
 
+--mirror DIR vendors offline from a folder you name once: the sources: snippet \`audit fetch\` prints works as
+pasted. A url source is taken from DIR/<its URL's file name> (or DIR/sha256/<pinned or locked sha256>), a git
+source from the repository DIR/<host>/<path>.git, DIR/<path>.git or DIR/<last path part>.git (with or without
+.git): tarsmith fetches the ref from there in place of the URL, so no git insteadOf configuration is needed. The
+lock records the origin URLs as written; what the mirror lacks is fetched from its origin. Every file is checked
+against its pin or lock as usual.
+
 Cache: $XDG_CACHE_HOME/tarsmith (default ~/.cache/tarsmith).
 
 Examples:
   $ tarsmith vendor
   $ tarsmith vendor --frozen          # in CI: the lock is the truth
   $ tarsmith vendor --update mylib    # follow the branch mylib's ref names
-  $ tarsmith vendor --update-packages # newer package versions from the archive, shown as a diff`,
+  $ tarsmith vendor --update-packages # newer package versions from the archive, shown as a diff
+  $ tarsmith vendor --mirror /srv/mirror   # offline: tarballs and bare git repositories from a folder`,
     )
     .action(
-      action(async (opts: { frozen?: boolean; update: string[]; updatePackages?: boolean; json?: boolean }, cmd: Command) => {
+      action(async (opts: { frozen?: boolean; update: string[]; updatePackages?: boolean; mirror: string[]; json?: boolean }, cmd: Command) => {
         const { loadManifest } = await import('../manifest/load.js');
         const { vendor } = await import('../fetch/vendor.js');
         const { formatChanges } = await import('../fetch/toolchain/packages.js');
@@ -47,7 +56,9 @@ Examples:
           const { probeEngine } = await import('../engine/probe.js');
           return (await probeEngine()).docker;
         };
-        const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update, updatePackages: Boolean(opts.updatePackages), docker });
+        const { mirrorDirs } = await import('../fetch/local-mirror.js');
+        const mirrors = await mirrorDirs(opts.mirror, process.cwd());
+        const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update, updatePackages: Boolean(opts.updatePackages), mirrors, docker });
         if (opts.json) {
           printJson({ ok: true, lockChanged: report.lockChanged, items: report.items, packagesResolved: report.packagesResolved, packageChanges: report.packageChanges });
           return ExitCode.ok;

@@ -21,6 +21,7 @@ import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
+import type { SourceOverride } from '../lock/override.js';
 import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
 
 export interface EngineOptions {
@@ -35,6 +36,10 @@ export interface EngineOptions {
   cacheTo?: string[];
   allowUnpinned?: boolean;
   noCache?: boolean;
+  /** `--source NAME=PATH` overrides for this run (see src/lock/override.ts). */
+  sources?: readonly string[];
+  /** `--source-date-epoch N`: this run's SOURCE_DATE_EPOCH instead of the manifest's. */
+  sourceDateEpoch?: string;
 }
 
 export interface BuildOptions extends EngineOptions {
@@ -176,14 +181,29 @@ function kernelRecord(plan: Plan, k: KernelOutcome | undefined) {
   };
 }
 
-function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome) {
+interface RecordInputs {
+  lock: Lock;
+  trees: SourceTrees;
+  overrides: readonly SourceOverride[];
+}
+
+function recordSources(m: Manifest, { lock, trees, overrides }: RecordInputs): Record<string, unknown> {
   const sources: Record<string, unknown> = {};
   for (const s of m.sources) {
     const l = lock.sources[s.name];
+    const o = overrides.find((x) => x.name === s.name);
     // The policy the source was read with: what the build unpacked, and any refused class it was allowed.
     const tree = { sha256: trees[s.name]?.sha256, strip: s.strip, dropVcs: s.dropVcs, allowed: s.allow };
-    sources[s.name] = { file: l?.file, sha256: l?.sha256, treeHash: l?.treeHash, origin: l?.origin, private: s.private, tree };
+    // An overridden source: the file the build read, its sha256 and canonical tree, and the locked entry it stood in for.
+    const override = o ? { overridden: true, locked: o.locked } : { treeHash: l?.treeHash };
+    sources[s.name] = { file: o ? o.file : l?.file, sha256: l?.sha256, origin: l?.origin, private: s.private, tree, ...override };
   }
+  return sources;
+}
+
+function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome) {
+  const { lock } = inputs;
+  const sources = recordSources(m, inputs);
   return {
     tarsmith: opts.version,
     name: m.name,
@@ -201,7 +221,11 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
       ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
     },
     engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
-    args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
+    args: {
+      target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}),
+      ...(inputs.overrides.length > 0 ? { sources: inputs.overrides.map((o) => `${o.name}=${o.file}`) } : {}),
+      ...(opts.sourceDateEpoch !== undefined ? { sourceDateEpoch: m.sourceDateEpoch } : {}),
+    },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,
     ...kernelRecord(plan, k),
@@ -237,7 +261,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const { manifest: m, lock, trees, plan, caps } = await prepareWithEngine(opts);
+  const { manifest: m, lock, trees, overrides, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
@@ -265,7 +289,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
       const sums = formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 })));
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), Buffer.from(sums, 'latin1'));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, lock, trees, plan, caps, opts, out, installed, kernel)));
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel)));
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));

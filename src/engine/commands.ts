@@ -126,7 +126,7 @@ export interface GenerateResult {
 }
 
 /** Write the Dockerfile, .dockerignore and helper files for review, and list the inputs a build would stage. */
-export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean; withInputs?: boolean }): Promise<GenerateResult> {
+export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean; withInputs?: boolean; sources?: readonly string[]; sourceDateEpoch?: string }): Promise<GenerateResult> {
   const { manifest: m, plan } = await prepare({ ...opts, skipVerify: true });
   const out = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out', 'generated'));
   const files: [string, string, number][] = [

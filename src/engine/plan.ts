@@ -26,6 +26,7 @@ import { MOUNT_POINTS_TAR, installScriptName, type ToolchainInstall } from '../d
 import { mountPointsTar } from '../dockerfile/mount-points.js';
 import { planKernel, type KernelPlan } from '../kernel/plan.js';
 import { componentsNeedKernel, planComponents, type ComponentsPlan } from './components.js';
+import { packageFileOf } from '../shims/index.js';
 
 /** One file of the staged build context: copied/linked from `src`, or written from `content`. */
 export interface ContextEntry {
@@ -204,8 +205,7 @@ function sourcesOf(m: Manifest, lock: Lock, selected: readonly Source[], trees: 
   const secrets: Secret[] = [];
   for (const s of selected) {
     const l = lockedSource(m, lock, s);
-    const inPackages = path.posix.relative('packages', path.posix.normalize(l.file));
-    const packagePath = inPackages.startsWith('..') || path.posix.isAbsolute(inPackages) ? path.posix.basename(l.file) : inPackages;
+    const packagePath = packageFileOf(s.name, l.file);
     const patches: string[] = [];
     s.patches.forEach((p, i) => {
       const lp = lock.patches[p];

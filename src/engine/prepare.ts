@@ -10,6 +10,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims/index.js';
 import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
+import { effectiveLock, overrideWarnings, parseOverrides, resolveOverrides, type SourceOverride } from '../lock/override.js';
 import { plan, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { sourceTrees, type SourceTrees } from './trees.js';
@@ -21,11 +22,34 @@ export interface PrepareOptions {
   allowUnpinned?: boolean;
   /** Skip hashing the inputs (`generate` only: it builds nothing). */
   skipVerify?: boolean;
+  /** `--source NAME=PATH`: build these sources from another file than the locked one (hashed, checked, recorded). */
+  sources?: readonly string[];
+  /** `--source-date-epoch N`: replaces the manifest's sourceDateEpoch for this run. */
+  sourceDateEpoch?: string;
+}
+
+/** The manifest with this run's `--source-date-epoch`, when given (checked like SOURCE_DATE_EPOCH everywhere). */
+async function loadForRun(opts: PrepareOptions): Promise<Manifest> {
+  const m = await loadManifest({
+    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  if (opts.sourceDateEpoch === undefined) return m;
+  const { resolveSourceDateEpoch } = await import('../archive/epoch.js');
+  const { epoch } = resolveSourceDateEpoch({ flag: opts.sourceDateEpoch });
+  if (epoch > 4294967296) {
+    fail({ code: 'usage.bad-source-date-epoch', message: '--source-date-epoch: at most 4294967296 (as the manifest\'s sourceDateEpoch)', value: opts.sourceDateEpoch, exit: ExitCode.usage });
+  }
+  if (epoch !== m.sourceDateEpoch) log.info(`SOURCE_DATE_EPOCH=${epoch} for this run (--source-date-epoch; the manifest says ${m.sourceDateEpoch})`);
+  return { ...m, sourceDateEpoch: epoch };
 }
 
 export interface Prepared {
   manifest: Manifest;
+  /** The lock as this build sees it: overridden sources point at their override's file (the file is unchanged). */
   lock: Lock;
+  /** The `--source` overrides applied, with the locked entries they stand in for. */
+  overrides: SourceOverride[];
   /** The canonical tree of every source, as the build unpacks it. */
   trees: SourceTrees;
   plan: Plan;
@@ -46,10 +70,23 @@ export async function readLockOrFail(m: Manifest): Promise<Lock> {
 }
 
 /** Verify every locked input against its sha256; any problem stops here, before the engine is called. */
-export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
-  const report = await verifyInputs(m, lock, { prehashed: hashLocked(m.dir, lock, { memo: true }) });
+export async function verifyOrFail(m: Manifest, lock: Lock, overrides: readonly SourceOverride[] = []): Promise<void> {
+  const names = new Set(overrides.map((o) => o.name));
+  const report = await verifyInputs(m, lock, {
+    prehashed: hashLocked(m.dir, lock, { memo: true, overridden: names }),
+    overridden: { names, files: overrides.map((o) => o.file) },
+  });
   for (const w of report.warnings) log.warning(renderDiagnostic({ ...w, severity: 'warning' }));
   if (!report.ok) fail(report.problems);
+}
+
+/** Parse, hash and check the `--source` overrides; each one is announced as a warning (never silently trusted). */
+async function overridesOf(m: Manifest, lock: Lock, opts: PrepareOptions): Promise<SourceOverride[]> {
+  const requests = parseOverrides(opts.sources ?? []);
+  if (requests.length === 0) return [];
+  const overrides = await resolveOverrides(m, lock, requests, opts.cwd ?? process.cwd());
+  for (const w of overrideWarnings(overrides)) log.warning(renderDiagnostic(w));
+  return overrides;
 }
 
 export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean }): Plan {
@@ -69,14 +106,13 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
 }
 
 export async function prepare(opts: PrepareOptions): Promise<Prepared> {
-  const manifest = await loadManifest({
-    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
-  const lock = await readLockOrFail(manifest);
-  if (!opts.skipVerify) await verifyOrFail(manifest, lock);
+  const manifest = await loadForRun(opts);
+  const locked = await readLockOrFail(manifest);
+  const overrides = await overridesOf(manifest, locked, opts);
+  if (!opts.skipVerify) await verifyOrFail(manifest, locked, overrides);
+  const lock = effectiveLock(locked, overrides);
   const trees = await sourceTrees(manifest, lock);
-  return { manifest, lock, trees, plan: planWithTools(manifest, lock, trees, opts) };
+  return { manifest, lock, overrides, trees, plan: planWithTools(manifest, lock, trees, opts) };
 }
 
 /**
@@ -85,17 +121,16 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
  * verification passed, so a bad input is always reported first and nothing is built from it.
  */
 export async function prepareWithEngine(opts: PrepareOptions & { docker?: string }): Promise<Prepared & { caps: EngineCaps }> {
-  const manifest = await loadManifest({
-    ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  });
-  const lock = await readLockOrFail(manifest);
+  const manifest = await loadForRun(opts);
+  const locked = await readLockOrFail(manifest);
   const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
   probing.catch(() => undefined);
-  await verifyOrFail(manifest, lock);
+  const overrides = await overridesOf(manifest, locked, opts);
+  await verifyOrFail(manifest, locked, overrides);
+  const lock = effectiveLock(locked, overrides);
   const trees = await sourceTrees(manifest, lock);
   const p = planWithTools(manifest, lock, trees, opts);
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
-  return { manifest, lock, trees, plan: p, caps };
+  return { manifest, lock, overrides, trees, plan: p, caps };
 }

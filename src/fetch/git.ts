@@ -62,16 +62,20 @@ function gitFailure(code: FailureCode, message: string, url: string, stderr: str
   };
 }
 
-/** Fetch every branch and tag of `url` into its cache mirror; returns the mirror path. */
-export async function fetchMirror(url: string, where?: SourceLocation): Promise<string> {
+/**
+ * Fetch every branch and tag of `url` into its cache mirror; returns the mirror path. With `from` (a repository of
+ * a `--mirror` folder standing for `url`), the refs are fetched from there instead: the cache stays keyed by `url`.
+ */
+export async function fetchMirror(url: string, where?: SourceLocation, from?: string): Promise<string> {
   if (url.startsWith('-')) fail(gitFailure('vendor.git-bad-url', `not a git URL: ${url}`, url, '', where));
   const dir = await ensureMirror(url);
-  log.info(`fetching ${url}`);
+  const remote = from ?? url;
+  log.info(from ? `fetching ${url} from the mirror ${from}` : `fetching ${url}`);
   const r = await git([
-    '-C', dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', url,
+    '-C', dir, 'fetch', '--quiet', '--prune', '--force', '--no-write-fetch-head', '--end-of-options', remote,
     '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*',
   ]);
-  if (r.code !== 0) fail(gitFailure('vendor.git-fetch', `git fetch failed for ${url}`, url, r.stderr, where));
+  if (r.code !== 0) fail(gitFailure('vendor.git-fetch', `git fetch failed for ${remote}`, url, r.stderr, where));
   return dir;
 }
 

@@ -6,6 +6,8 @@ import { copyHashed, fromCache } from './cache.js';
 import { abs, checkPresent, placeFromCandidates, placeKnown, placeTmp, treeHashOf, type Candidate, type Placed, type Target } from './download.js';
 import { archiveCommit, fetchMirror, hasCommit, resolveRef } from './git.js';
 import { hashFile } from '../lock/hash.js';
+import { log } from '../core/log.js';
+import { mirrorFiles, mirrorRepo, repoCandidates } from './local-mirror.js';
 import { LOCK_FILE, PACKAGES_DIR, type Lock, type LockedFile, type LockedSource } from '../lock/lock.js';
 import { sourceFixLine } from '../lock/mismatch.js';
 import { whereOf } from '../lock/where.js';
@@ -17,6 +19,8 @@ export interface VendorContext {
   old: Lock;
   frozen: boolean;
   update: ReadonlySet<string>;
+  /** `--mirror` folders (absolute), looked in before any origin (see local-mirror.ts). */
+  mirrors: readonly string[];
 }
 
 export interface Vendored<E> {
@@ -75,19 +79,22 @@ export async function vendorUrl(ctx: VendorContext, s: Source): Promise<Vendored
   };
   const byName: Candidate[] = mirrors.map((b) => ({ via: 'mirror', url: joinUrl(b, name) }));
   const origin: Candidate = { via: 'origin', url };
+  // The --mirror folders come first: the user named them to vendor without the network.
+  const local: Candidate[] = (await mirrorFiles(ctx.mirrors, name, expected)).map((u) => ({ via: 'mirror', url: u }));
+  if (ctx.mirrors.length > 0 && local.length === 0) log.info(`source ${s.name}: ${name} is not in the --mirror folder(s); trying its origin`);
   const placed = expected
-    ? await placeKnown(t, [...mirrors.map((b): Candidate => ({ via: 'mirror', url: joinUrl(b, 'sha256', expected) })), ...byName, origin])
-    : await placeFromCandidates(t, [origin, ...byName]);
+    ? await placeKnown(t, [...local, ...mirrors.map((b): Candidate => ({ via: 'mirror', url: joinUrl(b, 'sha256', expected) })), ...byName, origin])
+    : await placeFromCandidates(t, [...local, origin, ...byName]);
   // A plain file (extract: false) has no tree besides itself: its tree hash is its sha256.
   const treeHash = !s.extract ? placed.sha256 : placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));
   return { placed, entry: { origin: 'url', url, file: t.rel, size: placed.size, sha256: placed.sha256, treeHash } };
 }
 
-async function resolveGit(ctx: VendorContext, s: Source): Promise<{ dir: string; commit: string }> {
+async function resolveGit(ctx: VendorContext, s: Source, from: string | undefined): Promise<{ dir: string; commit: string }> {
   if (s.origin.kind !== 'git') throw new Error('resolveGit: not a git source');
   const { git, ref, commit: pinned } = s.origin;
   const i = srcIndex(ctx.manifest, s);
-  const dir = await fetchMirror(git, whereOf(ctx.manifest, `/sources/${i}/git`));
+  const dir = await fetchMirror(git, whereOf(ctx.manifest, `/sources/${i}/git`), from);
   const commit = await resolveRef(dir, ref);
   if (!commit) {
     fail({
@@ -124,7 +131,9 @@ export async function vendorGit(ctx: VendorContext, s: Source): Promise<Vendored
   if (!usable && ctx.frozen) {
     fail(frozenFailure(`source "${s.name}"`, locked ? 'its git URL, ref or commit changed' : 'it is not locked yet', whereOf(m, `/sources/${srcIndex(m, s)}/git`)));
   }
-  const resolved = usable ? undefined : await resolveGit(ctx, s);
+  let from: string | undefined | null = null;
+  const mirrorOf = async () => (from === null ? (from = await localRepo(ctx, s.name, git)) : from);
+  const resolved = usable ? undefined : await resolveGit(ctx, s, await mirrorOf());
   const commit = usable ? locked.commit! : resolved!.commit;
   const expected = usable ? locked.sha256 : s.sha256;
   const t: Target = {
@@ -143,21 +152,30 @@ export async function vendorGit(ctx: VendorContext, s: Source): Promise<Vendored
   }
   if (!placed) {
     let dir = resolved?.dir;
+    const repo = await mirrorOf();
     if (!dir) {
-      dir = await fetchMirrorIfNeeded(git, commit);
+      dir = await fetchMirrorIfNeeded(git, commit, repo);
     }
     const made = await archiveCommit(dir, commit, abs(t), s.dropVcs, s.allow);
-    placed = await placeTmp(t, made.tmp, made, 'git', `${git} @ ${commit}`);
+    placed = await placeTmp(t, made.tmp, made, repo ? 'mirror' : 'git', `${repo ?? git} @ ${commit}`);
   }
   const treeHash = placed.treeHash ?? (usable ? locked.treeHash : await treeHashOf(abs(t)));
   return { placed, entry: { origin: 'git', git, ref, commit, file: t.rel, size: placed.size, sha256: placed.sha256, treeHash } };
 }
 
-async function fetchMirrorIfNeeded(git: string, commit: string): Promise<string> {
+/** The --mirror repository standing for `git`, if any (logged either way when --mirror was given). */
+async function localRepo(ctx: VendorContext, name: string, git: string): Promise<string | undefined> {
+  if (ctx.mirrors.length === 0) return undefined;
+  const found = await mirrorRepo(ctx.mirrors, git);
+  if (!found) log.info(`source ${name}: no repository for ${git} in the --mirror folder(s) (looked for ${repoCandidates(git).join(', ')}); trying its origin`);
+  return found;
+}
+
+async function fetchMirrorIfNeeded(git: string, commit: string, from?: string): Promise<string> {
   const { mirrorDir } = await import('./git.js');
   const dir = mirrorDir(git);
   if (await hasCommit(dir, commit).catch(() => false)) return dir;
-  const fetched = await fetchMirror(git);
+  const fetched = await fetchMirror(git, undefined, from);
   if (!(await hasCommit(fetched, commit))) {
     fail({
       code: 'vendor.git-commit-gone',

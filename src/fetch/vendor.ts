@@ -21,6 +21,8 @@ export interface VendorOptions {
   update?: string[];
   /** Resolve builder.packages again over the base (newer versions from the archive), reporting the changes. */
   updatePackages?: boolean;
+  /** `--mirror` folders (absolute, checked by `mirrorDirs`): tarballs and bare git repositories, looked in first. */
+  mirrors?: string[];
   /** The docker client that runs the package resolver (asked for only when a resolution is needed). */
   docker?: () => Promise<string>;
 }
@@ -263,7 +265,7 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
     fail(frozenFailure('the project', `there is no ${LOCK_FILE}`, { file: path.join(manifest.dir, LOCK_FILE) }));
   }
   const old = onDisk ?? emptyLock();
-  const ctx: VendorContext = { manifest, old, frozen: Boolean(opts.frozen), update: new Set(update) };
+  const ctx: VendorContext = { manifest, old, frozen: Boolean(opts.frozen), update: new Set(update), mirrors: opts.mirrors ?? [] };
   await fs.mkdir(path.join(manifest.dir, PACKAGES_DIR), { recursive: true });
   await cleanStaleTemps(path.join(manifest.dir, PACKAGES_DIR));
   const working: Lock = structuredClone(old);

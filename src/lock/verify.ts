@@ -9,7 +9,7 @@ import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
 import { kernelConfigFiles, type Manifest } from '../manifest/types.js';
 import { hashFiles, type HashOutcome } from './hash.js';
 import { hashFilesMemo } from './hash-memo.js';
-import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, lockedFiles, sumsFromLock, type Lock } from './lock.js';
+import { LOCK_FILE, PACKAGES_DIR, SUMS_FILE, lockedFiles, sumsFromLock, type Lock, type LockedFile } from './lock.js';
 import { mismatchFailure, sourceFixLine } from './mismatch.js';
 import { formatSums, parseSums } from './sha256sums.js';
 import { whereOf } from './where.js';
@@ -40,18 +40,30 @@ export interface VerifyOptions {
   /** Unlisted files, stale lock entries and an out-of-date SHA256SUMS are errors, not warnings. */
   strict?: boolean;
   /**
-   * Hashes already under way for `lockedFiles(lock)`, in that order (see `hashLocked`): lets a caller start hashing
+   * Hashes already under way for `checkedFiles(lock, overridden)`, in that order (see `hashLocked`): lets a caller start hashing
    * before the manifest is loaded.
    */
   prehashed?: Promise<HashOutcome[]>;
+  /**
+   * Sources this run reads from an override (`--source NAME=PATH`), not from their locked file: the locked file is
+   * not checked (it may be absent), and the override files are not reported as unlisted. The manifest is still
+   * checked against the lock for them.
+   */
+  overridden?: { names: ReadonlySet<string>; files: readonly string[] };
+}
+
+/** The locked files a run checks: every one, but the locked files of overridden sources. */
+export function checkedFiles(lock: Lock, overridden?: ReadonlySet<string>): { label: string; entry: LockedFile }[] {
+  const all = lockedFiles(lock);
+  return overridden && overridden.size > 0 ? all.filter(({ label }) => !(label.startsWith('source ') && overridden.has(label.slice('source '.length)))) : all;
 }
 
 /**
- * Start hashing every locked file (two at once); the result lines up with `lockedFiles(lock)`. With `memo`, files
+ * Start hashing every locked file (two at once); the result lines up with `checkedFiles(lock, overridden)`. With `memo`, files
  * unchanged since their last hash (same inode, size, mtime and ctime) are not read again (the build's pre-flight).
  */
-export function hashLocked(manifestDir: string, lock: Lock, opts: { memo?: boolean } = {}): Promise<HashOutcome[]> {
-  const files = lockedFiles(lock).map(({ entry }) => path.join(manifestDir, ...entry.file.split('/')));
+export function hashLocked(manifestDir: string, lock: Lock, opts: { memo?: boolean; overridden?: ReadonlySet<string> } = {}): Promise<HashOutcome[]> {
+  const files = checkedFiles(lock, opts.overridden).map(({ entry }) => path.join(manifestDir, ...entry.file.split('/')));
   return opts.memo ? hashFilesMemo(files) : hashFiles(files, 2);
 }
 
@@ -181,7 +193,7 @@ export async function verifyInputs(manifest: Manifest, lock: Lock, opts: VerifyO
   const strict = Boolean(opts.strict);
   const dir = manifest.dir;
   const { problems: shape, stale } = manifestVsLock(manifest, lock);
-  const list: Expectation[] = lockedFiles(lock).map(({ label, entry }) => {
+  const list: Expectation[] = checkedFiles(lock, opts.overridden?.names).map(({ label, entry }) => {
     const name = label.startsWith('source ') ? label.slice('source '.length) : undefined;
     const tree = name !== undefined ? lock.sources[name]?.treeHash : undefined;
     return {
@@ -191,7 +203,7 @@ export async function verifyInputs(manifest: Manifest, lock: Lock, opts: VerifyO
     };
   });
   const { checked, problems } = await checkFiles(list, opts.prehashed);
-  const listed = new Set(list.map((x) => x.file));
+  const listed = new Set([...lockedFiles(lock).map((x) => x.entry.file), ...(opts.overridden?.files ?? [])]);
   const pkg = path.join(dir, PACKAGES_DIR);
   const unlisted = (await listFiles(pkg)).map((f) => `${PACKAGES_DIR}/${f}`).filter((f) => !listed.has(f) && f !== `${PACKAGES_DIR}/${SUMS_FILE}`);
   const sums = await sumsWarning(pkg, lock);

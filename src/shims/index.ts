@@ -47,6 +47,16 @@ export interface ShimFile {
   mode: number;
 }
 
+/**
+ * Where a source's file sits under PACKAGES_DIR in the build stage: its path under packages/ (a leading
+ * `packages/` is dropped), or, for an absolute path (a `--source NAME=PATH` override from outside packages/),
+ * `_overrides/NAME/BASENAME` (source names are unique, so two overrides never meet).
+ */
+export function packageFileOf(name: string, file: string): string {
+  if (file.startsWith('/')) return `_overrides/${name}/${file.split('/').pop() || name}`;
+  return file.replace(/^(\.\/)?packages\//, '');
+}
+
 /** One row of the URL map. */
 export interface UrlMapRow {
   /** Normalised URL (see normalizeUrl). */
@@ -80,7 +90,7 @@ export function urlMapRows(manifest: Manifest, lock: ShimLock): UrlMapRow[] {
         key: normalizeUrl(url),
         ...(rowRef !== undefined ? { ref: normalizeRef(rowRef) } : {}),
         ...(commit !== undefined ? { commit } : {}),
-        file: entry.file.replace(/^(\.\/)?packages\//, ''),
+        file: packageFileOf(source.name, entry.file),
         sha256: entry.sha256,
         name: source.name,
         url,

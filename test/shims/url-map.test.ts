@@ -57,3 +57,13 @@ test('the URL map has one sorted row per provided URL, skips private sources, an
     assert.ok(!f.content.includes('$\\{'), `${f.path} has no unconverted expansions`);
   }
 });
+
+test('a source built from a --source override outside packages/ is answered from packages/_overrides/NAME/', async () => {
+  const { packageFileOf } = await import('../../src/shims/index.js');
+  assert.equal(packageFileOf('lib', 'packages/lib-1.tar.gz'), 'lib-1.tar.gz');
+  assert.equal(packageFileOf('lib', 'lib-1.tar.gz'), 'lib-1.tar.gz');
+  assert.equal(packageFileOf('lib', '/data/new/lib-2.tar.gz'), '_overrides/lib/lib-2.tar.gz');
+  const m = manifest([source('lib', { kind: 'url', url: 'https://x.org/lib-1.tar.gz', mirrors: [] })]);
+  const rows = urlMapRows(m, { sources: { lib: lockEntry('/data/new/lib-2.tar.gz', '4'.repeat(64), 'url') } });
+  assert.deepEqual(rows.map((r) => [r.key, r.file, r.sha256]), [['https://x.org/lib-1.tar.gz', '_overrides/lib/lib-2.tar.gz', '4'.repeat(64)]]);
+});

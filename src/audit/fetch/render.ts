@@ -1,10 +1,11 @@
 /** Text rendering of an `audit fetch` report (stdout), one block per fetch, then the `sources:` snippet. */
 import { renderDiagnostic } from '../../core/errors.js';
-import type { Fetch, FetchReport, Resolved } from './types.js';
+import { markUnresolved, type Fetch, type FetchReport, type Resolved } from './types.js';
 
+/** A value, its unresolved pieces marked `<…>` and their reasons after it: never printed as if it were final. */
 function show(r: Resolved | undefined): string {
   if (!r) return '-';
-  return r.unresolved.length === 0 ? r.text : `${r.text}  (unresolved: ${r.unresolved.join('; ')})`;
+  return r.unresolved.length === 0 ? r.text : `${markUnresolved(r.text, r.unresolved, r.spans)}  (unresolved: ${r.unresolved.join('; ')})`;
 }
 
 function status(f: Fetch): string {
@@ -22,7 +23,8 @@ export function renderFetchReport(report: FetchReport): string {
     lines.push(`${f.file}:${f.line}: ${f.tool}${f.context ? ` (${f.context})` : ''}`);
     if (f.url || f.needsSource) lines.push(`  url: ${show(f.url)}`);
     if (f.ref) lines.push(`  ref: ${show(f.ref)}`);
-    lines.push(`  command: ${f.command.split('\n').join(' ')}`);
+    const command = f.commandSpans ? markUnresolved(f.command, ['?'], f.commandSpans) : f.command;
+    lines.push(`  command: ${command.split('\n').join(' ')}`);
     const s = status(f);
     if (s) lines.push(`  status: ${s}`);
   }

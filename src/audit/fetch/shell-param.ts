@@ -32,6 +32,9 @@ function removeAffix(value: string, pattern: string, op: '#' | '##' | '%' | '%%'
 /** Resolves the text of `node` between two offsets (an operator's argument) as a word. */
 export type RangeResolver = (node: SyntaxNode, start: number, end: number) => Resolved;
 
+/** Variables the shell or the login sets: never known to a reader of the script. */
+const ENVIRONMENT = new Set(['PWD', 'OLDPWD', 'HOME', 'USER', 'LOGNAME', 'HOSTNAME', 'TMPDIR']);
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class ParamResolver {
@@ -61,7 +64,7 @@ export class ParamResolver {
     const v = this.vars.get(name);
     const after = p.text.slice(nameNode.endIndex - p.startIndex);
     if (p.type === 'simple_expansion' || after === '}') {
-      if (!v) return unknown(`$${name} is not set in this script`);
+      if (!v) return unknown(ENVIRONMENT.has(name) ? `$${name} comes from the machine the script runs on` : `$${name} is not set in this script`);
       for (const r of v.unresolved) if (!reasons.includes(r)) reasons.push(r);
       return v.text;
     }

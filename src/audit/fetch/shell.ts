@@ -22,6 +22,27 @@ export interface Mark {
 }
 export const MARK_OPEN = '\uE000';
 export const MARK_CLOSE = '\uE001';
+/** Around a piece of a word that stays unresolved, while the word is read (turned into `spans` by `spanned`). */
+const U_OPEN = '\uE002';
+const U_CLOSE = '\uE003';
+const wrap = (t: string) => `${U_OPEN}${t}${U_CLOSE}`;
+
+/** Text with U_OPEN/U_CLOSE pieces → the plain text and the ranges of its unresolved pieces (outermost only). */
+export function spanned(text: string, unresolved: string[]): Resolved {
+  if (!text.includes(U_OPEN)) return { text, unresolved };
+  let out = '';
+  let depth = 0;
+  let start = 0;
+  const spans: [number, number][] = [];
+  for (const c of text) {
+    if (c === U_OPEN) {
+      if (depth++ === 0) start = out.length;
+    } else if (c === U_CLOSE) {
+      if (depth > 0 && --depth === 0 && out.length > start) spans.push([start, out.length]);
+    } else out += c;
+  }
+  return { text: out, unresolved, ...(spans.length > 0 && unresolved.length > 0 ? { spans } : {}) };
+}
 
 export interface ShellScanInput {
   text: string;
@@ -45,7 +66,7 @@ export interface ShellScanResult {
 }
 
 /** Replaces Make marks in text by what they stand for, collecting their reasons. */
-export function unmark(text: string, marks: readonly Mark[] | undefined, reasons: string[]): string {
+export function unmark(text: string, marks: readonly Mark[] | undefined, reasons: string[], wrapUnresolved = false): string {
   if (!marks || !text.includes(MARK_OPEN)) return text;
   let out = '';
   let i = 0;
@@ -54,7 +75,8 @@ export function unmark(text: string, marks: readonly Mark[] | undefined, reasons
     const close = open < 0 ? -1 : text.indexOf(MARK_CLOSE, open);
     if (open < 0 || close < 0) return out + text.slice(i);
     const m = marks[Number(text.slice(open + 1, close))];
-    out += text.slice(i, open) + (m?.orig ?? '');
+    const orig = m?.orig ?? '';
+    out += text.slice(i, open) + (wrapUnresolved && (m?.reasons.length ?? 0) > 0 ? wrap(orig) : orig);
     for (const r of m?.reasons ?? []) if (!reasons.includes(r)) reasons.push(r);
     i = close + 1;
   }
@@ -214,7 +236,7 @@ class Walker {
         file: this.input.file,
         line,
         ...spec,
-        command: argv.map((a) => a.text).join(' '),
+        ...commandOf(argv),
         ...(this.input.context ? { context: this.input.context } : {}),
       };
       this.out.fetches.push(fetch);
@@ -242,14 +264,14 @@ class Walker {
   word(w: N): Resolved {
     const reasons: string[] = [];
     const text = this.part(w, reasons, false);
-    return { text: unmark(text, this.input.marks, reasons), unresolved: reasons };
+    return spanned(unmark(text, this.input.marks, reasons, true), reasons);
   }
 
   /** The text of `n` between two offsets read as a word (the argument of `${V:-word}`). */
   private range(n: N, start: number, end: number): Resolved {
     const reasons: string[] = [];
     const text = this.parts(n, reasons, false, start, end);
-    return { text: unmark(text, this.input.marks, reasons), unresolved: reasons };
+    return spanned(unmark(text, this.input.marks, reasons, true), reasons);
   }
 
   private part(p: N, reasons: string[], quoted: boolean): string {
@@ -269,19 +291,22 @@ class Walker {
       case 'command_name':
         return this.parts(p, reasons, quoted, p.startIndex, p.endIndex);
       case 'simple_expansion':
-      case 'expansion':
-        return this.params.resolve(p, reasons);
+      case 'expansion': {
+        const before = reasons.length;
+        const t = this.params.resolve(p, reasons);
+        return reasons.length > before ? wrap(t) : t;
+      }
       case 'command_substitution': {
         this.statements(p, true);
         reasons.push(`command substitution ${unmark(this.source(p), this.input.marks, [])} is not run by the audit`);
-        return this.source(p);
+        return wrap(this.source(p));
       }
       case 'brace_expression':
         // `{1..3}` is kept as written, as a literal
         return p.text;
       default:
         reasons.push(`${this.source(p)} is not evaluated by the audit`);
-        return this.source(p);
+        return wrap(this.source(p));
     }
   }
 
@@ -302,6 +327,18 @@ class Walker {
     }
     return out + unescape(src.slice(pos, end), quoted);
   }
+}
+
+/** The command as one line of its words, with the ranges of the unresolved pieces in it. */
+function commandOf(argv: readonly Resolved[]): { command: string; commandSpans?: [number, number][] } {
+  let command = '';
+  const spans: [number, number][] = [];
+  for (const a of argv) {
+    if (command) command += ' ';
+    for (const [x, y] of a.spans ?? []) spans.push([command.length + x, command.length + y]);
+    command += a.text;
+  }
+  return { command, ...(spans.length > 0 ? { commandSpans: spans } : {}) };
 }
 
 /** Backslash escapes of a literal: outside quotes every `\x` is `x`; inside double quotes only `\$ \` \" \\`. */

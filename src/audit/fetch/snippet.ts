@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { cloneDirName, normalizeUrl } from '../../shims/url.js';
-import { isResolved, type Fetch } from './types.js';
+import { isResolved, markUnresolved, type Fetch } from './types.js';
 
 const ARCHIVE_SUFFIXES = ['.tar.gz', '.tgz', '.tar.bz2', '.tbz2', '.tar.xz', '.txz', '.tar.zst', '.tzst', '.tar', '.zip'];
 
@@ -38,7 +38,10 @@ export function sourcesSnippet(fetches: readonly Fetch[]): string {
     }
     if (!isResolved(f.url) || (f.ref && !isResolved(f.ref))) {
       const why = [...(f.url?.unresolved ?? []), ...(f.ref?.unresolved ?? [])];
-      comments.push(`# ${where}: ${f.tool} ${f.url?.text ?? ''} is not resolved: ${why.join('; ')}`);
+      const url = f.url ? markUnresolved(f.url.text, f.url.unresolved, f.url.spans) : '';
+      const r = f.ref;
+      const ref = r && r.unresolved.length > 0 ? ` (ref ${markUnresolved(r.text, r.unresolved, r.spans)})` : '';
+      comments.push(`# ${where}: ${f.tool} ${url}${ref} is not resolved: ${why.join('; ')}`);
       continue;
     }
     const key = `${f.kind}\u0000${normalizeUrl(f.url.text)}\u0000${f.ref?.text ?? ''}`;

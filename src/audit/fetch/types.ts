@@ -29,6 +29,22 @@ export type FetchKind = 'git' | 'url' | 'unsupported';
 export interface Resolved {
   text: string;
   unresolved: string[];
+  /** Where in `text` the unresolved pieces are (`[start, end)`, as written): marked, never shown as final text. */
+  spans?: [number, number][];
+}
+
+/** `text` with every unresolved piece marked `<…>` (the whole text when the pieces are not known). */
+export function markUnresolved(text: string, unresolved: readonly string[], spans: readonly [number, number][] | undefined): string {
+  if (unresolved.length === 0) return text;
+  if (!spans || spans.length === 0) return `<${text}>`;
+  let out = '';
+  let pos = 0;
+  for (const [x, y] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (x < pos) continue;
+    out += `${text.slice(pos, x)}<${text.slice(x, y)}>`;
+    pos = y;
+  }
+  return out + text.slice(pos);
 }
 
 export interface Fetch {
@@ -41,6 +57,8 @@ export interface Fetch {
   ref?: Resolved;
   /** The command as found, after expansion (unresolved parts as written). */
   command: string;
+  /** Where in `command` the unresolved pieces are (`[start, end)`). */
+  commandSpans?: [number, number][];
   /** Where it runs from: `recipe of target X`, `RUN`, ... */
   context?: string;
   /**

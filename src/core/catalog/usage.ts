@@ -4,6 +4,8 @@ import { defineArea } from './types.js';
 export const usage = defineArea('usage', 'the command line (options and arguments); `--help` shows each command\'s options', {
   'usage.bad-alpine-version': { exit: 'usage', severity: 'error', hint: 'give a stable release like 3.21; edge is never used for stable builds' },
   'usage.bad-format': { exit: 'usage', severity: 'error', hint: 'use --format tar.gz, tar.xz, tar.zst or tar' },
+  'usage.bad-source-override': { exit: 'usage', severity: 'error', hint: 'give NAME=PATH, e.g. --source ask=packages/ASK-2.tar.gz (NAME is a source of the manifest), once per source' },
+  'usage.bad-mirror': { exit: 'usage', severity: 'error', hint: 'name a folder holding the tarballs (by file name, or as sha256/HASH) and bare git repositories (NAME.git or HOST/PATH.git)' },
   'usage.bad-kind': { exit: 'usage', severity: 'error', hint: 'use --kind dockerfile, shell or list' },
   'usage.bad-source-date-epoch': { exit: 'usage', severity: 'error', hint: 'give e.g. --source-date-epoch 1700000000 (git: git log -1 --format=%ct)' },
   'usage.bad-value': { exit: 'usage', severity: 'error', hint: 'give a value the symbol\'s type accepts (y/m/n, a number, a string)' },

@@ -26,6 +26,14 @@ export const DEFAULT_VARS: Readonly<Record<string, string>> = {
   MAKECMDGOALS: '',
 };
 
+/** Variables make sets from the machine it runs on: never known to a reader of the makefile, said so. */
+const MACHINE_VARS: Readonly<Record<string, string>> = {
+  CURDIR: '$(CURDIR) is the folder make runs in, known only when it runs',
+  PWD: '$(PWD) comes from the environment make runs in',
+  HOME: '$(HOME) comes from the environment make runs in',
+  USER: '$(USER) comes from the environment make runs in',
+};
+
 const MAX_DEPTH = 200;
 
 export function newState(vars: Map<string, MakeVar>, undefinedIsEmpty = false): ExpandState {
@@ -82,7 +90,28 @@ function markedReference(inner: string, orig: string, st: ExpandState): string {
   const sub = child(st);
   const r = reference(inner, orig, sub);
   note(st, sub.unresolved);
-  return r === orig && sub.unresolved.length > 0 ? st.mark(orig, sub.unresolved) : r;
+  if (sub.unresolved.length === 0) return r;
+  if (r === orig) return st.mark(orig, sub.unresolved);
+  // A value made before (`TOPDIR := $(CURDIR)`) holds the references it could not resolve as text: mark them too.
+  return remark(r, sub.unresolved, st.mark);
+}
+
+/** Every `$(...)` / `${...}` left in an expanded value, replaced by a mark with the value's reasons. */
+function remark(value: string, reasons: readonly string[], mark: NonNullable<ExpandState['mark']>): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const open = value[i + 1];
+    if (value[i] === '$' && (open === '(' || open === '{')) {
+      const end = matching(value, i + 2, open, open === '(' ? ')' : '}');
+      if (end > 0) {
+        out += mark(value.slice(i, end + 1), reasons);
+        i = end;
+        continue;
+      }
+    }
+    out += value[i];
+  }
+  return out;
 }
 
 function reference(inner: string, orig: string, st: ExpandState): string {
@@ -131,7 +160,7 @@ export function variable(name: string, orig: string, st: ExpandState): string {
     const dflt = DEFAULT_VARS[name];
     if (dflt !== undefined) return expand(dflt, st);
     if (st.undefinedIsEmpty) return '';
-    note(st, [`undefined variable ${name}`]);
+    note(st, [MACHINE_VARS[name] ?? `undefined variable ${name}`]);
     return orig;
   }
   note(st, v.unresolved);

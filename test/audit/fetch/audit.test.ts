@@ -64,7 +64,7 @@ test('the sources: snippet is valid YAML in the manifest keys; unresolved and un
     url: 'https://www.netfilter.org/projects/libnfnetlink/files/libnfnetlink-1.0.2.tar.bz2',
   });
   assert.equal(doc.sources.length, 10);
-  assert.match(r.snippet, /^# Makefile:31: wget \$\(EXTRA_SITE\)\/extra-\$\(shell cat VERSION\)\.tgz is not resolved: undefined variable EXTRA_SITE/m);
+  assert.match(r.snippet, /^# Makefile:31: wget <\$\(EXTRA_SITE\)>\/extra-<\$\(shell cat VERSION\)>\.tgz is not resolved: undefined variable EXTRA_SITE/m);
   assert.match(r.snippet, /^# scripts\/get-tools\.sh:6: pip fetch is not supported: vendor it by hand/m);
 });
 

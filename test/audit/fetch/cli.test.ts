@@ -94,3 +94,34 @@ test('audit fetch notes are diagnostics: one text form (info[code], value line) 
     },
   ]);
 });
+
+test('values only the running make or shell knows ($(CURDIR), $PWD) are marked unresolved, with why, in the output and snippet', async () => {
+  const up = path.join(dir, 'curdir');
+  await writeTree(up, {
+    Makefile: [
+      'TOPDIR := $(CURDIR)',
+      'LOCAL := file://$(CURDIR)/mirror',
+      'all:',
+      '\tgit clone -b v1 https://github.com/nxp-qoriq/fmlib $(TOPDIR)/sources/fmlib',
+      '\tgit clone $(TOPDIR)/../fmc.git fmc',
+      '\twget "$(LOCAL)/libcli.tar.gz"',
+      '\tcd x && git clone $$PWD/e.git',
+      '',
+    ].join('\n'),
+  });
+  const r = spawnSync(bin, ['audit', 'fetch', up], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const why = '$(CURDIR) is the folder make runs in, known only when it runs';
+  assert.ok(r.stdout.includes(`  command: git clone -b v1 https://github.com/nxp-qoriq/fmlib <$(CURDIR)>/sources/fmlib\n`), r.stdout);
+  assert.ok(r.stdout.includes(`  url: <$(CURDIR)>/../fmc.git  (unresolved: ${why})\n`), r.stdout);
+  assert.ok(r.stdout.includes(`  url: file://<$(CURDIR)>/mirror/libcli.tar.gz  (unresolved: ${why})\n`), r.stdout);
+  assert.ok(r.stdout.includes('  url: <$PWD>/e.git  (unresolved: $PWD comes from the machine the script runs on)\n'), r.stdout);
+  const snippet = r.stdout.slice(r.stdout.indexOf('# sources for the manifest:'));
+  assert.ok(snippet.includes(`# Makefile:5: git clone <$(CURDIR)>/../fmc.git is not resolved: ${why}\n`), snippet);
+  assert.ok(snippet.includes(`# Makefile:6: wget file://<$(CURDIR)>/mirror/libcli.tar.gz is not resolved: ${why}\n`), snippet);
+  // Only the resolved clone is an entry; nothing with $(CURDIR) is offered as a source.
+  assert.match(snippet, /^sources:\n  - name: fmlib\n    git: https:\/\/github\.com\/nxp-qoriq\/fmlib\n    ref: v1\n$/m);
+  assert.doesNotMatch(snippet.slice(snippet.indexOf('sources:')), /CURDIR|PWD/);
+  const json = JSON.parse(spawnSync(bin, ['audit', 'fetch', up, '--json'], { encoding: 'utf8' }).stdout) as { fetches: { url: { text: string; spans?: number[][] } }[] };
+  assert.deepEqual(json.fetches[1]!.url, { text: '$(CURDIR)/../fmc.git', unresolved: [why], spans: [[0, 9]] });
+});
