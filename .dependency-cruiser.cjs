@@ -10,7 +10,7 @@ const RANKS = [
   ['manifest'],
   ['archive', 'packages', 'lang', 'dockerfile', 'shims'],
   ['kconfig', 'lock'],
-  ['kernel'],
+  ['kernel', 'attest'],
   ['fetch', 'engine', 'audit/fetch', 'audit/musl', 'convert/apk'],
   ['cli'],
 ];
