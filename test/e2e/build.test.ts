@@ -64,26 +64,32 @@ test('a tampered input is refused before the engine is called', async () => {
   }
 });
 
-test('image loads the runtime stage: FROM scratch, only the artifacts under /opt/hello/', async () => {
+test('image loads the runtime stage: FROM scratch, only the artifacts under /opt/hello/; two --no-cache runs give the same image ID', async () => {
   const ex = await exampleCopy();
   const docker = await dockerClient();
   const tag = `tarsmith-e2e/hello:${path.basename(ex.dir).toLowerCase()}`;
   try {
-    const r = await tarsmith(['image', '--tag', tag, '--json'], ex.dir);
+    const r = await tarsmith(['image', '--no-cache', '--tag', tag, '--json'], ex.dir);
     assert.equal(r.code, 0, r.stderr);
     const res = JSON.parse(r.stdout) as { tag: string; imageId: string };
     assert.equal(res.tag, tag);
-    const inspect = await run([docker, 'image', 'inspect', '--format', '{{.Id}}', tag]);
-    assert.equal(inspect.stdout.trim(), res.imageId, inspect.stderr);
+    const inspect = await run([docker, 'image', 'inspect', '--format', '{{.Id}} {{.Created}} {{len .RootFS.Layers}}', tag]);
+    assert.equal(inspect.stdout.trim(), `${res.imageId} 2023-11-14T22:13:20Z 1`, inspect.stderr);
+    // A cold rebuild (nothing cached, the binary compiled again at another time) is the same image, byte for byte.
+    await run([docker, 'image', 'rm', tag]);
+    const again = await tarsmith(['image', '--no-cache', '--tag', tag, '--json'], ex.dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((JSON.parse(again.stdout) as { imageId: string }).imageId, res.imageId, 'the same image ID from two --no-cache runs');
     const created = await run([docker, 'create', tag, '/opt/hello/hello']);
     assert.equal(created.code, 0, created.stderr);
     const id = created.stdout.trim();
     try {
-      const list = await run(['sh', '-c', `"$0" export "$1" | tar -tf -`, docker, id]);
+      const list = await run(['sh', '-c', `"$0" export "$1" | tar -tvf -`, docker, id]);
       assert.equal(list.code, 0, list.stderr);
-      const files = list.stdout.split('\n').filter((l) => l.startsWith('opt/') && !l.endsWith('/'));
+      const files = list.stdout.split('\n').filter((l) => / opt\/.*[^/]$/.test(l)).map((l) => l.slice(l.indexOf(' opt/') + 1));
       assert.deepEqual(files.sort(), ['opt/hello/hello', 'opt/hello/include/greet.h', 'opt/hello/lib/libgreet.a'], list.stdout + list.stderr);
-      assert.ok(!list.stdout.split('\n').some((l) => l.startsWith('bin/') || l.startsWith('usr/')), 'no builder files');
+      assert.ok(!list.stdout.split('\n').some((l) => / (bin|usr)\//.test(l)), 'no builder files');
+      assert.match(list.stdout, /^-rwxr-xr-x (root\/root|0\/0) .* opt\/hello\/hello$/m);
     } finally {
       await run([docker, 'rm', id]);
     }
