@@ -12,6 +12,7 @@ const RANKS = [
   ['kconfig', 'lock'],
   ['kernel', 'attest'],
   ['fetch', 'engine', 'audit/fetch', 'audit/musl', 'convert/apk'],
+  ['repro'],
   ['cli'],
 ];
 

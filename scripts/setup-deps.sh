@@ -16,6 +16,7 @@ PKGS=(
   xz-utils zstd bzip2 gzip tar coreutils curl
   patch              # convert apk: its unified diff must apply with patch(1)
   time               # /usr/bin/time: peak RSS in bench/normalize.ts
+  diffoscope-minimal # tarsmith repro writes its report beside when it is installed (test/e2e/repro.test.ts)
 )
 
 SUDO=()

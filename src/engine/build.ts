@@ -15,7 +15,7 @@ import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
-import { outName, type Plan } from './plan.js';
+import { outName, type BuildVariant, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
@@ -38,6 +38,8 @@ export interface EngineOptions {
   cacheTo?: string[];
   allowUnpinned?: boolean;
   noCache?: boolean;
+  /** A varied build of `tarsmith repro` (its own cache after the toolchain, a changed step environment). */
+  variant?: BuildVariant;
 }
 
 export interface BuildOptions extends EngineOptions {

@@ -10,7 +10,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims/index.js';
 import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
-import { plan, type Plan } from './plan.js';
+import { plan, withSourceRoot, type BuildVariant, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { sourceTrees, type SourceTrees } from './trees.js';
 
@@ -21,6 +21,8 @@ export interface PrepareOptions {
   allowUnpinned?: boolean;
   /** Skip hashing the inputs (`generate` only: it builds nothing). */
   skipVerify?: boolean;
+  /** A varied build of `tarsmith repro`. */
+  variant?: BuildVariant;
 }
 
 export interface Prepared {
@@ -52,14 +54,16 @@ export async function verifyOrFail(m: Manifest, lock: Lock): Promise<void> {
   if (!report.ok) fail(report.problems);
 }
 
-export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean }): Plan {
+export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean; variant?: BuildVariant }): Plan {
   const shims = fetchShims(m, lock);
+  const v = opts.variant;
   const p = plan(m, lock, {
     trees,
     ...(opts.target !== undefined ? { target: opts.target } : {}),
     allowUnpinned: Boolean(opts.allowUnpinned),
     packagesDir: SHIMS_PACKAGES,
-    tools: [{ root: SHIMS_ROOT, files: shims.files, binDir: shims.binDir }],
+    tools: [...(v?.tools ? [v.tools] : []), { root: SHIMS_ROOT, files: shims.files, binDir: shims.binDir }],
+    ...(v ? { variant: v } : {}),
   });
   // Toolchain package notes that do not stop the build (kept unmapped, version pin dropped, mapping to review).
   for (const n of p.packageNotes) {
@@ -94,8 +98,9 @@ export async function prepareWithEngine(opts: PrepareOptions & { docker?: string
   probing.catch(() => undefined);
   await verifyOrFail(manifest, lock);
   const trees = await sourceTrees(manifest, lock);
-  const p = planWithTools(manifest, lock, trees, opts);
+  const m = opts.variant?.sourceRoot !== undefined ? withSourceRoot(manifest, opts.variant.sourceRoot) : manifest;
+  const p = planWithTools(m, lock, trees, opts);
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
-  return { manifest, lock, trees, plan: p, caps };
+  return { manifest: m, lock, trees, plan: p, caps };
 }
