@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import { elfSections } from './elf.js';
 import { arMembers, tarMembers, zipMembers, type Member } from './members.js';
 
-export type Cause = 'build-path' | 'host-or-user' | 'date-time' | 'archive-order' | 'archive-times' | 'archive-owners' | 'gzip-header' | 'elf-sections' | 'text' | 'bytes';
+export type Cause = 'derived' | 'build-path' | 'host-or-user' | 'date-time' | 'archive-order' | 'archive-times' | 'archive-owners' | 'gzip-header' | 'elf-sections' | 'text' | 'bytes';
 
 export interface Hint {
   cause: Cause;

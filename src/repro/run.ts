@@ -11,7 +11,8 @@ import { ExitCode, renderDiagnostic, type Diagnostic } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
-import { build, type BuildOptions, type BuildResult } from '../engine/build.js';
+import { ARTIFACT_SUMS, build, type BuildOptions, type BuildResult } from '../engine/build.js';
+import { SBOM_FILE } from '../attest/sbom.js';
 import { outName, selectTarget, sourceInto, withSourceRoot } from '../engine/plan.js';
 import { canonicalJson } from '../lock/lock.js';
 import { loadManifest } from '../manifest/load.js';
@@ -128,11 +129,19 @@ function context(m: Manifest, selected: readonly Variation[]): ExplainContext {
   return { secondOnly, ...(wd ? { firstBuildPath: sourceDir(wd) } : {}) };
 }
 
+/** Files tarsmith writes from the artifacts' hashes: they differ whenever an artifact does. */
+const DERIVED = [ARTIFACT_SUMS, SBOM_FILE];
+
 async function explainAll(differences: Difference[], first: string, second: string, ctx: ExplainContext): Promise<Explained[]> {
   const out: Explained[] = [];
+  const artifactDiffers = differences.some((d) => !DERIVED.includes(d.path));
   for (const d of differences) {
     if (d.what !== 'content') {
       out.push({ ...d, hints: [] });
+      continue;
+    }
+    if (DERIVED.includes(d.path) && artifactDiffers) {
+      out.push({ ...d, hints: [{ cause: 'derived', detail: 'written by tarsmith from the artifacts\' sha256: it follows the differences of the artifacts' }] });
       continue;
     }
     const [a, b] = await Promise.all([fs.readFile(path.join(first, d.path)), fs.readFile(path.join(second, d.path))]);
