@@ -10,8 +10,9 @@ const RANKS = [
   ['manifest'],
   ['archive', 'packages', 'lang', 'dockerfile', 'shims'],
   ['kconfig', 'lock'],
-  ['kernel'],
+  ['kernel', 'attest'],
   ['fetch', 'engine', 'audit/fetch', 'audit/musl', 'convert/apk'],
+  ['repro'],
   ['cli'],
 ];
 

@@ -17,6 +17,7 @@ PKGS=(
   patch              # convert apk: its unified diff must apply with patch(1)
   time               # /usr/bin/time: peak RSS in bench/normalize.ts
   debian-archive-keyring binutils  # components e2e: deb-src of trixie signed by the archive key; readelf, nm
+  diffoscope-minimal # tarsmith repro writes its report beside when it is installed (test/e2e/repro.test.ts)
 )
 
 SUDO=()
@@ -30,6 +31,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   "${SUDO[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# Debian's source archive (trixie), for the e2e test that fetches a real upstream tarball with
+# `apt-get source --download-only` (test/e2e/repro.test.ts).
+DEB_SRC=/etc/apt/sources.list.d/tarsmith-deb-src.sources
+if [ ! -f "$DEB_SRC" ]; then
+  echo "setup: adding the Debian trixie deb-src entry ($DEB_SRC)" >&2
+  printf '%s\n' '# Added by tarsmith scripts/setup-deps.sh: Debian source packages for the repro e2e test.' \
+    'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: trixie' 'Components: main' \
+    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' | "${SUDO[@]}" tee "$DEB_SRC" >/dev/null
+  "${SUDO[@]}" apt-get update -qq
 fi
 
 [ "$engine" = 1 ] && bash "$(dirname "$0")/start-dockerd.sh"

@@ -16,8 +16,11 @@ export function register(program: Command): void {
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',
     `
-Writes out/<name>/ (only on success): the artifacts, SHA256SUMS of them, and tarsmith-build.json (inputs and
-their hashes, builder, target, arguments, tarsmith version). The full build log is out/<name>.log.
+Writes out/<name>/ (only on success): the artifacts, SHA256SUMS of them, tarsmith-build.json (inputs and
+their hashes, builder, target, arguments, tarsmith version), provenance.json (an in-toto Statement with a SLSA
+provenance v1 predicate: the artifacts as subjects, every locked input with its digest) and sbom.cdx.json
+(CycloneDX 1.6 of the vendored inputs); all of them the same bytes for the same build. The full build log is
+out/<name>.log.
 
 With a kernel: section, a target with kernel: true (or modules:) first resolves the kernel config in the
 engine (base, the fragments merged with merge_config.sh -m, olddefconfig) and checks it on the host against

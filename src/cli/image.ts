@@ -7,12 +7,17 @@ export function register(program: Command): void {
   const cmd = program
     .command('image')
     .argument('[target]', 'target to build (default: the first in build.targets)')
-    .description('build the target with the network off and load its runtime image (FROM scratch, artifacts under /opt/<name>/) into the local image store')
+    .description('build the target with the network off and load its runtime image (one layer: the artifacts under /opt/<name>/) into the local image store; the same image ID on every run')
     .option('--tag <tag>', 'image tag (default: <name>:<target>)')
     .option('--json', 'print one JSON result on stdout');
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',
     `
+The image is written by tarsmith, not by the engine: one layer holding the artifacts under /opt/<name>/
+(entries sorted, mtimes SOURCE_DATE_EPOCH, owner root, modes 0755/0644), its config's created time and
+history from SOURCE_DATE_EPOCH, loaded with docker load. The same inputs give the same image ID on every run
+and machine, --no-cache or not. The platform is the manifest's (or --platform), else the engine's.
+
 --source NAME=PATH builds source NAME from another file for this run, as for \`tarsmith build\` (hashed, checked,
 announced; tarsmith.lock is not changed).
 

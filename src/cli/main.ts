@@ -14,6 +14,8 @@ import { register as registerGenerate } from './generate.js';
 import { register as registerToolchain } from './toolchain.js';
 import { register as registerBuild } from './build.js';
 import { register as registerImage } from './image.js';
+import { register as registerRepro } from './repro.js';
+import { register as registerLegalInfo } from './legal-info.js';
 import { register as registerKconfig } from './kconfig.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerConvert } from './convert.js';
@@ -36,6 +38,8 @@ export function makeProgram(): Command {
     registerToolchain,
     registerBuild,
     registerImage,
+    registerRepro,
+    registerLegalInfo,
     registerKconfig,
     registerAudit,
     registerConvert,

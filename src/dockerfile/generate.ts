@@ -49,7 +49,8 @@ export interface ToolSet {
   contextDir: string;
   /** Absolute folder in the build stage it is copied to. */
   dest: string;
-  binDir: string;
+  /** Put first on PATH (none: the files are only copied). */
+  binDir?: string;
 }
 
 export interface StepSpec {
@@ -96,6 +97,15 @@ export interface BuildSpec {
   stepMounts?: Mount[];
   /** Folders of other stages copied into the artifacts stage (`dest` relative to the artifacts root). */
   artifactImports?: { from: string; source: string; dest: string }[];
+  /**
+   * A build of its own (`tarsmith repro`): `ENV TARSMITH_BUILD_ID=<id>` opens the sources stage, so no stage after
+   * the toolchain shares the engine's cache with a build of another id.
+   */
+  buildId?: string;
+  /** An argv put before `step.sh` in every build step (a wrapper that changes the step's environment). */
+  stepWrapper?: string[];
+  /** Commands run once in the build stage before the steps (with the steps' mounts). */
+  stepSetup?: string[][];
 }
 
 /** Files the generated Dockerfile expects in the context besides the inputs: helper scripts, checksums. */
@@ -209,7 +219,9 @@ function extractSource(s: SourceSpec): Instruction[] {
 }
 
 function sourcesStage(spec: BuildSpec): Stage {
-  const ins: Instruction[] = [{ kind: 'copy', sources: ['tarsmith/bin/'], dest: `${IN.bin}/` }];
+  const ins: Instruction[] = [];
+  if (spec.buildId !== undefined) ins.push({ kind: 'env', vars: [{ name: 'TARSMITH_BUILD_ID', value: [spec.buildId] }] });
+  ins.push({ kind: 'copy', sources: ['tarsmith/bin/'], dest: `${IN.bin}/` });
   const pub = spec.sources.filter((s) => s.contextPath !== undefined);
   if (pub.length > 0) {
     ins.push({ kind: 'copy', sources: ['packages/'], dest: `${spec.packagesDir}/` });
@@ -257,14 +269,14 @@ function buildStage(spec: BuildSpec): Stage {
     { name: 'GIT_COMMITTER_DATE', value: [gitDate] },
   ];
   for (const k of Object.keys(spec.env).sort()) vars.push({ name: k, value: [spec.env[k] as string] });
-  if (spec.tools.length > 0) {
-    vars.push({ name: 'PATH', value: [...spec.tools.map((t) => `${t.binDir}:`), { ref: 'PATH' }] });
-  }
+  const bins = spec.tools.flatMap((t) => (t.binDir !== undefined ? [`${t.binDir}:`] : []));
+  if (bins.length > 0) vars.push({ name: 'PATH', value: [...bins, { ref: 'PATH' }] });
   ins.push({ kind: 'env', vars });
   ins.push({ kind: 'workdir', path: spec.workdir });
   const mounts = spec.stepMounts ?? [];
+  for (const argv of spec.stepSetup ?? []) ins.push({ kind: 'run', argv, mounts });
   for (const s of spec.steps) {
-    ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts });
+    ins.push({ kind: 'run', argv: [...(spec.stepWrapper ?? []), '/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts });
   }
   const pairs = spec.artifacts.flatMap((a) => [a.glob, a.rename ?? '']);
   ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/collect.sh`, IN.out, ...pairs], mounts });

@@ -10,11 +10,14 @@ export const MARK_ARTIFACT_MISSING = 'tarsmith-artifact-missing';
 export const MARK_CHECKSUM = 'tarsmith-checksum-mismatch';
 export const MARK_INSTALL_MISSING = 'tarsmith-install-missing';
 
-/** `step.sh LABEL COMMAND`: runs one build step under `sh -e` with umask 022; names the step when it fails. */
+/**
+ * `step.sh LABEL COMMAND`: runs one build step under `sh -e` with umask 022 (`TARSMITH_STEP_UMASK` when a
+ * `tarsmith repro` variation sets it); names the step when it fails.
+ */
 export const STEP_SH = `#!/bin/sh
 # tarsmith build step runner: step.sh LABEL COMMAND
 label="$1"
-umask 022
+umask "\${TARSMITH_STEP_UMASK:-022}"
 /bin/sh -ec "$2"
 rc=$?
 if [ "$rc" -ne 0 ]; then

@@ -15,7 +15,7 @@ import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
-import { outName, type Plan } from './plan.js';
+import { outName, type BuildVariant, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import type { EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
@@ -23,6 +23,9 @@ import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } f
 import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
 import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
+import { lockedInputs } from '../attest/inputs.js';
+import { PROVENANCE_FILE, provenanceJson, type BuildFacts } from '../attest/provenance.js';
+import { SBOM_FILE, sbomJson } from '../attest/sbom.js';
 
 export interface EngineOptions {
   manifest?: string;
@@ -40,6 +43,8 @@ export interface EngineOptions {
   sources?: readonly string[];
   /** `--source-date-epoch N`: this run's SOURCE_DATE_EPOCH instead of the manifest's. */
   sourceDateEpoch?: string;
+  /** A varied build of `tarsmith repro` (its own cache after the toolchain, a changed step environment). */
+  variant?: BuildVariant;
 }
 
 export interface BuildOptions extends EngineOptions {
@@ -61,6 +66,9 @@ export interface BuildResult {
   /** Symlinks among the artifacts, with their targets (also in the build record). */
   symlinks: ArtifactLink[];
   record: string;
+  /** provenance.json and sbom.cdx.json in out/<name>/ (not written by --kernel-config-only). */
+  provenance?: string;
+  sbom?: string;
   context: { size: number; files: number };
   engine: { docker: string; mode: string; server: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
@@ -237,6 +245,44 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
 
 export const RECORD_FILE = 'tarsmith-build.json';
 export const ARTIFACT_SUMS = 'SHA256SUMS';
+/** The files tarsmith writes beside the artifacts in out/<name>/. */
+export const RESERVED_NAMES = [ARTIFACT_SUMS, RECORD_FILE, SBOM_FILE, PROVENANCE_FILE] as const;
+
+const sha256Of = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The SBOM and the provenance of one build, from the manifest, the lock and what was exported (see
+ * docs/design/attest.md); the byproducts are the other files written beside the artifacts, with their digests.
+ */
+async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, written: { name: string; text: string | Buffer }[]) {
+  const inputs = lockedInputs(m, lock);
+  const subjects = out.files.map((f) => ({ name: f.path, sha256: f.sha256 }));
+  const version = m.build?.version.find((v) => v.path === 'VERSION')?.content.trim();
+  const sbom = sbomJson({ name: m.name, target: plan.target.name, ...(version ? { version } : {}), sourceDateEpoch: m.sourceDateEpoch, tarsmith: opts.version, artifacts: subjects }, inputs);
+  let manifestText: Buffer;
+  try {
+    manifestText = await fs.readFile(m.file);
+  } catch (e) {
+    return fail(ioFailure(e, 'cannot read the manifest', m.file));
+  }
+  const options: BuildFacts['options'] = {
+    ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+    ...(opts.cacheFrom && opts.cacheFrom.length > 0 ? { cacheFrom: opts.cacheFrom } : {}),
+    ...(opts.noCache ? { noCache: true } : {}),
+    ...(opts.allowUnpinned ? { allowUnpinned: true } : {}),
+  };
+  const facts: BuildFacts = {
+    name: m.name, target: plan.target.name, ...((opts.platform ?? m.platform) !== undefined ? { platform: (opts.platform ?? m.platform) as string } : {}),
+    sourceDateEpoch: m.sourceDateEpoch, tarsmith: opts.version,
+    engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
+    manifest: { name: path.basename(m.file), sha256: sha256Of(manifestText) },
+    options, dockerfileSha256: sha256Of(plan.dockerfile), steps: plan.steps, subjects,
+    symlinks: out.symlinks.map((l) => ({ path: l.path, target: l.target })),
+    byproducts: [...written, { name: SBOM_FILE, text: sbom }].map((w) => ({ name: w.name, sha256: sha256Of(w.text) })),
+    ...(plan.needsToolchainImage && lock.toolchain ? { toolchainImage: { tag: lock.toolchain.tag, layers: lock.toolchain.layers, inputsHash: lock.toolchain.inputsHash } } : {}),
+  };
+  return { sbom, provenance: provenanceJson(facts, inputs) };
+}
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
 async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string): Promise<BuildResult> {
@@ -280,16 +326,20 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
     const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
-    for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
+    for (const reserved of RESERVED_NAMES) {
       if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
       }
     }
+    // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
+    const sums = Buffer.from(formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 }))), 'latin1');
+    const record = canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel));
+    const att = await attestations(m, lock, plan, caps, opts, out, [{ name: ARTIFACT_SUMS, text: sums }, { name: RECORD_FILE, text: record }]);
     try {
-      // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
-      const sums = formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 })));
-      await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), Buffer.from(sums, 'latin1'));
-      await writeFileAtomic(path.join(tmp, RECORD_FILE), canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel)));
+      await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), sums);
+      await writeFileAtomic(path.join(tmp, RECORD_FILE), record);
+      await writeFileAtomic(path.join(tmp, SBOM_FILE), att.sbom);
+      await writeFileAtomic(path.join(tmp, PROVENANCE_FILE), att.provenance);
       await replaceDir(tmp, final);
     } catch (e) {
       fail(ioFailure(e, 'cannot write the build output', final));
@@ -303,6 +353,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     artifacts: exported.files,
     symlinks: exported.symlinks,
     record: path.join(final, RECORD_FILE),
+    provenance: path.join(final, PROVENANCE_FILE),
+    sbom: path.join(final, SBOM_FILE),
     context,
     engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),

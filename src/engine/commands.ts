@@ -16,6 +16,8 @@ import { prepare, prepareWithEngine } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 import { kernelConfigPhase } from './kernel-phase.js';
+import { scanExport } from './artifacts.js';
+import { enginePlatform, loadImageArchive, parsePlatform, writeImageArchive } from './image-archive.js';
 
 async function probe(opts: EngineOptions): Promise<EngineCaps> {
   const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
@@ -87,22 +89,38 @@ export interface ImageResult {
   tag: string;
   imageId: string;
   target: string;
+  /** The layer's diff ID (sha256 of the uncompressed layer tar). */
+  layer: string;
+  platform: string;
 }
 
-/** Build the runtime stage (artifacts under /opt/<name>/) into the local image store. */
+/**
+ * Build the artifacts (network off), then write the runtime image (one layer: the artifacts under /opt/<name>/)
+ * as a Docker image archive with times from SOURCE_DATE_EPOCH and load it: the same image ID on every run
+ * (see image-archive.ts).
+ */
 export async function image(opts: EngineOptions & { tag?: string }): Promise<ImageResult> {
   const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
   if (plan.kernel) await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } }));
-  const iidDir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-iid-'));
+  const work = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-image-'));
   try {
-    const iidfile = path.join(iidDir, 'iid');
-    await buildWith(caps, m, plan, { ...opts, stage: 'runtime', output: { kind: 'image', tag }, iidfile });
-    return { tag, imageId: await readIid(iidfile), target: plan.target.name };
+    const exported = path.join(work, 'artifacts');
+    await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: exported } });
+    await scanExport(exported);
+    const platform = opts.platform ?? m.platform ?? (await enginePlatform(caps.docker));
+    const parsed = parsePlatform(platform);
+    if (!parsed) {
+      return fail({ code: 'engine.platform-unknown', message: `the platform ${JSON.stringify(platform)} is not OS/ARCH[/VARIANT]`, value: platform, exit: ExitCode.engine, hint: 'set platform: in tarsmith.yaml (e.g. linux/amd64), or pass --platform' });
+    }
+    log.info(`writing the image archive of ${tag} (${platform}, created ${new Date(m.sourceDateEpoch * 1000).toISOString()})`);
+    const archive = await writeImageArchive(exported, work, { tag, platform: parsed, sourceDateEpoch: m.sourceDateEpoch, name: m.name, target: plan.target.name });
+    await loadImageArchive(caps.docker, archive, tag);
+    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform };
   } finally {
-    await fs.rm(iidDir, { recursive: true, force: true });
+    await fs.rm(work, { recursive: true, force: true });
   }
 }
 

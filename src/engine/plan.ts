@@ -48,7 +48,8 @@ export interface BuildTools {
   root: string;
   /** Paths relative to `root`. */
   files: { path: string; content: string; mode: number }[];
-  binDir: string;
+  /** Put first on PATH in the build stage (none: the files are only copied). */
+  binDir?: string;
 }
 
 export interface PlanOptions {
@@ -61,6 +62,22 @@ export interface PlanOptions {
   packagesDir?: string;
   /** Each source's canonical tree (see trees.ts), by source name: what the build unpacks. */
   trees?: Readonly<Record<string, { file: string; sha256: string }>>;
+  /** A build of its own with a changed step environment (`tarsmith repro`); see BuildVariant. */
+  variant?: Pick<BuildVariant, 'buildId' | 'env' | 'stepWrapper' | 'stepSetup'>;
+}
+
+/**
+ * One build of `tarsmith repro`: its own cache after the toolchain (`buildId`), and what it changes in the build
+ * stage: variables, tools first on PATH, a wrapper before every step, set-up commands before the steps, and the
+ * root the sources are placed under (default sources only: an explicit `into` stays where the manifest says).
+ */
+export interface BuildVariant {
+  buildId: string;
+  env?: Record<string, string>;
+  tools?: BuildTools;
+  stepWrapper?: string[];
+  stepSetup?: string[][];
+  sourceRoot?: string;
 }
 
 export interface Plan {
@@ -126,6 +143,11 @@ function plainFileName(s: Source): string {
   const o = s.origin;
   const p = o.kind === 'file' ? o.file : o.kind === 'url' ? new URL(o.url).pathname : s.name;
   return path.posix.basename(p) || s.name;
+}
+
+/** The manifest with every default-placed source under `root` (`/src/x` → `<root>/src/x`); explicit `into` kept. */
+export function withSourceRoot(m: Manifest, root: string): Manifest {
+  return { ...m, sources: m.sources.map((s) => (s.into === undefined ? { ...s, into: path.posix.join(root, sourceInto(s)) } : s)) };
 }
 
 /** The folder a source's tree is in (a plain file's folder). */
@@ -240,7 +262,7 @@ function toolSets(tools: readonly BuildTools[]): { sets: ToolSet[]; context: Con
       const rel = path.posix.normalize(f.path.replace(/^\/+/, ''));
       context.push({ contextPath: `tools/${i}/${rel}`, content: f.content, mode: f.mode });
     }
-    sets.push({ contextDir: `tools/${i}`, dest: t.root, binDir: t.binDir });
+    sets.push({ contextDir: `tools/${i}`, dest: t.root, ...(t.binDir !== undefined ? { binDir: t.binDir } : {}) });
   });
   return { sets, context };
 }
@@ -367,7 +389,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...(install.install ? { toolchain: install.install } : {}),
     sources: src.specs,
     workdir,
-    env: { ...(cb?.env ?? {}), ...(m.build?.env ?? {}), ...(kt?.env ?? {}) },
+    env: { ...(cb?.env ?? {}), ...(m.build?.env ?? {}), ...(kt?.env ?? {}), ...(opts.variant?.env ?? {}) },
     steps: [...stepsOf(m, target), ...(kt?.moduleSteps ?? [])],
     stamps: stamps.stamps,
     tools: tools.sets,
@@ -376,6 +398,9 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
     ...(extraStages.length > 0 ? { extraStages } : {}),
     ...(stepMounts.length > 0 ? { stepMounts } : {}),
     ...(artifactImports.length > 0 ? { artifactImports } : {}),
+    ...(opts.variant ? { buildId: opts.variant.buildId } : {}),
+    ...(opts.variant?.stepWrapper ? { stepWrapper: opts.variant.stepWrapper } : {}),
+    ...(opts.variant?.stepSetup ? { stepSetup: opts.variant.stepSetup } : {}),
   };
   const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
   const packageShas = Object.values(lock.builderPackages?.packages ?? {}).map((p) => p.sha256).sort();

@@ -11,7 +11,7 @@ import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims
 import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { effectiveLock, overrideWarnings, parseOverrides, resolveOverrides, type SourceOverride } from '../lock/override.js';
-import { plan, type Plan } from './plan.js';
+import { plan, withSourceRoot, type BuildVariant, type Plan } from './plan.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { sourceTrees, type SourceTrees } from './trees.js';
 
@@ -26,6 +26,8 @@ export interface PrepareOptions {
   sources?: readonly string[];
   /** `--source-date-epoch N`: replaces the manifest's sourceDateEpoch for this run. */
   sourceDateEpoch?: string;
+  /** A varied build of `tarsmith repro`. */
+  variant?: BuildVariant;
 }
 
 /** The manifest with this run's `--source-date-epoch`, when given (checked like SOURCE_DATE_EPOCH everywhere). */
@@ -89,14 +91,16 @@ async function overridesOf(m: Manifest, lock: Lock, opts: PrepareOptions): Promi
   return overrides;
 }
 
-export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean }): Plan {
+export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts: { target?: string; allowUnpinned?: boolean; variant?: BuildVariant }): Plan {
   const shims = fetchShims(m, lock);
+  const v = opts.variant;
   const p = plan(m, lock, {
     trees,
     ...(opts.target !== undefined ? { target: opts.target } : {}),
     allowUnpinned: Boolean(opts.allowUnpinned),
     packagesDir: SHIMS_PACKAGES,
-    tools: [{ root: SHIMS_ROOT, files: shims.files, binDir: shims.binDir }],
+    tools: [...(v?.tools ? [v.tools] : []), { root: SHIMS_ROOT, files: shims.files, binDir: shims.binDir }],
+    ...(v ? { variant: v } : {}),
   });
   // Toolchain package notes that do not stop the build (kept unmapped, version pin dropped, mapping to review).
   for (const n of p.packageNotes) {
@@ -129,8 +133,9 @@ export async function prepareWithEngine(opts: PrepareOptions & { docker?: string
   await verifyOrFail(manifest, locked, overrides);
   const lock = effectiveLock(locked, overrides);
   const trees = await sourceTrees(manifest, lock);
-  const p = planWithTools(manifest, lock, trees, opts);
+  const m = opts.variant?.sourceRoot !== undefined ? withSourceRoot(manifest, opts.variant.sourceRoot) : manifest;
+  const p = planWithTools(m, lock, trees, opts);
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
-  return { manifest, lock, overrides, trees, plan: p, caps };
+  return { manifest: m, lock, overrides, trees, plan: p, caps };
 }

@@ -49,7 +49,7 @@ test('the dependency rules pass on the tree and fail on each planted violation',
   await plant(dir, 'src/archive/planted-a.ts', "import { b } from './planted-b.js';\nexport const a = (): number => b() + 1;\n");
   await plant(dir, 'src/archive/planted-b.ts', "import { a } from './planted-a.js';\nexport const b = (): number => a() - 1;\n");
   // an area the rules do not know
-  await plant(dir, 'src/repro/planted.ts', "import { log } from '../core/log.js';\nexport const l = log;\n");
+  await plant(dir, 'src/unranked/planted.ts', "import { log } from '../core/log.js';\nexport const l = log;\n");
   // shipped code importing a development-only package
   await plant(dir, 'src/manifest/planted-dev.ts', "import ts from 'typescript';\nexport const v = ts.version;\n");
 
@@ -58,7 +58,7 @@ test('the dependency rules pass on the tree and fail on each planted violation',
   for (const want of [
     'error layer:core: src/core/planted-up.ts -> src/cli/main.ts',
     'error layer:convert/apk: src/convert/apk/planted-across.ts -> src/audit/musl/rules.ts',
-    'error area-unknown: src/repro/planted.ts -> src/core/log.ts',
+    'error area-unknown: src/unranked/planted.ts -> src/core/log.ts',
   ]) {
     assert.ok(r.report.includes(want), `expected "${want}" in:\n${r.report}`);
   }

@@ -3,6 +3,9 @@ import { defineArea } from './types.js';
 
 export const engine = defineArea('engine', 'the container engine (Docker with BuildKit)', {
   'engine.build-failed': { exit: 'engine', severity: 'error', hint: 'read the build log for the cause' },
+  'engine.image-load': { exit: 'engine', severity: 'error', hint: 'check that the engine runs (`docker info`) and has room for the image; run again with -v for the command' },
+  'engine.image-mismatch': { exit: 'engine', severity: 'error', hint: 'another process may have re-tagged the image meanwhile; run `tarsmith image` again' },
+  'engine.platform-unknown': { exit: 'engine', severity: 'error', hint: 'set platform: in tarsmith.yaml (e.g. linux/amd64), or pass --platform' },
   'engine.image-missing': { exit: 'engine', severity: 'error', hint: 'check `docker image ls`; run the command again' },
   'engine.buildx-missing': { exit: 'engine', severity: 'error', hint: 'install the buildx plugin (Debian: apt-get install docker-buildx), or pass --docker PATH / TARSMITH_DOCKER=PATH for a client that can build' },
   'engine.daemon-unreachable': { exit: 'engine', severity: 'error', hint: 'start it (`sudo systemctl start docker`, or `sudo dockerd &`, or scripts/setup-engine.sh) and check that you may use its socket' },
