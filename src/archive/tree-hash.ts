@@ -5,8 +5,9 @@
  * count as the file they point to; folders implied by deeper members count as folders.
  */
 import { createHash } from 'node:crypto';
-import { unreachable } from '../core/errors.js';
+import { fail, unreachable, type Failure } from '../core/errors.js';
 import { detectFormat } from './detect.js';
+import { memberFailure } from './failures.js';
 import { splitName } from './paths.js';
 import { readEntriesOf } from './read.js';
 import type { ArchiveEntry } from './types.js';
@@ -72,14 +73,34 @@ function digestRecords(records: Map<string, TreeRecord>): string {
   return h.digest('hex');
 }
 
-/** Hex sha256 of the contents of the archive at `path` (see the module comment). Later duplicates win. */
+/**
+ * Members whose bytes the reader cannot give: a GNU sparse file (pax `GNU.sparse.*`: its body is the sparse map
+ * and data) or GNU's old sparse `S` type. Hashing their stored bytes would cover the wrong contents (a 2 GiB
+ * sparse file hashed as its few KiB of map and data), so they are refused by name, as `normalize` refuses them.
+ */
+function unreadable(path: string, e: ArchiveEntry): Failure | undefined {
+  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file (pax GNU.sparse.* records)');
+  if (e.type === 'other' && e.rawType === 'unknown') {
+    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+  }
+  return undefined;
+}
+
+/**
+ * Hex sha256 of the contents of the archive at `path` (see the module comment). Later duplicates win. Fails with
+ * one failure per member it cannot read byte-exactly (`archive.sparse-file`, `archive.unsupported-member`).
+ */
 export async function treeHash(path: string): Promise<string> {
   const format = await detectFormat(path);
   const records = new Map<string, TreeRecord>();
+  const refused: Failure[] = [];
   for await (const e of readEntriesOf(path, format)) {
     const rel = splitName(e.path).join('/');
     if (rel === '') continue;
-    records.set(rel, await recordOf(e, records));
+    const bad = unreadable(path, e);
+    if (bad) refused.push(bad);
+    else records.set(rel, await recordOf(e, records));
   }
+  if (refused.length > 0) fail(refused);
   return digestRecords(records);
 }
