@@ -40,7 +40,7 @@ function check(e: ArchiveEntry, policy: Policy, input: string, epoch: number): C
       ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)')
       : refuse('archive.special-file', `${e.rawType ?? 'special file'} members are not packed`);
   }
-  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file (pax GNU.sparse.* records)');
+  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
   const mtime = Math.max(0, Math.min(e.mtime ?? epoch, epoch));
   try {
     if (e.type === 'symlink') checkSymlinkTarget(e.linkname ?? '', policy);

@@ -4,8 +4,9 @@ import type { Duplex, Readable } from 'node:stream';
 import { fail, ioFailure, isTarsmithError, type Failure } from '../core/errors.js';
 import { createDecompressor } from './codec.js';
 import { detectFormat } from './detect.js';
-import { streamFailure } from './failures.js';
+import { memberFailure, streamFailure } from './failures.js';
 import { isSparsePax } from './policy.js';
+import { expandSparse, sparseInfo } from './sparse.js';
 import type { ArchiveEntry, ArchiveFormat, EntryType } from './types.js';
 
 interface TarHeader {
@@ -130,6 +131,21 @@ export async function* readEntriesOf(path: string, format: ArchiveFormat): Async
       const h = raw.header;
       const type = entryType(h.type);
       const wrapped = bodyOf(raw, (e) => failure() ?? streamFailure(path, e, 'tar'));
+      const sparse = type === 'file' && isSparsePax(h.pax ?? undefined) ? sparseInfo(h.pax as Record<string, string>) : undefined;
+      if (sparse !== undefined && sparse !== 'unreadable') {
+        // Restored byte for byte (formats 1.0 and 0.1): the real name and size, the holes as zeros.
+        const bad = (why: string): never => fail(memberFailure(path, 'archive.sparse-file', sparse.name, why));
+        yield {
+          path: sparse.name,
+          type,
+          mode: (h.mode ?? 0) & 0o7777,
+          size: sparse.realsize,
+          ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
+          body: expandSparse(wrapped.body, sparse, bad),
+        };
+        await wrapped.drain();
+        continue;
+      }
       yield {
         path: h.name,
         type,
@@ -138,7 +154,7 @@ export async function* readEntriesOf(path: string, format: ArchiveFormat): Async
         ...(h.linkname ? { linkname: h.linkname } : {}),
         ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
         ...(type === 'other' ? { rawType: h.type ?? 'unknown' } : {}),
-        ...(type === 'file' && isSparsePax(h.pax ?? undefined) ? { sparse: true } : {}),
+        ...(sparse === 'unreadable' ? { sparse: true } : {}),
         body: type === 'file' ? wrapped.body : undefined,
       };
       await wrapped.drain();

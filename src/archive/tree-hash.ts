@@ -79,7 +79,7 @@ function digestRecords(records: Map<string, TreeRecord>): string {
  * sparse file hashed as its few KiB of map and data), so they are refused by name, as `normalize` refuses them.
  */
 function unreadable(path: string, e: ArchiveEntry): Failure | undefined {
-  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file (pax GNU.sparse.* records)');
+  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
   if (e.type === 'other' && e.rawType === 'unknown') {
     return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
   }

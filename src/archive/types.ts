@@ -27,7 +27,8 @@ export interface ArchiveEntry {
   /** For type 'other': the tar type (`character-device`, `block-device`, `fifo`, ...; `unknown` for a type flag
    * tarsmith does not read, such as GNU's old sparse `S`). */
   rawType?: string;
-  /** A GNU sparse file stored in pax format: `body` is the sparse map and data, not the file's bytes. */
+  /** A GNU sparse file in pax format 0.0, which is not restored: `body` is its data runs, not the file's bytes.
+   * (Formats 1.0 and 0.1 are restored: such an entry has its real name, size and bytes.) */
   sparse?: boolean;
   /** File contents. */
   body: AsyncIterable<Buffer> | undefined;

@@ -78,7 +78,7 @@ test('a wrong sha256 pin on a file: source is reported and the user\'s file is l
   }
 });
 
-test('vendor\'s tree hash refuses GNU sparse files by name (pax and old GNU), never hashing the sparse map as contents', async () => {
+test('vendor\'s tree hash restores GNU sparse files (pax 1.0, 0.1) byte for byte and refuses by name those it cannot (pax 0.0, old GNU)', async () => {
   const p = await project('sparse');
   try {
     await fs.mkdir(path.join(p.dir, 'packages'));
@@ -89,9 +89,23 @@ test('vendor\'s tree hash refuses GNU sparse files by name (pax and old GNU), ne
     await fh.write('data', 0);
     await fh.write('tail', 48 * 1024 * 1024);
     await fh.close();
+    const treeOf = async (args: string[]): Promise<string> => {
+      const tar = path.join(p.dir, 'packages', 'sp.tar');
+      execFileSync('tar', [...args, '-cf', tar, '-C', work, 'sp-1']);
+      await writeManifest(p.dir, [{ name: 'sp', file: 'packages/sp.tar' }]);
+      const r = await cli(p, ['vendor', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const lock = JSON.parse(await fs.readFile(path.join(p.dir, 'tarsmith.lock'), 'utf8')) as { sources: { sp: { treeHash: string } } };
+      await fs.rm(path.join(p.dir, 'tarsmith.lock'));
+      await fs.rm(tar);
+      return lock.sources.sp.treeHash;
+    };
+    const plain = await treeOf([]);
+    assert.equal(await treeOf(['--sparse', '--format=pax']), plain, 'pax 1.0 (GNU tar\'s default) hashes as the plain file');
+    assert.equal(await treeOf(['--sparse', '--format=pax', '--sparse-version=0.1']), plain, 'pax 0.1 too');
     for (const [format, code] of [['pax', 'archive.sparse-file'], ['gnu', 'archive.unsupported-member']] as const) {
       const tar = path.join(p.dir, 'packages', `sp-${format}.tar`);
-      execFileSync('tar', ['--sparse', `--format=${format}`, '-cf', tar, '-C', work, 'sp-1']);
+      execFileSync('tar', ['--sparse', `--format=${format}`, ...(format === 'pax' ? ['--sparse-version=0.0'] : []), '-cf', tar, '-C', work, 'sp-1']);
       await writeManifest(p.dir, [{ name: 'sp', file: `packages/sp-${format}.tar` }]);
       const r = await cli(p, ['vendor', '--json']);
       assert.equal(r.status, 2, r.stderr);
