@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { ExitCode, fail, ioFailure, isTarsmithError } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
@@ -130,7 +130,41 @@ export function locateIn(m: Manifest, t: Target): Locate {
       const i = t.artifacts.findIndex((a) => a.path === glob);
       return i >= 0 ? whereOf(m, `/build/targets/${escapePointer(t.name)}/artifacts/${i}`) : undefined;
     },
+    self: () => whereOf(m, `/build/targets/${escapePointer(t.name)}`),
   };
+}
+
+/** Free bytes left to an unprivileged writer on the file system holding `dir` (undefined when unknown). */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const s = await fs.statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Below this much free space after a failed export, the export ran out of room. */
+const FULL_BELOW = 1024 * 1024;
+
+/**
+ * An export into `outRoot` that failed while its file system is (nearly) full: BuildKit's receiver only says
+ * "context canceled". Say what happened, where, and how much room is left. Checked before the partial folder
+ * is removed (which frees the space again).
+ */
+export async function failIfOutFull(e: unknown, outRoot: string, partial: string): Promise<void> {
+  if (!isTarsmithError(e) || !e.failures.some((f) => f.code === 'engine.build-failed' || f.code === 'io.enospc')) return;
+  const free = await freeBytes(outRoot);
+  const said = e.failures.some((f) => /no space left on device/i.test([f.message, ...(f.details ?? [])].join('\n')));
+  if (!said && (free === undefined || free >= FULL_BELOW)) return;
+  fail({
+    code: 'io.enospc',
+    message: `no space left on the file system of ${outRoot} while the artifacts were exported into it (${free ?? '?'} bytes free)`,
+    value: outRoot,
+    exit: ExitCode.io,
+    details: [`the partial export ${partial} is removed`],
+    hint: 'free some space there, or pass --out a folder on a file system with room for the artifacts',
+  });
 }
 
 /** Stage the context, run one build with the given output; returns the staged context's size. */
@@ -285,7 +319,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     kernel = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }));
   }
   const exported = await withTempDirBeside(final, async (tmp) => {
-    context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+    try {
+      context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+    } catch (e) {
+      await failIfOutFull(e, outRoot, tmp);
+      throw e;
+    }
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
     const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;

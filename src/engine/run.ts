@@ -36,6 +36,8 @@ export interface Locate {
   step(label: string): SourceLocation | undefined;
   /** An artifact entry's manifest position, by its glob. */
   artifact(glob: string): SourceLocation | undefined;
+  /** The target's own position (for failures of the build as a whole). */
+  self(): SourceLocation | undefined;
 }
 
 /** The paths collect.sh listed as existing near a missing artifact, nearest to the glob first (5 at most). */
@@ -127,7 +129,9 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
       };
     }
   }
+  const at = opts.locate?.self();
   return {
+    ...(at ? { where: at } : {}),
     code: 'engine.build-failed',
     message: `the ${opts.what} failed`,
     exit: ExitCode.engine,
@@ -146,9 +150,15 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     return;
   }
   let stream: ReturnType<typeof createWriteStream> | undefined;
+  let logError: NodeJS.ErrnoException | undefined;
   if (opts.logFile) {
     await fs.mkdir(path.dirname(opts.logFile), { recursive: true });
     stream = createWriteStream(opts.logFile, { flags: opts.appendLog ? 'a' : 'w' });
+    // A log that cannot be written (a full disk under --out) must not stop the build or crash tarsmith.
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      logError ??= e;
+      stream = undefined;
+    });
   }
   const lines: string[] = [];
   const echo = getLogLevel() !== 'quiet';
@@ -175,7 +185,13 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     });
   } finally {
     view?.finish();
-    await new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve()));
+    const open = stream;
+    await new Promise<void>((resolve) => {
+      if (!open) return resolve();
+      open.once('error', () => resolve());
+      open.end(resolve);
+    });
   }
+  if (logError) log.warn(`the build log could not be written to ${opts.logFile ?? ''}: ${logError.code ?? logError.message}`);
   if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}), ...(opts.locate ? { locate: opts.locate } : {}) }));
 }

@@ -79,6 +79,9 @@ build:
     }
     const step = failureFromLog(['#9 0.1 tarsmith-step-failed label=build.targets.hello.steps[0] exit=2'], { steps, what: 'build', locate: locateIn(m, target) });
     assert.equal(step.where?.line, 11, 'the step\'s line');
+    const engine = failureFromLog(['#30 ERROR: failed to solve: something else'], { steps, what: 'build', locate: locateIn(m, target) });
+    assert.equal(engine.code, 'engine.build-failed');
+    assert.equal(engine.where?.line, 10, 'the target\'s line');
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
