@@ -35,6 +35,7 @@ function check(e: ArchiveEntry, policy: Policy, input: string, epoch: number): C
   if (v.kind === 'skip') return { kind: 'skip' };
   const refuse = (code: ArchiveFailureCode, why: string): Checked => ({ kind: 'fail', failure: memberFailure(input, code, e.path, why) });
   if (v.kind === 'refuse') return refuse(v.code, v.why);
+  if (e.pathBytes || e.linknameBytes) return refuse('archive.non-utf8-name', 'its name or link target is not valid UTF-8 (read as bytes; a repacked or extracted tree would write it differently, or merge it with a name that reads the same)');
   if (e.type === 'other') {
     return e.rawType === 'unknown'
       ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)')

@@ -22,6 +22,17 @@ async function contentHash(body: AsyncIterable<Buffer> | undefined): Promise<str
   return h.digest('hex');
 }
 
+/**
+ * Names as byte strings (latin1: one char per byte), so two names that differ only in invalid UTF-8 stay two
+ * records. For valid UTF-8 these are the same bytes the hash always covered, so v1 hashes do not change.
+ */
+function pathBytes(e: ArchiveEntry): string {
+  return (e.pathBytes ?? Buffer.from(e.path, 'utf8')).toString('latin1');
+}
+function linkBytes(e: ArchiveEntry): string {
+  return (e.linknameBytes ?? Buffer.from(e.linkname ?? '', 'utf8')).toString('latin1');
+}
+
 async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Promise<TreeRecord> {
   switch (e.type) {
     case 'directory':
@@ -29,10 +40,10 @@ async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Prom
     case 'file':
       return { kind: 'f', exec: (e.mode & 0o111) !== 0, sha: await contentHash(e.body) };
     case 'symlink':
-      return { kind: 's', detail: e.linkname ?? '' };
+      return { kind: 's', detail: linkBytes(e) };
     case 'link': {
-      const target = records.get(splitName(e.linkname ?? '').join('/'));
-      return target?.kind === 'f' ? target : { kind: 'o', detail: `link:${e.linkname ?? ''}` };
+      const target = records.get(splitName(linkBytes(e)).join('/'));
+      return target?.kind === 'f' ? target : { kind: 'o', detail: `link:${linkBytes(e)}` };
     }
     case 'other':
       return { kind: 'o', detail: e.rawType ?? 'other' };
@@ -55,7 +66,7 @@ function serialize(rel: string, r: TreeRecord): string {
   }
 }
 
-/** Hash the records of a tree (path → record) into the tree hash. */
+/** Hash the records of a tree (path bytes as latin1 → record) into the tree hash. */
 function digestRecords(records: Map<string, TreeRecord>): string {
   for (const rel of [...records.keys()]) {
     const parts = rel.split('/');
@@ -64,11 +75,11 @@ function digestRecords(records: Map<string, TreeRecord>): string {
       if (!records.has(dir)) records.set(dir, { kind: 'd' });
     }
   }
-  const keys = [...records.keys()].map((k) => Buffer.from(k, 'utf8')).sort(Buffer.compare);
+  const keys = [...records.keys()].map((k) => Buffer.from(k, 'latin1')).sort(Buffer.compare);
   const h = createHash('sha256').update(`${TREE_HASH_VERSION}\0`);
   for (const k of keys) {
-    const rel = k.toString('utf8');
-    h.update(serialize(rel, records.get(rel) as TreeRecord), 'utf8');
+    const rel = k.toString('latin1');
+    h.update(serialize(rel, records.get(rel) as TreeRecord), 'latin1');
   }
   return h.digest('hex');
 }
@@ -95,7 +106,7 @@ export async function treeHash(path: string): Promise<string> {
   const records = new Map<string, TreeRecord>();
   const refused: Failure[] = [];
   for await (const e of readEntriesOf(path, format)) {
-    const rel = splitName(e.path).join('/');
+    const rel = splitName(pathBytes(e)).join('/');
     if (rel === '') continue;
     const bad = unreadable(path, e);
     if (bad) refused.push(bad);
