@@ -3,6 +3,7 @@
  * gzip: node zlib. bzip2: unbzip2-stream (read only). xz: read by a child `xz -dc` when xz is on PATH (see
  * xz-process.ts: twice as fast, on another core), else lzma-native; written by lzma-native (liblzma, prebuilt
  * inside the package).
+ * Memory is bounded by what the reader takes, also for input that expands a millionfold (bounded-decoders.ts).
  * zstd: fzstd decompresses (pure JS, streaming); @bokuweb/zstd-wasm compresses fixed-size chunks into
  * independent frames (a concatenation of frames is one valid zstd stream), so memory stays bounded.
  */
@@ -10,6 +11,7 @@ import { Transform, type Duplex, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { ExitCode, fail, unreachable } from '../core/errors.js';
 import type { ArchiveFormat } from './types.js';
+import { Bunzip2Decoder, ZstdDecoder } from './bounded-decoders.js';
 import { findXz, XzProcessDecoder } from './xz-process.js';
 
 /** Fixed levels: output must not depend on the machine or on defaults that may change. */
@@ -20,32 +22,6 @@ export const ZSTD_LEVEL = 9;
 const ZSTD_FRAME = 8 * 1024 * 1024;
 /** gzip header byte 9 (OS): 3 = Unix, as `gzip -n` writes it on every Unix. */
 const GZIP_OS_UNIX = 3;
-
-class ZstdDecompressTransform extends Transform {
-  private readonly dec: import('fzstd').Decompress;
-  constructor(Decompress: typeof import('fzstd').Decompress) {
-    super();
-    this.dec = new Decompress((chunk) => {
-      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    });
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.dec.push(chunk);
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.dec.push(new Uint8Array(0), true);
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-}
 
 class ZstdCompressTransform extends Transform {
   private pending: Buffer[] = [];
@@ -84,37 +60,6 @@ class ZstdCompressTransform extends Transform {
   }
 }
 
-/** Adapts unbzip2-stream (a legacy `through` stream) to a Transform with proper error propagation. */
-class Bunzip2Transform extends Transform {
-  private readonly inner: NodeJS.ReadWriteStream;
-  private failed: Error | undefined;
-  private onEnd: (() => void) | undefined;
-  constructor(make: () => NodeJS.ReadWriteStream) {
-    super();
-    this.inner = make();
-    this.inner.on('data', (d: Buffer) => this.push(d));
-    this.inner.on('error', (e: Error) => (this.failed ??= e));
-    this.inner.on('end', () => this.onEnd?.());
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.inner.write(chunk);
-    cb(this.failed);
-  }
-  override _flush(cb: TransformCallback): void {
-    if (this.failed) return cb(this.failed);
-    let called = false;
-    const done = (e: Error | undefined) => {
-      if (called) return;
-      called = true;
-      // The decoder reads past the data it was given (a TypeError) only when the input was cut short.
-      cb(e instanceof TypeError ? new Error(`unexpected end of bzip2 data (${e.message})`) : e);
-    };
-    this.onEnd = () => done(this.failed);
-    this.inner.end();
-    if (this.failed) done(this.failed);
-  }
-}
-
 let zstdReady: Promise<(buf: Uint8Array, level?: number) => Uint8Array> | undefined;
 
 /** The wasm zstd compressor, initialised once per process (initialising it again corrupts its output). */
@@ -134,10 +79,8 @@ export async function createDecompressor(format: ArchiveFormat): Promise<Duplex>
       return new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
     case 'tar.gz':
       return zlib.createGunzip();
-    case 'tar.bz2': {
-      const { default: unbzip2 } = await import('unbzip2-stream');
-      return new Bunzip2Transform(() => unbzip2());
-    }
+    case 'tar.bz2':
+      return new Bunzip2Decoder();
     case 'tar.xz': {
       const xz = findXz();
       if (xz !== null) return new XzProcessDecoder(xz);
@@ -146,7 +89,7 @@ export async function createDecompressor(format: ArchiveFormat): Promise<Duplex>
     }
     case 'tar.zst': {
       const { Decompress } = await import('fzstd');
-      return new ZstdDecompressTransform(Decompress);
+      return new ZstdDecoder(Decompress);
     }
     default:
       return unreachable(format, 'archive format');

@@ -4,8 +4,9 @@ import type { Duplex, Readable } from 'node:stream';
 import { fail, ioFailure, isTarsmithError, type Failure } from '../core/errors.js';
 import { createDecompressor } from './codec.js';
 import { detectFormat } from './detect.js';
-import { streamFailure } from './failures.js';
+import { memberFailure, streamFailure } from './failures.js';
 import { isSparsePax } from './policy.js';
+import { expandSparse, sparseInfo } from './sparse.js';
 import type { ArchiveEntry, ArchiveFormat, EntryType } from './types.js';
 
 interface TarHeader {
@@ -99,11 +100,23 @@ function bodyOf(
   };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A member name: its text, and its bytes when they are not valid UTF-8 (the text is then lossy). */
+function decodeName(bytes: Buffer): { text: string; bytes?: Buffer } {
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    return { text: bytes.toString('utf8'), bytes };
+  }
+}
+
 /** Read the members of an archive whose format is known. */
 export async function* readEntriesOf(path: string, format: ArchiveFormat): AsyncGenerator<ArchiveEntry> {
   const { default: tarStream } = await import('tar-stream');
   const { source, decoder, failure } = await openTarBytes(path, format);
-  const extract = tarStream.extract({});
+  // Names are read as bytes (latin1 keeps each byte) and decoded below: invalid UTF-8 must not merge two names.
+  const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
   const pump = (async () => {
     try {
       for await (const chunk of decoder as AsyncIterable<Buffer>) {
@@ -129,16 +142,35 @@ export async function* readEntriesOf(path: string, format: ArchiveFormat): Async
     for await (const raw of extract as unknown as AsyncIterable<TarEntryStream>) {
       const h = raw.header;
       const type = entryType(h.type);
+      const name = decodeName(h.pax?.path !== undefined ? Buffer.from(h.pax.path, 'utf8') : Buffer.from(h.name, 'latin1'));
+      const link = h.linkname ? decodeName(h.pax?.linkpath !== undefined ? Buffer.from(h.pax.linkpath, 'utf8') : Buffer.from(h.linkname, 'latin1')) : undefined;
       const wrapped = bodyOf(raw, (e) => failure() ?? streamFailure(path, e, 'tar'));
+      const sparse = type === 'file' && isSparsePax(h.pax ?? undefined) ? sparseInfo(h.pax as Record<string, string>) : undefined;
+      if (sparse !== undefined && sparse !== 'unreadable') {
+        // Restored byte for byte (formats 1.0 and 0.1): the real name and size, the holes as zeros.
+        const bad = (why: string): never => fail(memberFailure(path, 'archive.sparse-file', sparse.name, why));
+        yield {
+          path: sparse.name,
+          type,
+          mode: (h.mode ?? 0) & 0o7777,
+          size: sparse.realsize,
+          ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
+          body: expandSparse(wrapped.body, sparse, bad),
+        };
+        await wrapped.drain();
+        continue;
+      }
       yield {
-        path: h.name,
+        path: name.text,
+        ...(name.bytes ? { pathBytes: name.bytes } : {}),
         type,
         mode: (h.mode ?? 0) & 0o7777,
         size: type === 'file' ? (h.size ?? 0) : 0,
-        ...(h.linkname ? { linkname: h.linkname } : {}),
+        ...(link ? { linkname: link.text } : {}),
+        ...(link?.bytes ? { linknameBytes: link.bytes } : {}),
         ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
         ...(type === 'other' ? { rawType: h.type ?? 'unknown' } : {}),
-        ...(type === 'file' && isSparsePax(h.pax ?? undefined) ? { sparse: true } : {}),
+        ...(sparse === 'unreadable' ? { sparse: true } : {}),
         body: type === 'file' ? wrapped.body : undefined,
       };
       await wrapped.drain();

@@ -5,8 +5,9 @@
  * count as the file they point to; folders implied by deeper members count as folders.
  */
 import { createHash } from 'node:crypto';
-import { unreachable } from '../core/errors.js';
+import { fail, unreachable, type Failure } from '../core/errors.js';
 import { detectFormat } from './detect.js';
+import { memberFailure } from './failures.js';
 import { splitName } from './paths.js';
 import { readEntriesOf } from './read.js';
 import type { ArchiveEntry } from './types.js';
@@ -21,6 +22,17 @@ async function contentHash(body: AsyncIterable<Buffer> | undefined): Promise<str
   return h.digest('hex');
 }
 
+/**
+ * Names as byte strings (latin1: one char per byte), so two names that differ only in invalid UTF-8 stay two
+ * records. For valid UTF-8 these are the same bytes the hash always covered, so v1 hashes do not change.
+ */
+function pathBytes(e: ArchiveEntry): string {
+  return (e.pathBytes ?? Buffer.from(e.path, 'utf8')).toString('latin1');
+}
+function linkBytes(e: ArchiveEntry): string {
+  return (e.linknameBytes ?? Buffer.from(e.linkname ?? '', 'utf8')).toString('latin1');
+}
+
 async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Promise<TreeRecord> {
   switch (e.type) {
     case 'directory':
@@ -28,10 +40,10 @@ async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Prom
     case 'file':
       return { kind: 'f', exec: (e.mode & 0o111) !== 0, sha: await contentHash(e.body) };
     case 'symlink':
-      return { kind: 's', detail: e.linkname ?? '' };
+      return { kind: 's', detail: linkBytes(e) };
     case 'link': {
-      const target = records.get(splitName(e.linkname ?? '').join('/'));
-      return target?.kind === 'f' ? target : { kind: 'o', detail: `link:${e.linkname ?? ''}` };
+      const target = records.get(splitName(linkBytes(e)).join('/'));
+      return target?.kind === 'f' ? target : { kind: 'o', detail: `link:${linkBytes(e)}` };
     }
     case 'other':
       return { kind: 'o', detail: e.rawType ?? 'other' };
@@ -54,7 +66,7 @@ function serialize(rel: string, r: TreeRecord): string {
   }
 }
 
-/** Hash the records of a tree (path → record) into the tree hash. */
+/** Hash the records of a tree (path bytes as latin1 → record) into the tree hash. */
 function digestRecords(records: Map<string, TreeRecord>): string {
   for (const rel of [...records.keys()]) {
     const parts = rel.split('/');
@@ -63,23 +75,43 @@ function digestRecords(records: Map<string, TreeRecord>): string {
       if (!records.has(dir)) records.set(dir, { kind: 'd' });
     }
   }
-  const keys = [...records.keys()].map((k) => Buffer.from(k, 'utf8')).sort(Buffer.compare);
+  const keys = [...records.keys()].map((k) => Buffer.from(k, 'latin1')).sort(Buffer.compare);
   const h = createHash('sha256').update(`${TREE_HASH_VERSION}\0`);
   for (const k of keys) {
-    const rel = k.toString('utf8');
-    h.update(serialize(rel, records.get(rel) as TreeRecord), 'utf8');
+    const rel = k.toString('latin1');
+    h.update(serialize(rel, records.get(rel) as TreeRecord), 'latin1');
   }
   return h.digest('hex');
 }
 
-/** Hex sha256 of the contents of the archive at `path` (see the module comment). Later duplicates win. */
+/**
+ * Members whose bytes the reader cannot give: a GNU sparse file (pax `GNU.sparse.*`: its body is the sparse map
+ * and data) or GNU's old sparse `S` type. Hashing their stored bytes would cover the wrong contents (a 2 GiB
+ * sparse file hashed as its few KiB of map and data), so they are refused by name, as `normalize` refuses them.
+ */
+function unreadable(path: string, e: ArchiveEntry): Failure | undefined {
+  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+  if (e.type === 'other' && e.rawType === 'unknown') {
+    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+  }
+  return undefined;
+}
+
+/**
+ * Hex sha256 of the contents of the archive at `path` (see the module comment). Later duplicates win. Fails with
+ * one failure per member it cannot read byte-exactly (`archive.sparse-file`, `archive.unsupported-member`).
+ */
 export async function treeHash(path: string): Promise<string> {
   const format = await detectFormat(path);
   const records = new Map<string, TreeRecord>();
+  const refused: Failure[] = [];
   for await (const e of readEntriesOf(path, format)) {
-    const rel = splitName(e.path).join('/');
+    const rel = splitName(pathBytes(e)).join('/');
     if (rel === '') continue;
-    records.set(rel, await recordOf(e, records));
+    const bad = unreadable(path, e);
+    if (bad) refused.push(bad);
+    else records.set(rel, await recordOf(e, records));
   }
+  if (refused.length > 0) fail(refused);
   return digestRecords(records);
 }

@@ -16,18 +16,24 @@ export type EntryType = 'file' | 'directory' | 'symlink' | 'link' | 'other';
 export interface ArchiveEntry {
   /** The path as stored (pax/GNU long names applied), not yet checked or normalised. */
   path: string;
+  /** The path's bytes, set only when they are not valid UTF-8 (`path` is then a lossy reading of them: two such
+   * names may read the same). */
+  pathBytes?: Buffer;
   type: EntryType;
   /** Permission bits as stored (`0o7777` mask). */
   mode: number;
   size: number;
   /** Symlink target, or the member a hardlink points to. */
   linkname?: string;
+  /** The target's bytes, set only when they are not valid UTF-8. */
+  linknameBytes?: Buffer;
   /** Seconds since the epoch. */
   mtime?: number;
   /** For type 'other': the tar type (`character-device`, `block-device`, `fifo`, ...; `unknown` for a type flag
    * tarsmith does not read, such as GNU's old sparse `S`). */
   rawType?: string;
-  /** A GNU sparse file stored in pax format: `body` is the sparse map and data, not the file's bytes. */
+  /** A GNU sparse file in pax format 0.0, which is not restored: `body` is its data runs, not the file's bytes.
+   * (Formats 1.0 and 0.1 are restored: such an entry has its real name, size and bytes.) */
   sparse?: boolean;
   /** File contents. */
   body: AsyncIterable<Buffer> | undefined;

@@ -24,7 +24,8 @@ with its version. With --with-inputs the folder builds by hand, network off:
   DOCKER_BUILDKIT=1 docker build --network=none --target artifacts -o out .
 (TAG is the FROM line of Dockerfile.) --source NAME=PATH plans with another file for source NAME, as \`build\` does.
 
-Exit codes: 0 written, 1 not vendored yet, 2 bad manifest or option.
+Exit codes: 0 written, 1 not vendored yet, 2 bad manifest or option, or a stale toolchain record (run
+\`tarsmith toolchain\` again).
 
 Examples:
   $ tarsmith generate

@@ -7,6 +7,8 @@
 /** Marker lines the engine looks for in BuildKit's progress output. */
 export const MARK_STEP_FAILED = 'tarsmith-step-failed';
 export const MARK_ARTIFACT_MISSING = 'tarsmith-artifact-missing';
+/** One path that does exist, printed before MARK_ARTIFACT_MISSING: the host picks the nearest to the glob. */
+export const MARK_ARTIFACT_NEAR = 'tarsmith-artifact-near';
 export const MARK_CHECKSUM = 'tarsmith-checksum-mismatch';
 export const MARK_INSTALL_MISSING = 'tarsmith-install-missing';
 
@@ -62,7 +64,9 @@ chmod 0644 "$dest"
 /**
  * \`collect.sh OUT [GLOB RENAME]...\`: copies each artifact glob's matches (relative to the working directory)
  * into OUT, keeping their relative path. With RENAME, a single match is copied to that name; several matches,
- * or a RENAME ending in \`/\`, go into that folder under their own names. A glob matching nothing is an error.
+ * or a RENAME ending in \`/\`, go into that folder under their own names. A glob matching nothing is an error,
+ * after listing the paths near it that do exist: files named like the glob anywhere in the tree (20 at most), and
+ * what is in the closest existing folder of its path, two levels deep (60 at most).
  */
 export const COLLECT_SH = `#!/bin/sh
 # tarsmith artifact collection: collect.sh OUT [GLOB RENAME]...
@@ -78,6 +82,11 @@ while [ "$#" -ge 2 ]; do
     if [ -e "$m" ] || [ -L "$m" ]; then n=$((n + 1)); fi
   done
   if [ "$n" -eq 0 ]; then
+    base=$(basename "$pattern"); dir=$(dirname "$pattern")
+    while [ "$dir" != . ] && [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+    { find . -name .git -prune -o \\( -type f -o -type l \\) -name "$base" -print 2>/dev/null | head -n 20
+      find "$dir" -maxdepth 2 -name .git -prune -o \\( -type f -o -type l \\) -print 2>/dev/null | head -n 60
+    } | while IFS= read -r p; do printf '%s path=%s\\n' ${MARK_ARTIFACT_NEAR} "\${p#./}"; done >&2
     printf '%s pattern=%s\\n' ${MARK_ARTIFACT_MISSING} "$pattern" >&2
     exit 3
   fi

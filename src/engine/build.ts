@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, ioFailure } from '../core/errors.js';
+import { ExitCode, fail, ioFailure, isTarsmithError } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
-import type { Manifest } from '../manifest/types.js';
+import { escapePointer } from '../manifest/positions.js';
+import type { Manifest, Target } from '../manifest/types.js';
+import { whereOf } from '../lock/where.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
 import { buildArgv, type BuildOutput, type Progress } from './argv.js';
@@ -18,7 +20,7 @@ import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type BuildVariant, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import type { EngineCaps } from './probe.js';
-import { runBuild } from './run.js';
+import { runBuild, type Locate } from './run.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
@@ -87,20 +89,34 @@ export async function imageLayers(docker: string, ref: string): Promise<string[]
   }
 }
 
-/** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
-export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
+const TOOLCHAIN_RUN = 'run `tarsmith toolchain` (it installs the vendored packages, network off), then build again';
+
+/**
+ * The toolchain `tarsmith toolchain` recorded in the lock must be the one the plan needs (same inputs hash);
+ * `requireRecorded` also refuses a lock that records none. `build` requires it; `generate` refuses only a stale
+ * record (without one, Dockerfile.toolchain builds it by hand under the tag the Dockerfile names).
+ */
+export function checkToolchainRecord(m: Manifest, lock: Lock, plan: Plan, requireRecorded: boolean): void {
   if (!plan.needsToolchainImage) return;
   const t = lock.toolchain;
-  const run = 'run `tarsmith toolchain` (it installs the vendored packages, network off), then build again';
+  if (!t && !requireRecorded) return;
   if (!t || t.inputsHash !== plan.toolchainInputsHash) {
     fail({
       code: 'build.toolchain-stale',
       message: t ? 'the toolchain inputs changed since `tarsmith toolchain` ran' : 'no toolchain image is recorded in tarsmith.lock',
       exit: ExitCode.usage,
       where: { file: m.file },
-      hint: run,
+      hint: TOOLCHAIN_RUN,
     });
   }
+}
+
+/** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
+export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
+  checkToolchainRecord(m, lock, plan, true);
+  const t = lock.toolchain;
+  if (!plan.needsToolchainImage || !t) return;
+  const run = TOOLCHAIN_RUN;
   const layers = await imageLayers(caps.docker, t.tag);
   if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
@@ -111,6 +127,57 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
       hint: run,
     });
   }
+}
+
+/** Where a target's steps (`build.targets.T.steps[i]`, `build.steps[i]`) and artifacts are in the manifest. */
+export function locateIn(m: Manifest, t: Target): Locate {
+  return {
+    target: t.name,
+    step: (label) => {
+      const own = /^build\.targets\.(.+)\.steps\[(\d+)\]$/.exec(label);
+      if (own) return whereOf(m, `/build/targets/${escapePointer(own[1] as string)}/steps/${own[2] as string}`);
+      const common = /^build\.steps\[(\d+)\]$/.exec(label);
+      return common ? whereOf(m, `/build/steps/${common[1] as string}`) : undefined;
+    },
+    artifact: (glob) => {
+      const i = t.artifacts.findIndex((a) => a.path === glob);
+      return i >= 0 ? whereOf(m, `/build/targets/${escapePointer(t.name)}/artifacts/${i}`) : undefined;
+    },
+    self: () => whereOf(m, `/build/targets/${escapePointer(t.name)}`),
+  };
+}
+
+/** Free bytes left to an unprivileged writer on the file system holding `dir` (undefined when unknown). */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const s = await fs.statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Below this much free space after a failed export, the export ran out of room. */
+const FULL_BELOW = 1024 * 1024;
+
+/**
+ * An export into `outRoot` that failed while its file system is (nearly) full: BuildKit's receiver only says
+ * "context canceled". Say what happened, where, and how much room is left. Checked before the partial folder
+ * is removed (which frees the space again).
+ */
+export async function failIfOutFull(e: unknown, outRoot: string, partial: string): Promise<void> {
+  if (!isTarsmithError(e) || !e.failures.some((f) => f.code === 'engine.build-failed' || f.code === 'io.enospc')) return;
+  const free = await freeBytes(outRoot);
+  const said = e.failures.some((f) => /no space left on device/i.test([f.message, ...(f.details ?? [])].join('\n')));
+  if (!said && (free === undefined || free >= FULL_BELOW)) return;
+  fail({
+    code: 'io.enospc',
+    message: `no space left on the file system of ${outRoot} while the artifacts were exported into it (${free ?? '?'} bytes free)`,
+    value: outRoot,
+    exit: ExitCode.io,
+    details: [`the partial export ${partial} is removed`],
+    hint: 'free some space there, or pass --out a folder on a file system with room for the artifacts',
+  });
 }
 
 /** Stage the context, run one build with the given output; returns the staged context's size. */
@@ -145,6 +212,7 @@ export async function buildWith(
     await runBuild(inv, {
       steps: plan.steps,
       what: `build of ${m.name} (target ${plan.target.name})`,
+      locate: locateIn(m, plan.target),
       inherit: progress === 'tty',
       view: progress === 'auto' ? 'compact' : 'raw',
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
@@ -322,7 +390,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     kernel = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }));
   }
   const exported = await withTempDirBeside(final, async (tmp) => {
-    context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+    try {
+      context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+    } catch (e) {
+      await failIfOutFull(e, outRoot, tmp);
+      throw e;
+    }
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
     const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;

@@ -9,7 +9,7 @@ import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
 import { buildArgv } from './argv.js';
-import { buildWith, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
+import { buildWith, checkToolchainRecord, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine } from './prepare.js';
@@ -145,7 +145,8 @@ export interface GenerateResult {
 
 /** Write the Dockerfile, .dockerignore and helper files for review, and list the inputs a build would stage. */
 export async function generate(opts: { manifest?: string; cwd?: string; target?: string; out?: string; allowUnpinned?: boolean; withInputs?: boolean; sources?: readonly string[]; sourceDateEpoch?: string }): Promise<GenerateResult> {
-  const { manifest: m, plan } = await prepare({ ...opts, skipVerify: true });
+  const { manifest: m, lock, plan } = await prepare({ ...opts, skipVerify: true });
+  checkToolchainRecord(m, lock, plan, false);
   const out = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out', 'generated'));
   const files: [string, string, number][] = [
     ['Dockerfile', plan.dockerfile, 0o644],

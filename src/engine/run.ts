@@ -5,12 +5,13 @@
  */
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, type Failure } from '../core/errors.js';
+import { ExitCode, fail, type Failure, type SourceLocation } from '../core/errors.js';
+import { editDistance } from '../core/suggest.js';
 import { exec } from '../core/exec.js';
 import { getLogLevel, log, stderrIsTty } from '../core/log.js';
 import { ProgressView } from './progress-view.js';
 import type { StepSpec } from '../dockerfile/generate.js';
-import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_INSTALL_MISSING, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
+import { MARK_ARTIFACT_MISSING, MARK_ARTIFACT_NEAR, MARK_CHECKSUM, MARK_INSTALL_MISSING, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
 
 export interface RunOptions {
@@ -25,6 +26,30 @@ export interface RunOptions {
   steps: readonly StepSpec[];
   /** What is being built, for messages: "build of hello", "toolchain of hello". */
   what: string;
+  /** The target built, and where its steps and artifacts are in the manifest (failures point there). */
+  locate?: Locate;
+}
+
+export interface Locate {
+  target: string;
+  /** A step's manifest position, by its label (`build.targets.hello.steps[1]`). */
+  step(label: string): SourceLocation | undefined;
+  /** An artifact entry's manifest position, by its glob. */
+  artifact(glob: string): SourceLocation | undefined;
+  /** The target's own position (for failures of the build as a whole). */
+  self(): SourceLocation | undefined;
+}
+
+/** The paths collect.sh listed as existing near a missing artifact, nearest to the glob first (5 at most). */
+function nearestPaths(lines: readonly string[], pattern: string): string[] {
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const i = line.indexOf(`${MARK_ARTIFACT_NEAR} path=`);
+    if (i >= 0) seen.add(line.slice(i + MARK_ARTIFACT_NEAR.length + ' path='.length));
+  }
+  const base = pattern.slice(pattern.lastIndexOf('/') + 1);
+  const score = (p: string): number => editDistance(pattern, p) + editDistance(base, p.slice(p.lastIndexOf('/') + 1));
+  return [...seen].map((p) => [p, score(p)] as const).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([p]) => p);
 }
 
 const TAIL = 20;
@@ -54,7 +79,7 @@ function vertexTail(lines: readonly string[], i: number): string[] {
 }
 
 /** Map a failed build's log lines to the most precise failure. Pure; unit-tested. */
-export function failureFromLog(lines: readonly string[], opts: { steps: readonly StepSpec[]; what: string; logFile?: string }): Failure {
+export function failureFromLog(lines: readonly string[], opts: { steps: readonly StepSpec[]; what: string; logFile?: string; locate?: Locate }): Failure {
   let tail = lines.slice(-TAIL).map((l) => `| ${l}`);
   const where = opts.logFile ? `the full log is in ${opts.logFile}` : 'the full log is above';
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -63,7 +88,9 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
     if (step?.label !== undefined) {
       tail = vertexTail(lines, i);
       const s = opts.steps.find((x) => x.label === step.label);
+      const at = opts.locate?.step(step.label);
       return {
+        ...(at ? { where: at } : {}),
         code: 'build.step-failed',
         message: `build step ${step.label} failed (exit ${step.exit ?? '?'}): ${s?.command ?? '(unknown command)'}`,
         value: s?.command ?? step.label,
@@ -74,12 +101,20 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
     }
     const art = parseMarker(line, MARK_ARTIFACT_MISSING);
     if (art?.pattern !== undefined) {
+      const at = opts.locate?.artifact(art.pattern);
+      const near = nearestPaths(lines, art.pattern);
+      const of = opts.locate ? ` of target ${opts.locate.target}` : '';
       return {
+        ...(at ? { where: at } : {}),
         code: 'build.artifact-missing',
-        message: `the artifact glob ${JSON.stringify(art.pattern)} matches nothing in the build tree`,
+        message: `the artifact glob ${JSON.stringify(art.pattern)}${of} matches nothing in the build tree`,
         value: art.pattern,
         exit: ExitCode.engine,
-        details: ['last lines of the log:', ...tail],
+        details: [
+          near.length > 0 ? `nearest paths that exist in the build tree: ${near.join(', ')}` : 'nothing near it exists in the build tree',
+          'last lines of the log:',
+          ...tail.filter((l) => !l.includes(MARK_ARTIFACT_NEAR)),
+        ],
         hint: `check the path under build.targets.*.artifacts (relative to the build tree) against what the steps produce; ${where}`,
       };
     }
@@ -105,7 +140,9 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
       };
     }
   }
+  const at = opts.locate?.self();
   return {
+    ...(at ? { where: at } : {}),
     code: 'engine.build-failed',
     message: `the ${opts.what} failed`,
     exit: ExitCode.engine,
@@ -120,13 +157,19 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
   log.verbose(`$ ${inv.argv.join(' ')}`);
   if (opts.inherit) {
     const r = await exec(inv.argv, { env, inherit: true });
-    if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what }));
+    if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what, ...(opts.locate ? { locate: opts.locate } : {}) }));
     return;
   }
   let stream: ReturnType<typeof createWriteStream> | undefined;
+  let logError: NodeJS.ErrnoException | undefined;
   if (opts.logFile) {
     await fs.mkdir(path.dirname(opts.logFile), { recursive: true });
     stream = createWriteStream(opts.logFile, { flags: opts.appendLog ? 'a' : 'w' });
+    // A log that cannot be written (a full disk under --out) must not stop the build or crash tarsmith.
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      logError ??= e;
+      stream = undefined;
+    });
   }
   const lines: string[] = [];
   const echo = getLogLevel() !== 'quiet';
@@ -153,7 +196,13 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     });
   } finally {
     view?.finish();
-    await new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve()));
+    const open = stream;
+    await new Promise<void>((resolve) => {
+      if (!open) return resolve();
+      open.once('error', () => resolve());
+      open.end(resolve);
+    });
   }
-  if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}) }));
+  if (logError) log.warn(`the build log could not be written to ${opts.logFile ?? ''}: ${logError.code ?? logError.message}`);
+  if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}), ...(opts.locate ? { locate: opts.locate } : {}) }));
 }

@@ -51,11 +51,21 @@ function netFailure(code: FailureCode, url: string, message: string, hint: strin
   return { code, message, exit: ExitCode.io, value: url, hint };
 }
 
-function openHttp(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
+/** The response, and whether the idle timeout ended it (a body that stalls mid-way ends as "aborted"). */
+interface Opened {
+  res: http.IncomingMessage;
+  timedOut(): boolean;
+}
+
+function openHttp(url: URL, timeoutMs: number): Promise<Opened> {
   const mod = url.protocol === 'https:' ? https : http;
+  let timedOut = false;
   return new Promise((resolve, reject) => {
-    const req = mod.get(url, { headers: { 'user-agent': 'tarsmith', accept: '*/*' } }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    const req = mod.get(url, { headers: { 'user-agent': 'tarsmith', accept: '*/*' } }, (res) => resolve({ res, timedOut: () => timedOut }));
+    req.setTimeout(timeoutMs, () => {
+      timedOut = true;
+      req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+    });
     req.on('error', (e: NodeJS.ErrnoException) => {
       const timedOut = e.code === 'ETIMEDOUT';
       reject(
@@ -78,7 +88,7 @@ async function openUrl(
   start: string,
   timeoutMs: number,
   maxRedirects: number,
-): Promise<{ body: Readable; length?: number; finalUrl: string }> {
+): Promise<{ body: Readable; length?: number; finalUrl: string; timedOut(): boolean }> {
   let url = new URL(start);
   for (let hop = 0; ; hop++) {
     if (url.protocol === 'file:' && hop === 0) return openFileUrl(url);
@@ -88,7 +98,7 @@ async function openUrl(
         false,
       );
     }
-    const res = await openHttp(url, timeoutMs);
+    const { res, timedOut } = await openHttp(url, timeoutMs);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (status >= 300 && status < 400 && location) {
@@ -111,15 +121,15 @@ async function openUrl(
       );
     }
     const len = res.headers['content-length'];
-    return { body: res, ...(len !== undefined ? { length: Number(len) } : {}), finalUrl: url.href };
+    return { body: res, ...(len !== undefined ? { length: Number(len) } : {}), finalUrl: url.href, timedOut };
   }
 }
 
-async function openFileUrl(url: URL): Promise<{ body: Readable; length?: number; finalUrl: string }> {
+async function openFileUrl(url: URL): Promise<{ body: Readable; length?: number; finalUrl: string; timedOut(): boolean }> {
   const p = fileURLToPath(url);
   try {
     const st = await fs.stat(p);
-    return { body: createReadStream(p, { highWaterMark: 1 << 20 }), length: st.size, finalUrl: url.href };
+    return { body: createReadStream(p, { highWaterMark: 1 << 20 }), length: st.size, finalUrl: url.href, timedOut: () => false };
   } catch (e) {
     throw new AttemptError(
       netFailure('vendor.http-status', url.href, `not found: ${(e as NodeJS.ErrnoException).code ?? e}`, 'check the path'),
@@ -130,7 +140,7 @@ async function openFileUrl(url: URL): Promise<{ body: Readable; length?: number;
 
 async function attempt(url: string, tmp: string, opts: DownloadOptions): Promise<Downloaded> {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  const { body, length, finalUrl } = await openUrl(url, timeoutMs, opts.maxRedirects ?? 5);
+  const { body, length, finalUrl, timedOut } = await openUrl(url, timeoutMs, opts.maxRedirects ?? 5);
   const hasher = streamHasher();
   const progress = startProgress(opts.label, length);
   const fh = await fs.open(tmp, 'w', 0o644);
@@ -144,8 +154,11 @@ async function attempt(url: string, tmp: string, opts: DownloadOptions): Promise
   } catch (e) {
     progress.abort();
     body.destroy();
+    const got = hasher.digest().size;
     throw new AttemptError(
-      netFailure('vendor.truncated', finalUrl, `the transfer stopped early: ${(e as Error).message}`, 'try again; if it keeps failing, add a mirror'),
+      timedOut()
+        ? netFailure('vendor.timeout', finalUrl, `the download stalled: no data for ${timeoutMs} ms after ${got}${length !== undefined ? ` of ${length}` : ''} bytes`, 'try again; if it keeps stalling, add a mirror (TARSMITH_HTTP_TIMEOUT_MS sets the idle timeout)')
+        : netFailure('vendor.truncated', finalUrl, `the transfer stopped early: ${(e as Error).message}`, 'try again; if it keeps failing, add a mirror'),
       true,
     );
   } finally {

@@ -3,9 +3,31 @@
  * memory (read once with the archive layer, never extracted). Both answer `read(path)` and `glob(pattern)` with
  * paths relative to the tree's top folder.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readEntries } from '../archive/index.js';
+import { ExitCode, fail, isTarsmithError } from '../core/errors.js';
+
+/**
+ * Bounds on what is read into memory: one file at most 16 MiB (the kernel's largest Kconfig or defconfig is a few
+ * hundred KiB), all the files of a tarball at most 256 MiB (a whole 6.12 tree's are about 12 MiB). A larger
+ * member is refused from its tar header, before its body is read, so a small tarball holding a huge `Kconfig`
+ * costs no memory.
+ */
+export const MAX_KCONFIG_FILE = 16 * 1024 * 1024;
+export const MAX_KCONFIG_TOTAL = 256 * 1024 * 1024;
+
+function tooLarge(where: string, size: number, total = false): never {
+  fail({
+    code: 'kconfig.file-too-large',
+    message: total
+      ? `the Kconfig files, Makefiles and defconfigs of ${where} add up to more than ${MAX_KCONFIG_TOTAL} bytes (256 MiB)`
+      : `${where} is ${size} bytes, more than the ${MAX_KCONFIG_FILE} bytes (16 MiB) a Kconfig file, Makefile or defconfig may have`,
+    exit: ExitCode.usage,
+    value: where,
+    hint: 'this is not a kernel source tree as the kernel ships it; point --kernel at the kernel source folder or tarball',
+  });
+}
 
 export interface SourceFiles {
   /** What the files were read from (a folder or a tarball path). */
@@ -53,10 +75,22 @@ export class DirFiles implements SourceFiles {
   }
 
   read(rel: string): string | undefined {
+    const file = path.join(this.dir, rel);
+    let fd: number;
     try {
-      return readFileSync(path.join(this.dir, rel), 'utf8');
+      fd = openSync(file, 'r');
     } catch {
       return undefined;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size > MAX_KCONFIG_FILE) tooLarge(file, size);
+      return readFileSync(fd, 'utf8');
+    } catch (e) {
+      if (isTarsmithError(e)) throw e;
+      return undefined;
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -159,13 +193,19 @@ async function readBody(body: AsyncIterable<Buffer>): Promise<string> {
 export async function readTarballKconfig(tarball: string): Promise<MapFiles> {
   const raw = new Map<string, string>();
   const links: [string, string][] = [];
+  let total = 0;
   for await (const e of readEntries(tarball)) {
     const p = normalizeRel(e.path);
     const tail = p.includes('/') ? p.slice(p.indexOf('/') + 1) : p;
     if (!wantedInTarball(tail) && !wantedInTarball(p)) continue;
     if (e.type === 'symlink' && e.linkname) links.push([p, path.posix.join(path.posix.dirname(p), e.linkname)]);
     else if (e.type === 'link' && e.linkname) links.push([p, normalizeRel(e.linkname)]);
-    else if (e.type === 'file' && e.body) raw.set(p, await readBody(e.body));
+    else if (e.type === 'file' && e.body) {
+      if (e.size > MAX_KCONFIG_FILE) tooLarge(`${tarball}: ${p}`, e.size);
+      total += e.size;
+      if (total > MAX_KCONFIG_TOTAL) tooLarge(tarball, total, true);
+      raw.set(p, await readBody(e.body));
+    }
   }
   // Links to Kconfig files that are themselves in the archive (links pointing elsewhere are left out).
   for (const [p, target] of links) {

@@ -1,6 +1,6 @@
 /**
- * sha256 of files, streamed with a fixed large buffer (memory does not grow with file size), on worker threads so
- * that two files hash on two cores at once. The worker is plain JS evaluated in place, so it runs the same from
+ * sha256 of files, streamed with two fixed 1 MiB buffers (memory does not grow with file size; the next block is
+ * read while the last is hashed), on worker threads so that two files hash on two cores at once. The worker is plain JS evaluated in place, so it runs the same from
  * `dist/` and from the TypeScript sources.
  */
 import { Worker } from 'node:worker_threads';
@@ -15,23 +15,36 @@ export type HashOutcome = ({ ok: true } & FileHash) | { ok: false; code: string;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
+const fsp = require('node:fs/promises');
 const crypto = require('node:crypto');
-const buf = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, file }) => {
-  let fd;
+const BLOCK = 1 << 20;
+// Two buffers: the next block is read on the thread pool while this thread hashes the last one.
+let bufs = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
+async function hash(file) {
+  const fh = await fsp.open(file, 'r');
   try {
-    fd = fs.openSync(file, 'r');
     const h = crypto.createHash('sha256');
     let size = 0;
-    let n;
-    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) { h.update(buf.subarray(0, n)); size += n; }
-    parentPort.postMessage({ id, ok: true, sha256: h.digest('hex'), size });
-  } catch (e) {
-    parentPort.postMessage({ id, ok: false, code: String(e && e.code || 'EIO'), message: String(e && e.message || e) });
+    let pending = fh.read(bufs[0], 0, BLOCK, 0);
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const full = bufs[0];
+      size += bytesRead;
+      pending = fh.read(bufs[1], 0, BLOCK, size);
+      h.update(full.subarray(0, bytesRead));
+      bufs = [bufs[1], bufs[0]];
+    }
+    return { sha256: h.digest('hex'), size };
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    await fh.close();
   }
+}
+parentPort.on('message', ({ id, file }) => {
+  hash(file).then(
+    (r) => parentPort.postMessage({ id, ok: true, ...r }),
+    (e) => parentPort.postMessage({ id, ok: false, code: String(e && e.code || 'EIO'), message: String(e && e.message || e) }),
+  );
 });
 `;
 

@@ -1,10 +1,12 @@
 /**
  * The fetch stand-ins for the build stage: `git`, `wget` and `curl` scripts put first on PATH, answering the
- * upstream build's own fetches from the vendored sources through a generated URL → file map.
+ * upstream build's own fetches from the vendored sources through a generated URL → file map; and `apt-get`,
+ * `apt`, `apk`, which fail at once on anything that would download, pointing at builder.packages.
  *
  * Layout in the build stage (the Dockerfile generator copies `files` to SHIMS_ROOT and the vendored packages/
  * folder to PACKAGES_DIR):
  *   SHIMS_ROOT/bin/{git,wget,curl}   (0755)   SHIMS_BIN, first on PATH
+ *   SHIMS_ROOT/bin/{apt-get,apt,apk} (0755)   package managers: offline refusals, other uses passed on
  *   SHIMS_ROOT/lib/common.sh         (0644)
  *   SHIMS_ROOT/urlmap                (0644)   one row per answered URL; files relative to PACKAGES_DIR
  * The scripts honour TARSMITH_SHIMS_ROOT and TARSMITH_PACKAGES to run from other places (tests, hosts).
@@ -14,6 +16,7 @@ import type { Manifest, Source } from '../manifest/types.js';
 import { LIB_SCRIPT } from './script-lib.js';
 import { CURL_SCRIPT, WGET_SCRIPT } from './script-get.js';
 import { GIT_SCRIPT } from './script-git.js';
+import { PKG_SCRIPT } from './script-pkg.js';
 import { normalizeRef, normalizeUrl, splitProvided } from './url.js';
 
 export { normalizeUrl, normalizeRef, splitProvided, cloneDirName } from './url.js';
@@ -135,6 +138,9 @@ export function renderUrlMap(rows: readonly UrlMapRow[], sourceDateEpoch: number
 /** The stand-in scripts and the URL map, as files to place under SHIMS_ROOT in the build stage. */
 export function fetchShims(manifest: Manifest, lock: ShimLock): { files: ShimFile[]; binDir: string } {
   const files: ShimFile[] = [
+    { path: 'bin/apk', content: PKG_SCRIPT, mode: 0o755 },
+    { path: 'bin/apt', content: PKG_SCRIPT, mode: 0o755 },
+    { path: 'bin/apt-get', content: PKG_SCRIPT, mode: 0o755 },
     { path: 'bin/curl', content: CURL_SCRIPT, mode: 0o755 },
     { path: 'bin/git', content: GIT_SCRIPT, mode: 0o755 },
     { path: 'bin/wget', content: WGET_SCRIPT, mode: 0o755 },

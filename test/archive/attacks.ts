@@ -118,12 +118,13 @@ export const ATTACKS: Attack[] = [
   },
 ];
 
-/** Crafted (tar-stream) attacks plus GNU tar's own sparse formats. */
+/** Crafted (tar-stream) attacks plus GNU tar's own sparse formats that are not restored (pax 0.0, old GNU `S`). */
 export interface MadeAttack extends Omit<Attack, 'entries'> {
   make(out: string, outside: string): Promise<string>;
 }
 
 async function gnuSparse(out: string, format: 'gnu' | 'pax'): Promise<string> {
+  const args = format === 'pax' ? ['--format=pax', '--sparse-version=0.0'] : ['--format=gnu'];
   const dir = `${out}.d`;
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, 'good.txt'), 'fine');
@@ -131,13 +132,13 @@ async function gnuSparse(out: string, format: 'gnu' | 'pax'): Promise<string> {
   await fh.write('data at the start');
   await fh.truncate(64 * 1024 * 1024);
   await fh.close();
-  execFileSync('tar', ['--sparse', `--format=${format}`, '-cf', out, '-C', dir, 'good.txt', 'holes.img']);
+  execFileSync('tar', ['--sparse', ...args, '-cf', out, '-C', dir, 'good.txt', 'holes.img']);
   await fs.rm(dir, { recursive: true });
   return out;
 }
 
 export const MADE_ATTACKS: MadeAttack[] = [
   ...ATTACKS.map((a) => ({ ...a, make: (out: string, outside: string) => craftTar(out, [{ name: 'good.txt', body: 'fine' }, ...a.entries(outside)]) })),
-  { name: 'GNU sparse file (pax 1.0)', code: 'archive.sparse-file', refused: 1, make: (out) => gnuSparse(out, 'pax') },
+  { name: 'GNU sparse file (pax 0.0, not restored)', code: 'archive.sparse-file', refused: 1, make: (out) => gnuSparse(out, 'pax') },
   { name: 'GNU sparse file (old GNU "S" type)', code: 'archive.unsupported-member', refused: 1, make: (out) => gnuSparse(out, 'gnu') },
 ];

@@ -105,3 +105,20 @@ test('toolchain package notes that do not stop the build are printed as located 
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('generate refuses a stale toolchain record as build does (the inputs changed since `tarsmith toolchain` ran)', async () => {
+  const dir = await project(`alpine:3.20@${DIGEST}`);
+  try {
+    const file = path.join(dir, 'tarsmith.lock');
+    const lock = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    lock.toolchain = { tag: 'tarsmith-toolchain/hello:0000000000000000', inputsHash: '0'.repeat(64), layers: ['sha256:' + '0'.repeat(64)] };
+    await fs.writeFile(file, `${JSON.stringify(lock, null, 2)}\n`);
+    const r = await cli(['generate', '--out', 'review'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[build\.toolchain-stale\]: the toolchain inputs changed since `tarsmith toolchain` ran/);
+    assert.match(r.stderr, /fix: run `tarsmith toolchain`/);
+    await assert.rejects(fs.stat(path.join(dir, 'review')), 'nothing written');
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -29,3 +29,60 @@ test('without a marker the failure is the engine\'s, with the last lines', () =>
   assert.equal(f.code, 'engine.build-failed');
   assert.deepEqual(f.details?.slice(-1), ['| ERROR: failed to solve']);
 });
+
+test('a missing artifact names its target and manifest line and lists the nearest paths that exist (collect.sh under dash and busybox)', async () => {
+  const { promises: fs } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { exec, which } = await import('../../src/core/exec.js');
+  const { COLLECT_SH } = await import('../../src/dockerfile/helpers.js');
+  const { loadManifest } = await import('../../src/manifest/load.js');
+  const { locateIn } = await import('../../src/engine/build.js');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-artifact-near-'));
+  try {
+    await fs.writeFile(path.join(dir, 'tarsmith.yaml'), `version: 1
+name: hello
+sourceDateEpoch: 1700000000
+sources:
+  - { name: hello, file: packages/hello.tar.gz }
+builder: { rootfs: packages/rootfs.tar, family: apt }
+build:
+  targets:
+    hello:
+      steps:
+        - make
+      artifacts:
+        - lib/libgreet.so
+        - build/hello
+`);
+    const m = await loadManifest({ path: path.join(dir, 'tarsmith.yaml') });
+    const target = m.build!.targets.find((t) => t.name === 'hello')!;
+    const wd = path.join(dir, 'tree');
+    for (const f of ['lib/libgreet.so', 'src/hello', 'src/hello.o', 'build/helo', 'build/sub/deep/far', 'README']) {
+      await fs.mkdir(path.dirname(path.join(wd, f)), { recursive: true });
+      await fs.writeFile(path.join(wd, f), f);
+    }
+    await fs.writeFile(path.join(dir, 'collect.sh'), COLLECT_SH, { mode: 0o755 });
+    const shells = [await which('dash'), await which('busybox')].filter((s): s is string => s !== null);
+    assert.ok(shells.length > 0);
+    for (const sh of shells) {
+      const argv = sh.endsWith('busybox') ? [sh, 'sh'] : [sh];
+      const r = await exec([...argv, path.join(dir, 'collect.sh'), path.join(dir, 'out'), 'lib/libgreet.so', '', 'build/hello', ''], { cwd: wd, capture: true });
+      assert.equal(r.code, 3, r.stderr);
+      const lines = r.stderr.trim().split('\n').map((l) => `#21 0.3 ${l}`);
+      const f = failureFromLog(lines, { steps, what: 'build of hello', locate: locateIn(m, target) });
+      assert.equal(f.code, 'build.artifact-missing');
+      assert.equal(f.message, 'the artifact glob "build/hello" of target hello matches nothing in the build tree');
+      assert.equal(f.where?.line, 14, 'the artifact entry\'s line');
+      assert.equal(f.details?.[0], 'nearest paths that exist in the build tree: build/helo, src/hello');
+      assert.ok(!f.details?.some((d) => d.includes('tarsmith-artifact-near')), 'the listing is not repeated in the log tail');
+    }
+    const step = failureFromLog(['#9 0.1 tarsmith-step-failed label=build.targets.hello.steps[0] exit=2'], { steps, what: 'build', locate: locateIn(m, target) });
+    assert.equal(step.where?.line, 11, 'the step\'s line');
+    const engine = failureFromLog(['#30 ERROR: failed to solve: something else'], { steps, what: 'build', locate: locateIn(m, target) });
+    assert.equal(engine.code, 'engine.build-failed');
+    assert.equal(engine.where?.line, 10, 'the target\'s line');
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cli, finalFiles, makeTarball, project, sha256, startServer, writeManifest } from '../support/rig.js';
@@ -72,6 +73,47 @@ test('a wrong sha256 pin on a file: source is reported and the user\'s file is l
     const quiet = await cli(p, ['vendor', '-q']);
     assert.equal(quiet.status, 0, quiet.stderr);
     assert.equal(quiet.stdout + quiet.stderr, '');
+  } finally {
+    await p.cleanup();
+  }
+});
+
+test('vendor\'s tree hash restores GNU sparse files (pax 1.0, 0.1) byte for byte and refuses by name those it cannot (pax 0.0, old GNU)', async () => {
+  const p = await project('sparse');
+  try {
+    await fs.mkdir(path.join(p.dir, 'packages'));
+    const work = path.join(p.root, 'w');
+    await fs.mkdir(path.join(work, 'sp-1'), { recursive: true });
+    await fs.writeFile(path.join(work, 'sp-1', 'ok.txt'), 'fine\n');
+    const fh = await fs.open(path.join(work, 'sp-1', 'disk.img'), 'w');
+    await fh.write('data', 0);
+    await fh.write('tail', 48 * 1024 * 1024);
+    await fh.close();
+    const treeOf = async (args: string[]): Promise<string> => {
+      const tar = path.join(p.dir, 'packages', 'sp.tar');
+      execFileSync('tar', [...args, '-cf', tar, '-C', work, 'sp-1']);
+      await writeManifest(p.dir, [{ name: 'sp', file: 'packages/sp.tar' }]);
+      const r = await cli(p, ['vendor', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const lock = JSON.parse(await fs.readFile(path.join(p.dir, 'tarsmith.lock'), 'utf8')) as { sources: { sp: { treeHash: string } } };
+      await fs.rm(path.join(p.dir, 'tarsmith.lock'));
+      await fs.rm(tar);
+      return lock.sources.sp.treeHash;
+    };
+    const plain = await treeOf([]);
+    assert.equal(await treeOf(['--sparse', '--format=pax']), plain, 'pax 1.0 (GNU tar\'s default) hashes as the plain file');
+    assert.equal(await treeOf(['--sparse', '--format=pax', '--sparse-version=0.1']), plain, 'pax 0.1 too');
+    for (const [format, code] of [['pax', 'archive.sparse-file'], ['gnu', 'archive.unsupported-member']] as const) {
+      const tar = path.join(p.dir, 'packages', `sp-${format}.tar`);
+      execFileSync('tar', ['--sparse', `--format=${format}`, ...(format === 'pax' ? ['--sparse-version=0.0'] : []), '-cf', tar, '-C', work, 'sp-1']);
+      await writeManifest(p.dir, [{ name: 'sp', file: `packages/sp-${format}.tar` }]);
+      const r = await cli(p, ['vendor', '--json']);
+      assert.equal(r.status, 2, r.stderr);
+      const doc = JSON.parse(r.stdout) as { errors: { code: string; value: string }[] };
+      assert.deepEqual(doc.errors.map((e) => [e.code, e.value.replace(/^.*GNUSparseFile\.\d+\//, 'sp-1/')]), [[code, 'sp-1/disk.img']]);
+      await assert.rejects(fs.stat(path.join(p.dir, 'tarsmith.lock')), 'no lock written');
+      await fs.rm(tar);
+    }
   } finally {
     await p.cleanup();
   }

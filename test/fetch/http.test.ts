@@ -135,10 +135,14 @@ test('a server that never answers, or stalls mid-body, hits the idle timeout (ex
   const { p, s, done } = await setup('timeout');
   process.env.TARSMITH_HTTP_TIMEOUT_MS = '300';
   try {
-    for (const [route, code] of [['hang/x.tar.gz', 'vendor.timeout'], ['stall/zlib-1.3.tar.gz', 'vendor.truncated']] as const) {
+    for (const [route, code, says] of [
+      ['hang/x.tar.gz', 'vendor.timeout', /no answer within 300 ms/],
+      ['stall/zlib-1.3.tar.gz', 'vendor.timeout', /the download stalled: no data for 300 ms after \d+ of \d+ bytes/],
+    ] as const) {
       await writeManifest(p.dir, [{ name: 'x', url: `${s.base}/${route}` }]);
       const e = await failureOf(run(p));
       assert.equal(e.failures[0]?.code, code, renderDiagnostic(e.failures[0]!));
+      assert.match(e.failures[0]?.message ?? '', says);
       assert.equal(e.exit, 3);
       assert.deepEqual(await finalFiles(p.dir), []);
     }

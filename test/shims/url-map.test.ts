@@ -49,7 +49,7 @@ test('the URL map has one sorted row per provided URL, skips private sources, an
   assert.equal(shims.binDir, SHIMS_BIN);
   assert.equal(PACKAGES_DIR, '/opt/tarsmith/packages');
   assert.deepEqual(shims.files.map((f) => [f.path, f.mode]), [
-    ['bin/curl', 0o755], ['bin/git', 0o755], ['bin/wget', 0o755], ['lib/common.sh', 0o644], ['urlmap', 0o644],
+    ['bin/apk', 0o755], ['bin/apt', 0o755], ['bin/apt-get', 0o755], ['bin/curl', 0o755], ['bin/git', 0o755], ['bin/wget', 0o755], ['lib/common.sh', 0o644], ['urlmap', 0o644],
   ]);
   assert.deepEqual(fetchShims(m, lock), shims);
   for (const f of shims.files.filter((x) => x.path.startsWith('bin/'))) {

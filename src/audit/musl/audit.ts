@@ -2,14 +2,29 @@
  * `audit musl`: scan the C/C++ sources of a folder, or of a tarball without extracting it, for constructs that
  * break on musl. Output is deterministic: files in byte order of their paths, hits by line and column.
  */
-import { closeSync, promises as fs, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, promises as fs, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, ioFailure } from '../../core/errors.js';
+import { ExitCode, fail, ioFailure, isTarsmithError } from '../../core/errors.js';
 import { allRules, type MuslRuleId } from './rules.js';
 import { scanText, type MuslHit } from './scan.js';
 
 export const C_EXTENSIONS: ReadonlySet<string> = new Set(['.c', '.h', '.cc', '.cpp', '.cxx', '.hh', '.hpp']);
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', '.bzr', 'node_modules']);
+/**
+ * The largest source file read (64 MiB): the biggest real ones (SQLite's amalgamation, generated tables) are a
+ * few MiB; a larger one is refused before it is read, so memory stays bounded (the text and its tokens are held).
+ */
+export const MAX_C_FILE = 64 * 1024 * 1024;
+
+function tooLarge(file: string, size: number): never {
+  fail({
+    code: 'audit.file-too-large',
+    message: `${file} is ${size} bytes, more than the ${MAX_C_FILE} bytes (64 MiB) a C/C++ source may have`,
+    exit: ExitCode.usage,
+    value: file,
+    hint: 'such a file is generated or not C at all: audit the tree without it (remove it from a copy, or audit the folders beside it)',
+  });
+}
 
 export interface MuslAuditReport {
   /** The folder or tarball audited, as given. */
@@ -95,8 +110,11 @@ function scanFolder(root: string): PerFile[] {
   const read = (file: string): string => {
     const fd = openSync(file, 'r');
     try {
+      const size = fstatSync(fd).size;
+      if (size > MAX_C_FILE) tooLarge(file, size);
       let len = 0;
       for (;;) {
+        if (len > MAX_C_FILE) tooLarge(file, len);
         if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
         const n = readSync(fd, buf, len, buf.length - len, null);
         if (n === 0) return buf.toString('latin1', 0, len);
@@ -111,6 +129,7 @@ function scanFolder(root: string): PerFile[] {
     try {
       text = read(path.join(root, rel));
     } catch (e) {
+      if (isTarsmithError(e)) throw e;
       fail(ioFailure(e, 'cannot read', path.join(root, rel)));
     }
     return { file: rel, ...scanText(rel, text) };
@@ -122,9 +141,10 @@ async function scanTarball(file: string): Promise<PerFile[]> {
   const results: PerFile[] = [];
   for await (const entry of readEntries(file)) {
     if (entry.type !== 'file' || !entry.body || !isCSource(entry.path)) continue;
+    const rel = entry.path.replace(/^\.\//, '');
+    if (entry.size > MAX_C_FILE) tooLarge(`${file}: ${rel}`, entry.size);
     const chunks: Buffer[] = [];
     for await (const chunk of entry.body) chunks.push(chunk);
-    const rel = entry.path.replace(/^\.\//, '');
     results.push({ file: rel, ...scanText(rel, Buffer.concat(chunks).toString('latin1')) });
   }
   return results;

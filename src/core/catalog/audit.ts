@@ -2,6 +2,7 @@
 import { defineArea } from './types.js';
 
 export const audit = defineArea('audit', 'the fetch and musl audits of an upstream tree', {
+  'audit.file-too-large': { exit: 'usage', severity: 'error', hint: 'such a file is generated or not C at all: audit the tree without it (remove it from a copy, or audit the folders beside it)' },
   'audit.path-not-found': { exit: 'usage', severity: 'error', hint: 'give a source folder or a tarball (tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst)' },
   'audit.shell-syntax': { exit: 'ok', severity: 'info', hint: 'the fetches in this shell text were not all read; check it with `bash -n` and look at it by hand' },
   'audit.make-bad-conditional': { exit: 'ok', severity: 'info', hint: 'a Make conditional could not be read; fetches under it may be missed, look at it by hand' },

@@ -4,6 +4,7 @@ import { defineArea } from './types.js';
 export const kconfig = defineArea('kconfig', 'reading Kconfig trees and .config fragments; checking and explaining configurations', {
   'kconfig.arch-differs': { exit: 'ok', severity: 'warning', hint: 'pass --arch with the architecture the .config header names' },
   'kconfig.empty-tree': { exit: 'usage', severity: 'error', hint: 'point --kernel at a kernel source folder or tarball with Kconfig files' },
+  'kconfig.file-too-large': { exit: 'usage', severity: 'error', hint: 'this is not a kernel source tree as the kernel ships it; point --kernel at the kernel source folder or tarball' },
   'kconfig.fragment-commented-out': { exit: 'ok', severity: 'warning', hint: 'write `# CONFIG_FOO is not set` exactly, or remove the comment' },
   'kconfig.fragment-duplicate': { exit: 'ok', severity: 'warning', hint: 'keep one line per symbol' },
   'kconfig.fragment-syntax': { exit: 'usage', severity: 'error', hint: 'write `CONFIG_FOO=y|m|n|"string"|123|0x1f` or `# CONFIG_FOO is not set`' },
