@@ -26,16 +26,21 @@ build before anything is compiled. Then the kernel (modules_prepare or full), th
 against $KDIR; every exported .ko must carry the kernel's vermagic. out/<name>/kernel/ holds the resolved
 config, config-check.json and the requested kernel artifacts.
 
+The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
+build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
+
 Progress: --progress auto prints one line per finished step (and a live status line on a terminal);
 plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
 
 Exit codes: 0 built, 1 an input is missing or does not match the lock, or the kernel config does not satisfy
-            the fragments, 2 bad manifest or option, 4 engine missing, a build step failed, or a module's
+            the fragments, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
             vermagic is not the kernel's.
 
 Examples:
   $ tarsmith build
   $ tarsmith build hello --out /tmp/out --progress plain
+  $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith build
+  $ tarsmith build --context ci
   $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache
   $ tarsmith build modules --kernel-config-only --json`,
   );

@@ -20,6 +20,7 @@ export function engineOptions(cmd: Command): Command {
     .option('--platform <platform>', 'target platform (default: the manifest\'s platform)')
     .addOption(new Option('--progress <mode>', 'BuildKit progress output (on stderr)').choices(['auto', 'plain', 'tty']).default('auto'))
     .option('--docker <path>', 'docker client to use (default: $TARSMITH_DOCKER, else docker on PATH)')
+    .option('--context <name>', 'docker context naming the engine to build on (default: DOCKER_HOST, else DOCKER_CONTEXT, else the current context)')
     .option('--builder <name>', 'buildx builder instance (passed to docker buildx build)')
     .option('--cache-from <spec>', 'BuildKit cache source, e.g. type=local,src=DIR (repeatable)', collect, [])
     .option('--cache-to <spec>', 'BuildKit cache export, e.g. type=local,dest=DIR (buildx only; repeatable)', collect, []);
@@ -30,6 +31,7 @@ export interface EngineCliOptions {
   platform?: string;
   progress?: 'auto' | 'plain' | 'tty';
   docker?: string;
+  context?: string;
   builder?: string;
   cacheFrom: string[];
   cacheTo: string[];
@@ -47,6 +49,7 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.progress !== undefined ? { progress: o.progress } : {}),
     ...(o.docker !== undefined ? { docker: o.docker } : {}),
+    ...(o.context !== undefined ? { context: o.context } : {}),
     ...(o.builder !== undefined ? { builder: o.builder } : {}),
     cacheFrom: o.cacheFrom,
     cacheTo: o.cacheTo,

@@ -73,8 +73,10 @@ function outputArgs(mode: BuildMode, out: BuildOutput): string[] {
   }
 }
 
-export function buildArgv(docker: string, mode: BuildMode, req: BuildRequest): BuildInvocation {
-  const argv = mode === 'buildx' ? [docker, 'buildx', 'build'] : [docker, 'build'];
+/** `client`: the docker client, alone or with its global options (`[docker, '--context', NAME]`). */
+export function buildArgv(client: string | readonly string[], mode: BuildMode, req: BuildRequest): BuildInvocation {
+  const prefix = typeof client === 'string' ? [client] : [...client];
+  const argv = mode === 'buildx' ? [...prefix, 'buildx', 'build'] : [...prefix, 'build'];
   const env: Record<string, string> = mode === 'buildx' ? {} : { DOCKER_BUILDKIT: '1' };
   if (req.builder !== undefined) {
     if (mode !== 'buildx') needsBuildx('--builder');

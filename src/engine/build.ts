@@ -17,7 +17,7 @@ import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
-import type { EngineCaps } from './probe.js';
+import { describeEndpoint, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
@@ -30,6 +30,8 @@ export interface EngineOptions {
   platform?: string;
   progress?: Progress;
   docker?: string;
+  /** A docker context naming the engine (`docker --context NAME`). */
+  context?: string;
   builder?: string;
   cacheFrom?: string[];
   cacheTo?: string[];
@@ -57,14 +59,14 @@ export interface BuildResult {
   symlinks: ArtifactLink[];
   record: string;
   context: { size: number; files: number };
-  engine: { docker: string; mode: string; server: string };
+  engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
 }
 
 /** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
-export async function imageLayers(docker: string, ref: string): Promise<string[] | undefined> {
-  const r = await exec([docker, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
+export async function imageLayers(client: readonly string[], ref: string): Promise<string[] | undefined> {
+  const r = await exec([...client, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
   if (r.code !== 0) return undefined;
   try {
     const v: unknown = JSON.parse(r.stdout);
@@ -88,11 +90,11 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
       hint: run,
     });
   }
-  const layers = await imageLayers(caps.docker, t.tag);
+  const layers = await imageLayers(caps.client, t.tag);
   if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
       code: 'build.toolchain-missing',
-      message: !layers ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
+      message: !layers ? `the toolchain image ${t.tag} is not in the image store of the engine at ${describeEndpoint(caps.endpoint)}` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
       value: t.tag,
       exit: ExitCode.engine,
       hint: run,
@@ -114,7 +116,7 @@ export async function buildWith(
     await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());
     log.info(`build context: ${ctx.files} files, ${humanSize(ctx.size)} (staged in ${ctx.dir})`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.docker, caps.mode, {
+    const inv = buildArgv(caps.client, caps.mode, {
       contextDir: ctx.dir,
       dockerfile: path.join(ctx.dir, 'Dockerfile'),
       target: opts.stage,
@@ -144,9 +146,9 @@ export async function buildWith(
 }
 
 /** `name:arch version` of every package installed in the toolchain image, as its package manager reports them. */
-export async function installedPackages(docker: string, image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
+export async function installedPackages(client: readonly string[], image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
   const query = family === 'apt' ? ['dpkg-query', '-W', '-f', '${binary:Package}\t${Version}\t${Architecture}\n'] : ['apk', 'info', '-v'];
-  const r = await exec([docker, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
+  const r = await exec([...client, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
   if (r.code !== 0) {
     return fail({ code: 'build.package-query', message: `cannot list the toolchain's packages: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exit: ExitCode.engine, value: image, hint: 'check that the toolchain image runs (`docker run --rm IMAGE true`)' });
   }
@@ -200,7 +202,10 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
       ...(installed ? { installed } : {}),
       ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
     },
-    engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
+    engine: {
+      client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}),
+      endpoint: caps.endpoint.host, context: caps.endpoint.context,
+    },
     args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
     steps: plan.steps,
@@ -208,6 +213,11 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
     artifacts: out.files,
     symlinks: out.symlinks,
   };
+}
+
+/** The engine a result was built on, for the JSON result. */
+export function engineSummary(caps: EngineCaps): BuildResult['engine'] {
+  return { docker: caps.docker, mode: caps.mode, server: caps.serverVersion, endpoint: caps.endpoint.host, context: caps.endpoint.context };
 }
 
 export const RECORD_FILE = 'tarsmith-build.json';
@@ -231,7 +241,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   });
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+    engine: engineSummary(caps),
   };
 }
 
@@ -254,7 +264,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
-    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
+    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.client, lock.toolchain.tag, m.builder.family) : undefined;
     for (const reserved of [ARTIFACT_SUMS, RECORD_FILE]) {
       if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
@@ -279,7 +289,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     symlinks: exported.symlinks,
     record: path.join(final, RECORD_FILE),
     context,
-    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+    engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };
 }

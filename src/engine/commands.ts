@@ -12,13 +12,13 @@ import { buildArgv } from './argv.js';
 import { buildWith, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
-import { prepare, prepareWithEngine } from './prepare.js';
+import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
 import { kernelConfigPhase } from './kernel-phase.js';
 
 async function probe(opts: EngineOptions): Promise<EngineCaps> {
-  const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  const caps = await probeEngine(probeOptions(opts));
   for (const n of caps.notes) log.info(`note: ${n}`);
   return caps;
 }
@@ -57,7 +57,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
     const iid = path.join(ctx.dir, '.iid');
     log.info(`toolchain context: ${ctx.files} files, ${humanSize(ctx.size)}`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.docker, caps.mode, {
+    const inv = buildArgv(caps.client, caps.mode, {
       contextDir: ctx.dir,
       dockerfile,
       target: 'toolchain',
@@ -77,7 +77,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   } finally {
     await ctx.cleanup();
   }
-  const layers = await imageLayers(caps.docker, tag);
+  const layers = await imageLayers(caps.client, tag);
   if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
   await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
   return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash };

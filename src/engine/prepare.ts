@@ -11,7 +11,7 @@ import { fetchShims, SHIMS_ROOT, PACKAGES_DIR as SHIMS_PACKAGES } from '../shims
 import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { plan, type Plan } from './plan.js';
-import { probeEngine, type EngineCaps } from './probe.js';
+import { probeEngine, type EngineCaps, type ProbeOptions } from './probe.js';
 import { sourceTrees, type SourceTrees } from './trees.js';
 
 export interface PrepareOptions {
@@ -68,6 +68,11 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
   return p;
 }
 
+/** The probe's part of the engine options. */
+export function probeOptions(opts: ProbeOptions): ProbeOptions {
+  return { ...(opts.docker !== undefined ? { docker: opts.docker } : {}), ...(opts.context !== undefined ? { context: opts.context } : {}) };
+}
+
 export async function prepare(opts: PrepareOptions): Promise<Prepared> {
   const manifest = await loadManifest({
     ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
@@ -84,13 +89,13 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
  * for their versions, so it runs while the inputs are hashed; its result (or failure) is looked at only after
  * verification passed, so a bad input is always reported first and nothing is built from it.
  */
-export async function prepareWithEngine(opts: PrepareOptions & { docker?: string }): Promise<Prepared & { caps: EngineCaps }> {
+export async function prepareWithEngine(opts: PrepareOptions & ProbeOptions): Promise<Prepared & { caps: EngineCaps }> {
   const manifest = await loadManifest({
     ...(opts.manifest !== undefined ? { path: opts.manifest } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
   });
   const lock = await readLockOrFail(manifest);
-  const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  const probing = probeEngine(probeOptions(opts));
   probing.catch(() => undefined);
   await verifyOrFail(manifest, lock);
   const trees = await sourceTrees(manifest, lock);

@@ -70,3 +70,10 @@ test('paths the option syntax cannot carry (commas) are refused', () => {
     (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'usage.unsafe-path',
   );
 });
+
+test('the client\'s global options (a docker context) come before the build subcommand, on both paths', () => {
+  const legacy = buildArgv(['/usr/bin/docker', '--context', 'ci'], 'buildkit', req);
+  assert.deepEqual(legacy.argv.slice(0, 4), ['/usr/bin/docker', '--context', 'ci', 'build']);
+  const bx = buildArgv(['docker', '--context', 'ci'], 'buildx', req);
+  assert.deepEqual(bx.argv.slice(0, 5), ['docker', '--context', 'ci', 'buildx', 'build']);
+});

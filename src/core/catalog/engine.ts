@@ -1,11 +1,13 @@
 /** Codes of the container engine probe and run. */
 import { defineArea } from './types.js';
 
-export const engine = defineArea('engine', 'the container engine (Docker with BuildKit)', {
+export const engine = defineArea('engine', 'the container engine (Docker with BuildKit, local or remote)', {
   'engine.build-failed': { exit: 'engine', severity: 'error', hint: 'read the build log for the cause' },
   'engine.image-missing': { exit: 'engine', severity: 'error', hint: 'check `docker image ls`; run the command again' },
   'engine.buildx-missing': { exit: 'engine', severity: 'error', hint: 'install the buildx plugin (Debian: apt-get install docker-buildx), or pass --docker PATH / TARSMITH_DOCKER=PATH for a client that can build' },
   'engine.daemon-unreachable': { exit: 'engine', severity: 'error', hint: 'start it (`sudo systemctl start docker`, or `sudo dockerd &`, or scripts/setup-engine.sh) and check that you may use its socket' },
   'engine.docker-missing': { exit: 'engine', severity: 'error', hint: 'install Docker (Debian: apt-get install docker.io, or run scripts/setup-engine.sh), or pass --docker PATH' },
-  'engine.no-buildkit': { exit: 'engine', severity: 'error', hint: 'upgrade Docker Engine to 20.10 or newer' },
+  'engine.no-buildkit': { exit: 'engine', severity: 'error', hint: 'upgrade Docker Engine to 20.10 or newer (on Linux), or build on another engine (DOCKER_HOST, or --context NAME)' },
+  'engine.remote-unreachable': { exit: 'engine', severity: 'error', hint: 'check the address (DOCKER_HOST, or `docker context inspect NAME`), that dockerd listens there (-H tcp://ADDR:PORT, or its socket), and that this machine reaches it' },
+  'engine.unknown-context': { exit: 'usage', severity: 'error', hint: 'list the contexts with `docker context ls` and pass one of them (--context NAME or DOCKER_CONTEXT), or create it with `docker context create`' },
 });

@@ -1,0 +1,120 @@
+/**
+ * Building on a remote engine: a second dockerd (its own data root, socket and a TCP listener on 127.0.0.1) as the
+ * remote, reached with DOCKER_HOST and with a docker context; the build context travels to it and the artifacts
+ * come back to the local out/, identical to a build on the machine's engine.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-rig.js';
+import { freePort, startSecondEngine, type SecondEngine } from './remote-rig.js';
+
+let remote: SecondEngine;
+let ex: Example;
+/** The environment without any endpoint choice of the caller's. */
+const base: NodeJS.ProcessEnv = { ...process.env };
+delete base.DOCKER_HOST;
+delete base.DOCKER_CONTEXT;
+
+before(async () => {
+  [remote, ex] = await Promise.all([startSecondEngine(), exampleCopy()]);
+});
+after(async () => {
+  await Promise.all([remote?.stop(), ex?.cleanup()]);
+});
+
+interface Result {
+  engine: { endpoint: string; context: string; server: string };
+  artifacts: { path: string; sha256: string }[];
+}
+
+const sums = (dir: string) => fs.readFile(path.join(dir, 'out', 'hello', 'SHA256SUMS'), 'utf8');
+const record = async (dir: string) =>
+  JSON.parse(await fs.readFile(path.join(dir, 'out', 'hello', 'tarsmith-build.json'), 'utf8')) as { engine: { endpoint: string; context: string } };
+
+test('DOCKER_HOST=tcp://… builds on the remote engine: the same artifacts as the local engine, the record names the endpoint', async () => {
+  const local = await tarsmith(['build', '--json'], ex.dir, base);
+  assert.equal(local.code, 0, local.stderr);
+  const localSums = await sums(ex.dir);
+  assert.equal((JSON.parse(local.stdout) as Result).engine.endpoint, 'unix:///var/run/docker.sock');
+
+  const r = await tarsmith(['build', '--json', '--progress', 'plain'], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+  assert.equal(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as Result;
+  assert.equal(res.engine.endpoint, remote.tcp);
+  assert.equal(await sums(ex.dir), localSums, 'the remote build exported the same files');
+  assert.equal((await record(ex.dir)).engine.endpoint, remote.tcp);
+  // The build ran there: the remote engine's BuildKit cache holds it, and its log shows the steps running.
+  assert.match(r.stderr, /make -j2/);
+  const du = await run([...remote.client, 'system', 'df', '--format', '{{.Type}} {{.Size}}']);
+  assert.match(du.stdout, /Build Cache [1-9]/);
+});
+
+test('--context NAME (a docker context for the remote\'s unix socket) is honoured by the probe and the build', async () => {
+  const config = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-e2e-dockercfg-'));
+  try {
+    const env = { ...base, DOCKER_CONFIG: config };
+    const docker = await dockerClient();
+    const c = await run([docker, 'context', 'create', 'second', '--docker', `host=${remote.unix}`], { env });
+    assert.equal(c.code, 0, c.stderr);
+    const r = await tarsmith(['build', '--json', '--context', 'second'], ex.dir, env);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as Result;
+    assert.deepEqual([res.engine.context, res.engine.endpoint], ['second', remote.unix]);
+    assert.deepEqual([(await record(ex.dir)).engine.context, (await record(ex.dir)).engine.endpoint], ['second', remote.unix]);
+
+    const unknown = await tarsmith(['build', '--context', 'no-such-context'], ex.dir, env);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /error\[engine\.unknown-context\].*no-such-context/);
+  } finally {
+    await fs.rm(config, { recursive: true, force: true });
+  }
+});
+
+test('a remote engine that does not answer is its own coded error naming the address; nothing is written to out/', async () => {
+  const port = await freePort();
+  const before = await sums(ex.dir);
+  const r = await tarsmith(['build'], ex.dir, { ...base, DOCKER_HOST: `tcp://127.0.0.1:${port}` });
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, new RegExp(`error\\[engine\\.remote-unreachable\\]: the engine at tcp://127\\.0\\.0\\.1:${port} \\(DOCKER_HOST\\) does not answer`));
+  assert.match(r.stderr, /dockerd listens there/);
+  assert.equal(await sums(ex.dir), before);
+});
+
+/**
+ * Docker Engine 18.06's answers to the two requests a client's `docker version` makes (`/_ping`, `/version`): no
+ * engine of that age can be installed here, so a loopback server gives the old engine's replies to the real client.
+ */
+function engine1806(): Promise<{ host: string; close(): Promise<void> }> {
+  const version = { Version: '18.06.3-ce', ApiVersion: '1.38', MinAPIVersion: '1.12', Os: 'linux', Arch: 'amd64', GitCommit: 'd7080c1', GoVersion: 'go1.10.3', Components: [{ Name: 'Engine', Version: '18.06.3-ce' }] };
+  const srv = http.createServer((req, res) => {
+    res.setHeader('Api-Version', '1.38');
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url?.endsWith('/_ping')) res.end('OK');
+    else if (req.url?.endsWith('/version')) res.end(JSON.stringify(version));
+    else {
+      res.statusCode = 404;
+      res.end('{"message":"page not found"}');
+    }
+  });
+  return new Promise((resolve) =>
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address() as { port: number };
+      resolve({ host: `tcp://127.0.0.1:${a.port}`, close: () => new Promise((r) => srv.close(() => r())) });
+    }),
+  );
+}
+
+test('an engine without BuildKit (Docker Engine 18.06) is refused by the probe with its own code, before any build', async () => {
+  const old = await engine1806();
+  try {
+    const r = await tarsmith(['build'], ex.dir, { ...base, DOCKER_HOST: old.host });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, new RegExp(`error\\[engine\\.no-buildkit\\]: the engine at ${old.host.replace(/\./g, '\\.')} \\(DOCKER_HOST\\), Docker Engine 18\\.06\\.3-ce, has no BuildKit`));
+  } finally {
+    await old.close();
+  }
+});
