@@ -17,6 +17,11 @@ PKGS=(
   patch              # convert apk: its unified diff must apply with patch(1)
   time               # /usr/bin/time: peak RSS in bench/normalize.ts
 )
+# The engine tier only: an OCI registry the remote-engine tests start on 127.0.0.1 (test/e2e/remote-rig.ts).
+ENGINE_PKGS=(
+  docker-registry
+)
+[ "$engine" = 1 ] && PKGS+=("${ENGINE_PKGS[@]}")
 
 SUDO=()
 if [ "$(id -u)" != 0 ]; then SUDO=(sudo); fi
@@ -29,6 +34,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   "${SUDO[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # The package enables a system registry on :5000; the tests start their own, so the service stays off.
+  if [[ " ${missing[*]} " == *" docker-registry "* ]] && command -v systemctl >/dev/null 2>&1; then
+    "${SUDO[@]}" systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
 fi
 
 [ "$engine" = 1 ] && bash "$(dirname "$0")/start-dockerd.sh"

@@ -14,6 +14,7 @@ import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
+import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild } from './run.js';
 import { kernelConfigPhase } from './kernel-phase.js';
 
@@ -87,10 +88,14 @@ export interface ImageResult {
   tag: string;
   imageId: string;
   target: string;
+  /** With --push: the reference, and the digest the registry stored. */
+  pushed?: PushResult;
 }
 
 /** Build the runtime stage (artifacts under /opt/<name>/) into the local image store. */
-export async function image(opts: EngineOptions & { tag?: string }): Promise<ImageResult> {
+export async function image(opts: EngineOptions & { tag?: string; push?: string }): Promise<ImageResult> {
+  // A bad reference is refused before anything is built.
+  if (opts.push !== undefined) checkPushRef(opts.push);
   const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
@@ -100,7 +105,10 @@ export async function image(opts: EngineOptions & { tag?: string }): Promise<Ima
   try {
     const iidfile = path.join(iidDir, 'iid');
     await buildWith(caps, m, plan, { ...opts, stage: 'runtime', output: { kind: 'image', tag }, iidfile });
-    return { tag, imageId: await readIid(iidfile), target: plan.target.name };
+    const imageId = await readIid(iidfile);
+    // The push takes the local tag, whatever produced the image.
+    const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
+    return { tag, imageId, target: plan.target.name, ...(pushed ? { pushed } : {}) };
   } finally {
     await fs.rm(iidDir, { recursive: true, force: true });
   }

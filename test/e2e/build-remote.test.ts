@@ -1,7 +1,8 @@
 /**
- * Building on a remote engine: a second dockerd (its own data root, socket and a TCP listener on 127.0.0.1) as the
- * remote, reached with DOCKER_HOST and with a docker context; the build context travels to it and the artifacts
- * come back to the local out/, identical to a build on the machine's engine.
+ * Past one machine: a second dockerd (its own data root, socket and a TCP listener on 127.0.0.1) as the remote,
+ * reached with DOCKER_HOST and with a docker context; the build context travels to it and the artifacts come back
+ * to the local out/, identical to a build on the machine's engine. An OCI registry on 127.0.0.1 (Debian's
+ * docker-registry) carries the image from one engine to the other.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,20 +11,21 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-rig.js';
-import { freePort, startSecondEngine, type SecondEngine } from './remote-rig.js';
+import { freePort, startRegistry, startSecondEngine, type Registry, type SecondEngine } from './remote-rig.js';
 
 let remote: SecondEngine;
 let ex: Example;
+let registry: Registry;
 /** The environment without any endpoint choice of the caller's. */
 const base: NodeJS.ProcessEnv = { ...process.env };
 delete base.DOCKER_HOST;
 delete base.DOCKER_CONTEXT;
 
 before(async () => {
-  [remote, ex] = await Promise.all([startSecondEngine(), exampleCopy()]);
+  [remote, ex, registry] = await Promise.all([startSecondEngine(), exampleCopy(), startRegistry()]);
 });
 after(async () => {
-  await Promise.all([remote?.stop(), ex?.cleanup()]);
+  await Promise.all([remote?.stop(), ex?.cleanup(), registry?.stop()]);
 });
 
 interface Result {
@@ -117,4 +119,53 @@ test('an engine without BuildKit (Docker Engine 18.06) is refused by the probe w
   } finally {
     await old.close();
   }
+});
+
+interface ImageJson {
+  tag: string;
+  imageId: string;
+  pushed?: { ref: string; digest: string; pinned: string };
+}
+
+test('image --push REF pushes the runtime image; a pull on the second engine gives the same image ID', async () => {
+  const ref = `${registry.host}/tarsmith-e2e/hello:push`;
+  const r = await tarsmith(['image', '--push', ref, '--json'], ex.dir, base);
+  assert.equal(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as ImageJson;
+  assert.equal(res.pushed?.ref, ref);
+  assert.match(res.pushed?.digest ?? '', /^sha256:[0-9a-f]{64}$/);
+  assert.equal(res.pushed?.pinned, `${registry.host}/tarsmith-e2e/hello@${res.pushed?.digest}`);
+  // The registry holds it under that digest.
+  const head = await fetch(`http://${registry.host}/v2/tarsmith-e2e/hello/manifests/push`, { method: 'HEAD', headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+  assert.equal(head.headers.get('docker-content-digest'), res.pushed?.digest);
+
+  await remote.reset();
+  const pull = await run([...remote.client, 'pull', res.pushed?.pinned ?? '']);
+  assert.equal(pull.code, 0, pull.stderr);
+  const id = await run([...remote.client, 'image', 'inspect', '--format', '{{.Id}}', res.pushed?.pinned ?? '']);
+  assert.equal(id.stdout.trim(), res.imageId);
+  await run([(await dockerClient()), 'image', 'rm', ref]);
+});
+
+test('a registry that does not answer, one that refuses the push, and a bad reference are coded errors', async () => {
+  const port = await freePort();
+  const down = await tarsmith(['image', '--push', `127.0.0.1:${port}/hello:x`], ex.dir, base);
+  assert.equal(down.code, 4, down.stderr);
+  assert.match(down.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer the engine at unix:///var/run/docker\\.sock`));
+  assert.match(down.stderr, /connection refused/);
+
+  const readOnly = await startRegistry({ readOnly: true });
+  try {
+    const refused = await tarsmith(['image', '--push', `${readOnly.host}/hello:x`], ex.dir, base);
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /error\[registry\.refused\]: the registry 127\.0\.0\.1:\d+ refused the push of .*HTTP 405/);
+  } finally {
+    await run([await dockerClient(), 'image', 'rm', `127.0.0.1:${port}/hello:x`, `${readOnly.host}/hello:x`]);
+    await readOnly.stop();
+  }
+
+  const bad = await tarsmith(['image', '--push', `${registry.host}/Hello:x`], ex.dir, base);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /error\[registry\.bad-reference\]: --push ".*\/Hello:x" is not an image reference: "Hello" is not a repository path component/);
+  assert.doesNotMatch(bad.stderr, /build context/, 'refused before anything was built');
 });

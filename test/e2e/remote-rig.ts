@@ -108,15 +108,15 @@ export interface Registry {
 }
 
 /**
- * Start Debian's docker-registry on 127.0.0.1 with its own config and storage. `auth: 'silly'` makes it refuse
- * every request without credentials (distribution's test authenticator), for the refusal test.
+ * Start Debian's docker-registry on 127.0.0.1 with its own config and storage. `readOnly` puts it in
+ * distribution's read-only maintenance mode: it answers pulls and refuses every push (HTTP 405).
  */
-export async function startRegistry(opts: { auth?: 'silly' } = {}): Promise<Registry> {
+export async function startRegistry(opts: { readOnly?: boolean } = {}): Promise<Registry> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-e2e-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const auth = opts.auth === 'silly' ? 'auth:\n  silly:\n    realm: tarsmith-e2e\n    service: tarsmith-e2e\n' : '';
-  const config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(root, 'storage')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${auth}`;
+  const readOnly = opts.readOnly ? '  maintenance:\n    readonly:\n      enabled: true\n' : '';
+  const config = `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(root, 'storage')}\n${readOnly}http:\n  addr: ${host}\n`;
   await fs.writeFile(path.join(root, 'config.yml'), config);
   const logFile = path.join(root, 'registry.log');
   const child = await startLogged(['docker-registry', 'serve', path.join(root, 'config.yml')], logFile);
