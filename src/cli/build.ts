@@ -26,6 +26,11 @@ build before anything is compiled. Then the kernel (modules_prepare or full), th
 against $KDIR; every exported .ko must carry the kernel's vermagic. out/<name>/kernel/ holds the resolved
 config, config-check.json and the requested kernel artifacts.
 
+Cache: --cache-from/--cache-to are checked against the builder. docker build (Docker 20.10) and the buildx
+docker driver export only type=inline, into an image (tarsmith image --push REF --cache-to type=inline), and
+import images from a registry; buildx with a docker-container or remote driver (--builder) does every type,
+type=registry,mode=max included. The JSON result counts the steps and those taken from the cache.
+
 The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
 build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
 
@@ -41,7 +46,8 @@ Examples:
   $ tarsmith build hello --out /tmp/out --progress plain
   $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith build
   $ tarsmith build --context ci
-  $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache
+  $ tarsmith build --cache-from registry.example.org/hello:cache
+  $ tarsmith build --builder mybuilder --cache-to type=registry,ref=registry.example.org/hello:bk,mode=max
   $ tarsmith build modules --kernel-config-only --json`,
   );
   cmd.action(
@@ -51,7 +57,8 @@ Examples:
       const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), ...(o.kernelConfigOnly ? { kernelConfigOnly: true } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
-        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);
+        const steps = r.steps ? `; ${r.steps.cached} of ${r.steps.total} steps from the cache` : '';
+        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}${steps}`);
         if (getLogLevel() !== 'quiet') for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),

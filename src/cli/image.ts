@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { engineArgs, engineOptions, type EngineCliOptions } from './engine-options.js';
+import { log } from '../core/log.js';
 import { action, globalOptions, printJson } from './common.js';
 
 /** `tarsmith image [TARGET]`: the runtime stage (artifacts under /opt/<name>/) loaded into the local image store. */
@@ -26,6 +27,8 @@ Examples:
   $ tarsmith image
   $ tarsmith image hello --tag registry.example.org/hello:1.0
   $ tarsmith image --push 127.0.0.1:5000/hello:1.0 --json
+  $ tarsmith image --push 127.0.0.1:5000/hello:cache --cache-to type=inline   # the image carries its cache
+  $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith image --cache-from 127.0.0.1:5000/hello:cache
   $ DOCKER_HOST=ssh://builder@ci tarsmith image --push registry.example.org/team/hello:1.0`,
   );
   cmd.action(
@@ -34,6 +37,7 @@ Examples:
       const r = await image({ ...engineArgs(o, globalOptions(c).manifest, target), ...(o.tag !== undefined ? { tag: o.tag } : {}), ...(o.push !== undefined ? { push: o.push } : {}) });
       if (o.json) printJson({ ok: true, ...r });
       else {
+        if (r.steps) log.info(`${r.steps.cached} of ${r.steps.total} steps from the cache`);
         process.stdout.write(`${r.tag} ${r.imageId}\n`);
         if (r.pushed) process.stdout.write(`${r.pushed.pinned}\n`);
       }

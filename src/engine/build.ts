@@ -19,6 +19,7 @@ import { outName, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import { describeEndpoint, type EngineCaps } from './probe.js';
 import { runBuild } from './run.js';
+import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
 import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
@@ -59,6 +60,8 @@ export interface BuildResult {
   symlinks: ArtifactLink[];
   record: string;
   context: { size: number; files: number };
+  /** The build's steps: how many, how many came from the cache, which ran (not with tty progress). */
+  steps?: StepCounts;
   engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
@@ -108,7 +111,7 @@ export async function buildWith(
   m: Manifest,
   plan: Plan,
   opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; appendLog?: boolean; iidfile?: string },
-): Promise<{ size: number; files: number }> {
+): Promise<{ size: number; files: number; steps?: StepCounts }> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
   const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
   try {
@@ -126,12 +129,13 @@ export async function buildWith(
       secrets: plan.secrets,
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       ...(opts.iidfile !== undefined ? { iidfile: opts.iidfile } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
     });
-    await runBuild(inv, {
+    const steps = await runBuild(inv, {
       steps: plan.steps,
       what: `build of ${m.name} (target ${plan.target.name})`,
       inherit: progress === 'tty',
@@ -139,7 +143,7 @@ export async function buildWith(
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
       ...(opts.appendLog ? { appendLog: true } : {}),
     });
-    return { size: ctx.size, files: ctx.files };
+    return { size: ctx.size, files: ctx.files, ...(steps ? { steps } : {}) };
   } finally {
     await ctx.cleanup();
   }
@@ -204,7 +208,7 @@ function buildRecord(m: Manifest, lock: Lock, trees: SourceTrees, plan: Plan, ca
     },
     engine: {
       client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}),
-      endpoint: caps.endpoint.host, context: caps.endpoint.context,
+      endpoint: caps.endpoint.host, context: caps.endpoint.context, ...(caps.driver ? { driver: caps.driver } : {}),
     },
     args: { target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}) },
     dockerfileSha256: createHash('sha256').update(plan.dockerfile).digest('hex'),
@@ -254,7 +258,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const logFile = path.join(outRoot, `${name}.log`);
   const stale = await clearStaleTemps(final);
   if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
-  let context = { size: 0, files: 0 };
+  let context: { size: number; files: number; steps?: StepCounts } = { size: 0, files: 0 };
   let kernel: KernelOutcome | undefined;
   if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile);
   if (plan.kernel) {
@@ -288,7 +292,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     artifacts: exported.files,
     symlinks: exported.symlinks,
     record: path.join(final, RECORD_FILE),
-    context,
+    context: { size: context.size, files: context.files },
+    ...(context.steps ? { steps: context.steps } : {}),
     engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };

@@ -16,6 +16,7 @@ import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild } from './run.js';
+import type { StepCounts } from './step-tally.js';
 import { kernelConfigPhase } from './kernel-phase.js';
 
 async function probe(opts: EngineOptions): Promise<EngineCaps> {
@@ -68,6 +69,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       secrets: [],
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       iidfile: iid,
@@ -90,6 +92,8 @@ export interface ImageResult {
   target: string;
   /** With --push: the reference, and the digest the registry stored. */
   pushed?: PushResult;
+  /** The runtime build's steps: how many, how many came from the cache, which ran. */
+  steps?: StepCounts;
 }
 
 /** Build the runtime stage (artifacts under /opt/<name>/) into the local image store. */
@@ -104,11 +108,11 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
   const iidDir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-iid-'));
   try {
     const iidfile = path.join(iidDir, 'iid');
-    await buildWith(caps, m, plan, { ...opts, stage: 'runtime', output: { kind: 'image', tag }, iidfile });
+    const built = await buildWith(caps, m, plan, { ...opts, stage: 'runtime', output: { kind: 'image', tag }, iidfile });
     const imageId = await readIid(iidfile);
     // The push takes the local tag, whatever produced the image.
     const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
-    return { tag, imageId, target: plan.target.name, ...(pushed ? { pushed } : {}) };
+    return { tag, imageId, target: plan.target.name, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}) };
   } finally {
     await fs.rm(iidDir, { recursive: true, force: true });
   }

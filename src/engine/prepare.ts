@@ -70,7 +70,11 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
 
 /** The probe's part of the engine options. */
 export function probeOptions(opts: ProbeOptions): ProbeOptions {
-  return { ...(opts.docker !== undefined ? { docker: opts.docker } : {}), ...(opts.context !== undefined ? { context: opts.context } : {}) };
+  return {
+    ...(opts.docker !== undefined ? { docker: opts.docker } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+  };
 }
 
 export async function prepare(opts: PrepareOptions): Promise<Prepared> {

@@ -34,6 +34,8 @@ export interface EngineCaps {
   serverVersion: string;
   /** buildx version when the client has the plugin. */
   buildx?: string;
+  /** The buildx builder's driver (`docker`, `docker-container`, `remote`, `kubernetes`): what its cache can do. */
+  driver?: string;
   buildkit: boolean;
   /** `docker buildx build`, or `DOCKER_BUILDKIT=1 docker build`. */
   mode: BuildMode;
@@ -50,6 +52,10 @@ export interface ClientObservation {
   /** Why the daemon did not answer, when it did not. */
   serverError?: string;
   buildx?: string;
+  /** The driver of the buildx builder (the chosen one, or the current one). */
+  driver?: string;
+  /** buildx could not find the chosen builder. */
+  builderError?: string;
   /** The context the client resolved, and its docker endpoint. */
   context?: string;
   host?: string;
@@ -60,6 +66,8 @@ export interface ClientObservation {
 /** What chooses the endpoint: `--context NAME`, and the environment's DOCKER_HOST / DOCKER_CONTEXT. */
 export interface EndpointChoice {
   context?: string;
+  /** `--builder NAME` (buildx). */
+  builder?: string;
   env?: { DOCKER_HOST?: string | undefined; DOCKER_CONTEXT?: string | undefined };
 }
 
@@ -173,6 +181,15 @@ export function chooseClient(
     use = fallback;
   }
   const ep = endpointOf(use, choice);
+  if (use.buildx !== undefined && choice.builder !== undefined && use.builderError !== undefined) {
+    return {
+      code: 'engine.unknown-builder',
+      message: `buildx has no builder ${JSON.stringify(choice.builder)}: ${use.builderError}`,
+      value: choice.builder,
+      exit: ExitCode.usage,
+      hint: 'list the builders with `docker buildx ls` and pass one of them, or create one (docker buildx create --name NAME --driver docker-container, or --driver remote tcp://BUILDKITD:1234)',
+    };
+  }
   if (use.serverVersion === undefined) return unreachable(use, ep);
   if (!engineHasBuildkit(use.serverVersion, use.serverOs)) {
     const windows = use.serverOs !== undefined && use.serverOs !== 'linux';
@@ -190,6 +207,7 @@ export function chooseClient(
     clientVersion: use.clientVersion as string,
     serverVersion: use.serverVersion,
     ...(use.buildx !== undefined ? { buildx: use.buildx } : {}),
+    ...(use.buildx !== undefined && use.driver !== undefined ? { driver: use.driver } : {}),
     buildkit: true,
     mode: use.buildx !== undefined ? 'buildx' : 'buildkit',
     notes,
@@ -218,15 +236,19 @@ function firstJson<T>(stdout: string): T | undefined {
 
 const lastLine = (s: string): string | undefined => s.trim().split('\n').filter(Boolean).pop();
 
-/** Ask one client (with the global options `global`) for its version, the daemon's, its buildx, and its endpoint. */
-export async function observeClient(path: string, global: readonly string[] = []): Promise<ClientObservation> {
+/**
+ * Ask one client (with the global options `global`) for its version, the daemon's, its buildx and the builder's
+ * driver (`builder`, or the current one), and its endpoint.
+ */
+export async function observeClient(path: string, global: readonly string[] = [], builder?: string): Promise<ClientObservation> {
   const obs: ClientObservation = { path };
   const env = { ...process.env, DOCKER_CLI_HINTS: 'false' };
-  // All three questions at once: each is a process start of a large Go binary.
-  const [r, bx, ctx] = await Promise.all([
+  // All four questions at once: each is a process start of a large Go binary.
+  const [r, bx, ctx, bi] = await Promise.all([
     exec([path, ...global, 'version', '--format', '{{json .}}'], { env }).catch(() => undefined),
     exec([path, ...global, 'buildx', 'version'], { env }).catch(() => undefined),
     exec([path, ...global, 'context', 'inspect', '--format', '{{json .}}'], { env }).catch(() => undefined),
+    exec([path, ...global, 'buildx', 'inspect', ...(builder !== undefined ? [builder] : [])], { env }).catch(() => undefined),
   ]);
   if (!r) return obs;
   const v = firstJson<VersionJson>(r.stdout) ?? {};
@@ -237,6 +259,9 @@ export async function observeClient(path: string, global: readonly string[] = []
   else obs.serverError = lastLine(r.stderr) ?? `exit ${r.code}`;
   if (v.Server?.Os) obs.serverOs = v.Server.Os;
   if (bx && bx.code === 0) obs.buildx = bx.stdout.trim().split(/\s+/)[1] ?? bx.stdout.trim();
+  const driver = bi && bi.code === 0 ? /^Driver:\s+(\S+)/m.exec(bi.stdout)?.[1] : undefined;
+  if (driver) obs.driver = driver;
+  else if (bi && bi.code !== 0 && builder !== undefined) obs.builderError = lastLine(bi.stderr) ?? `exit ${bi.code}`;
   const c = ctx && ctx.code === 0 ? firstJson<ContextJson>(ctx.stdout) : undefined;
   const name = c?.Name ?? v.Client?.Context;
   if (name) obs.context = name;
@@ -251,6 +276,8 @@ async function same(a: string, b: string): Promise<boolean> {
 
 export interface ProbeOptions {
   docker?: string;
+  /** A buildx builder (`--builder NAME`): its driver decides the cache modes. */
+  builder?: string;
   /** A docker context (`docker --context NAME`); DOCKER_HOST and DOCKER_CONTEXT are read from the environment. */
   context?: string;
 }
@@ -263,6 +290,7 @@ export function probeEngine(opts: ProbeOptions = {}): Promise<EngineCaps> {
   const explicit = opts.docker ?? process.env.TARSMITH_DOCKER;
   const choice: EndpointChoice = {
     ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
     env: { DOCKER_HOST: process.env.DOCKER_HOST, DOCKER_CONTEXT: process.env.DOCKER_CONTEXT },
   };
   const key = JSON.stringify([explicit ?? '', choice]);
@@ -283,8 +311,8 @@ async function probeUncached(explicit: string | undefined, choice: EndpointChoic
     !explicit && (!primaryPath || !(await same(primaryPath, FALLBACK_DOCKER))) && (await which(FALLBACK_DOCKER)) ? FALLBACK_DOCKER : undefined;
   const global = globalArgs(choice);
   const [primary, fallback] = await Promise.all([
-    primaryPath ? observeClient(primaryPath, global) : Promise.resolve(undefined),
-    fallbackPath ? observeClient(fallbackPath, global) : Promise.resolve(undefined),
+    primaryPath ? observeClient(primaryPath, global, choice.builder) : Promise.resolve(undefined),
+    fallbackPath ? observeClient(fallbackPath, global, choice.builder) : Promise.resolve(undefined),
   ]);
   const r = chooseClient(primary, fallback, explicit !== undefined, choice);
   if ('code' in r) return fail(r);

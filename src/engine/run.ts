@@ -9,6 +9,7 @@ import { ExitCode, fail, type Failure } from '../core/errors.js';
 import { exec } from '../core/exec.js';
 import { getLogLevel, log, stderrIsTty } from '../core/log.js';
 import { ProgressView } from './progress-view.js';
+import { StepTally, type StepCounts } from './step-tally.js';
 import type { StepSpec } from '../dockerfile/generate.js';
 import { MARK_ARTIFACT_MISSING, MARK_CHECKSUM, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
@@ -103,15 +104,19 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
   };
 }
 
-/** Run the build; stream progress to stderr; throw the mapped failure when it fails. */
-export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<void> {
+/**
+ * Run the build; stream progress to stderr; throw the mapped failure when it fails. Returns which steps ran and
+ * which were cached (undefined with tty progress: the terminal got the stream, not tarsmith).
+ */
+export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<StepCounts | undefined> {
   const env = { ...process.env, ...inv.env };
   log.verbose(`$ ${inv.argv.join(' ')}`);
   if (opts.inherit) {
     const r = await exec(inv.argv, { env, inherit: true });
     if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what }));
-    return;
+    return undefined;
   }
+  const tally = new StepTally();
   let stream: ReturnType<typeof createWriteStream> | undefined;
   if (opts.logFile) {
     await fs.mkdir(path.dirname(opts.logFile), { recursive: true });
@@ -123,6 +128,7 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     ? new ProgressView({ tty: stderrIsTty(), write: (s) => process.stderr.write(s), columns: process.stderr.columns ?? 120 })
     : undefined;
   const onLine = (l: string) => {
+    tally.line(l);
     if (view) view.line(l);
     else if (echo) process.stderr.write(`${l}\n`);
     stream?.write(`${l}\n`);
@@ -145,4 +151,5 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     await new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve()));
   }
   if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}) }));
+  return tally.counts();
 }

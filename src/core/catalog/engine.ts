@@ -2,6 +2,8 @@
 import { defineArea } from './types.js';
 
 export const engine = defineArea('engine', 'the container engine (Docker with BuildKit, local or remote)', {
+  'engine.cache-unsupported': { exit: 'usage', severity: 'error', hint: 'docker build and the buildx docker driver export only type=inline (into an image: `tarsmith image --push REF --cache-to type=inline`); for type=registry,mode=max or type=local use a buildx builder with the docker-container or remote driver (--builder NAME)' },
+  'engine.unknown-builder': { exit: 'usage', severity: 'error', hint: 'list the builders with `docker buildx ls` and pass one of them, or create one with `docker buildx create`' },
   'engine.build-failed': { exit: 'engine', severity: 'error', hint: 'read the build log for the cause' },
   'engine.image-missing': { exit: 'engine', severity: 'error', hint: 'check `docker image ls`; run the command again' },
   'engine.buildx-missing': { exit: 'engine', severity: 'error', hint: 'install the buildx plugin (Debian: apt-get install docker-buildx), or pass --docker PATH / TARSMITH_DOCKER=PATH for a client that can build' },
