@@ -16,7 +16,7 @@ export function register(program: Command): void {
     'after',
     `
 With --push REF the image is tagged REF and pushed by the engine (the one DOCKER_HOST or --context names:
-it must reach the registry, with its own credentials; Docker treats 127.0.0.0/8 as an insecure registry, any
+it must reach the registry; the credentials are this client's, from docker login; Docker treats 127.0.0.0/8 as an insecure registry, any
 other plain-HTTP registry must be in its insecure-registries). The registry's digest is printed.
 
 Exit codes: 0 loaded (and pushed), 1 an input is missing or does not match the lock, 2 bad manifest or option

@@ -1,7 +1,7 @@
 /**
  * Pushing an image to an OCI registry: a local tag of the engine's image store (however the image got there) is
  * tagged as the reference and pushed by the engine (`docker push`: the daemon the endpoint names talks to the
- * registry, with its credentials and its insecure-registries). The reference is checked before anything is built;
+ * registry, under its insecure-registries, with the credentials the client hands it). The reference is checked before anything is built;
  * the push's failure is mapped to a coded error from its output (unreachable, refused, other).
  */
 import { ExitCode, fail, type Failure } from '../core/errors.js';
@@ -82,7 +82,7 @@ export function pushFailure(ref: ImageRef & { text: string }, lines: readonly st
       details,
       hint: /HTTPS client/.test(cause)
         ? `${host} speaks plain HTTP: add it to the engine's insecure-registries (daemon.json), or serve it over TLS`
-        : `log the engine in (\`docker login ${host}\`), and check that ${ref.repository} exists and accepts pushes`,
+        : `log in (\`docker login ${host}\`: the client hands the credentials to the engine), and check that ${ref.repository} exists and accepts pushes`,
     };
   }
   return { code: 'registry.push-failed', message: `the push of ${ref.text} failed: ${cause}`, value: ref.text, exit: ExitCode.engine, details };
