@@ -8,6 +8,7 @@ engine=1
 
 PKGS=(
   docker.io          # the container engine (BuildKit built in)
+  iproute2           # ip: the remote-engine test gives its second dockerd a bridge of its own
   mmdebstrap         # builds the example's builder rootfs offline-reproducibly
   linux-source-6.12  # the real kernel tree for the kconfig tests
   musl-tools         # musl-gcc, to prove the musl audit rules
@@ -19,6 +20,11 @@ PKGS=(
   debian-archive-keyring binutils  # components e2e: deb-src of trixie signed by the archive key; readelf, nm
   diffoscope-minimal # tarsmith repro writes its report beside when it is installed (test/e2e/repro.test.ts)
 )
+# The engine tier only: an OCI registry the remote-engine tests start on 127.0.0.1 (test/e2e/remote-rig.ts).
+ENGINE_PKGS=(
+  docker-registry
+)
+[ "$engine" = 1 ] && PKGS+=("${ENGINE_PKGS[@]}")
 
 SUDO=()
 if [ "$(id -u)" != 0 ]; then SUDO=(sudo); fi
@@ -31,6 +37,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   "${SUDO[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # The package enables a system registry on :5000; the tests start their own, so the service stays off.
+  if [[ " ${missing[*]} " == *" docker-registry "* ]] && command -v systemctl >/dev/null 2>&1; then
+    "${SUDO[@]}" systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
 fi
 
 # Debian's source archive (trixie), for the e2e test that fetches a real upstream tarball with

@@ -34,19 +34,30 @@ file is hashed, read through the extraction policy like every source, announced 
 tarsmith-build.json (its sha256, \`overridden: true\` and the locked entry it stood in for). tarsmith.lock is not
 changed; a source pinned by sha256 in the manifest cannot be overridden. \`tarsmith vendor\` changes the lock.
 
+Cache: --cache-from/--cache-to are checked against the builder. docker build (Docker 20.10) and the buildx
+docker driver export only type=inline, into an image (tarsmith image --push REF --cache-to type=inline), and
+import images from a registry; buildx with a docker-container or remote driver (--builder) does every type,
+type=registry,mode=max included. The JSON result counts the steps and those taken from the cache.
+
+The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
+build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
+
 Progress: --progress auto prints one line per finished step (and a live status line on a terminal);
 plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
 
 Exit codes: 0 built, 1 an input is missing or does not match the lock, or the kernel config does not satisfy
-            the fragments, 2 bad manifest or option, 4 engine missing, a build step failed, or a module's
+            the fragments, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
             vermagic is not the kernel's.
 
 Examples:
   $ tarsmith build
   $ tarsmith build hello --out /tmp/out --progress plain
-  $ tarsmith build --builder mybuilder --cache-to type=local,dest=/tmp/cache
+  $ tarsmith build --builder mybuilder --cache-to type=registry,ref=registry.example.org/hello:bk,mode=max
   $ tarsmith build modules --kernel-config-only --json
-  $ tarsmith build dist --source ask=packages/ASK-2.tar.gz --source linux=/data/linux-6.12.tar.xz`,
+  $ tarsmith build dist --source ask=packages/ASK-2.tar.gz --source linux=/data/linux-6.12.tar.xz
+  $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith build
+  $ tarsmith build --context ci
+  $ tarsmith build --cache-from registry.example.org/hello:cache`,
   );
   cmd.action(
     action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean }, c: Command) => {
@@ -55,7 +66,8 @@ Examples:
       const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), ...(o.kernelConfigOnly ? { kernelConfigOnly: true } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
-        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}`);
+        const steps = r.steps ? `; ${r.steps.cached} of ${r.steps.total} steps from the cache` : '';
+        log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}${steps}`);
         if (getLogLevel() !== 'quiet') for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),

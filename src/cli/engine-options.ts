@@ -34,9 +34,10 @@ export function engineOptions(cmd: Command): Command {
     .option('--platform <platform>', 'target platform (default: the manifest\'s platform)')
     .addOption(new Option('--progress <mode>', 'BuildKit progress output (on stderr)').choices(['auto', 'plain', 'tty']).default('auto'))
     .option('--docker <path>', 'docker client to use (default: $TARSMITH_DOCKER, else docker on PATH)')
+    .option('--context <name>', 'docker context naming the engine to build on (default: DOCKER_HOST, else DOCKER_CONTEXT, else the current context)')
     .option('--builder <name>', 'buildx builder instance (passed to docker buildx build)')
-    .option('--cache-from <spec>', 'BuildKit cache source, e.g. type=local,src=DIR (repeatable)', collect, [])
-    .option('--cache-to <spec>', 'BuildKit cache export, e.g. type=local,dest=DIR (buildx only; repeatable)', collect, []);
+    .option('--cache-from <spec>', 'BuildKit cache source: an image REF (or type=registry,ref=REF); any type with a buildx container/remote builder (repeatable)', collect, [])
+    .option('--cache-to <spec>', 'BuildKit cache export: type=inline (into the image); type=registry,ref=REF,mode=max or type=local,dest=DIR with a buildx container/remote builder (repeatable)', collect, []);
   return pinOption(cmd).option('--no-cache', 'ignore the BuildKit cache (a cold build)');
 }
 
@@ -44,6 +45,7 @@ export interface EngineCliOptions {
   platform?: string;
   progress?: 'auto' | 'plain' | 'tty';
   docker?: string;
+  context?: string;
   builder?: string;
   cacheFrom: string[];
   cacheTo: string[];
@@ -64,6 +66,7 @@ export function engineArgs(o: EngineCliOptions, manifest: string | undefined, ta
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.progress !== undefined ? { progress: o.progress } : {}),
     ...(o.docker !== undefined ? { docker: o.docker } : {}),
+    ...(o.context !== undefined ? { context: o.context } : {}),
     ...(o.builder !== undefined ? { builder: o.builder } : {}),
     cacheFrom: o.cacheFrom,
     cacheTo: o.cacheTo,

@@ -3,6 +3,7 @@
  * (`docker buildx build` and `DOCKER_BUILDKIT=1 docker build`).
  */
 import { ExitCode, fail, unreachable } from '../core/errors.js';
+import { cacheArgs, cacheBuilder } from './cache.js';
 import type { BuildMode } from './probe.js';
 
 export type Progress = 'auto' | 'plain' | 'tty';
@@ -24,6 +25,9 @@ export interface BuildRequest {
   secrets: { id: string; src: string }[];
   progress: Progress;
   builder?: string;
+  /** The buildx builder's driver (`docker`, `docker-container`, `remote`, …), for the cache rules. */
+  driver?: string;
+  /** Cache specs, checked against the builder (src/engine/cache.ts). */
   cacheFrom: string[];
   cacheTo: string[];
   /** Where the engine writes the image ID. */
@@ -73,8 +77,10 @@ function outputArgs(mode: BuildMode, out: BuildOutput): string[] {
   }
 }
 
-export function buildArgv(docker: string, mode: BuildMode, req: BuildRequest): BuildInvocation {
-  const argv = mode === 'buildx' ? [docker, 'buildx', 'build'] : [docker, 'build'];
+/** `client`: the docker client, alone or with its global options (`[docker, '--context', NAME]`). */
+export function buildArgv(client: string | readonly string[], mode: BuildMode, req: BuildRequest): BuildInvocation {
+  const prefix = typeof client === 'string' ? [client] : [...client];
+  const argv = mode === 'buildx' ? [...prefix, 'buildx', 'build'] : [...prefix, 'build'];
   const env: Record<string, string> = mode === 'buildx' ? {} : { DOCKER_BUILDKIT: '1' };
   if (req.builder !== undefined) {
     if (mode !== 'buildx') needsBuildx('--builder');
@@ -87,9 +93,9 @@ export function buildArgv(docker: string, mode: BuildMode, req: BuildRequest): B
   for (const s of req.secrets) argv.push('--secret', `id=${csvSafe('a secret id', s.id)},src=${csvSafe('a secret file', s.src)}`);
   argv.push(...outputArgs(mode, req.output));
   if (req.noCache) argv.push('--no-cache');
-  for (const c of req.cacheFrom) argv.push('--cache-from', c);
-  if (req.cacheTo.length > 0 && mode !== 'buildx') needsBuildx('--cache-to');
-  for (const c of req.cacheTo) argv.push('--cache-to', c);
+  const cache = cacheArgs(cacheBuilder(mode, req.driver), req.output.kind, req.cacheFrom, req.cacheTo);
+  argv.push(...cache.argv);
+  for (const a of cache.buildArgs) argv.push('--build-arg', a);
   if (req.iidfile !== undefined) argv.push('--iidfile', req.iidfile);
   argv.push(req.contextDir);
   return { argv, env };

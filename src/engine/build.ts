@@ -19,8 +19,9 @@ import { buildArgv, type BuildOutput, type Progress } from './argv.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type BuildVariant, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
-import type { EngineCaps } from './probe.js';
+import { describeEndpoint, type EngineCaps } from './probe.js';
 import { runBuild, type Locate } from './run.js';
+import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   platform?: string;
   progress?: Progress;
   docker?: string;
+  /** A docker context naming the engine (`docker --context NAME`). */
+  context?: string;
   builder?: string;
   cacheFrom?: string[];
   cacheTo?: string[];
@@ -72,14 +75,16 @@ export interface BuildResult {
   provenance?: string;
   sbom?: string;
   context: { size: number; files: number };
-  engine: { docker: string; mode: string; server: string };
+  /** The build's steps: how many, how many came from the cache, which ran (not with tty progress). */
+  steps?: StepCounts;
+  engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
 }
 
 /** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
-export async function imageLayers(docker: string, ref: string): Promise<string[] | undefined> {
-  const r = await exec([docker, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
+export async function imageLayers(client: readonly string[], ref: string): Promise<string[] | undefined> {
+  const r = await exec([...client, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
   if (r.code !== 0) return undefined;
   try {
     const v: unknown = JSON.parse(r.stdout);
@@ -117,11 +122,11 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
   const t = lock.toolchain;
   if (!plan.needsToolchainImage || !t) return;
   const run = TOOLCHAIN_RUN;
-  const layers = await imageLayers(caps.docker, t.tag);
+  const layers = await imageLayers(caps.client, t.tag);
   if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
       code: 'build.toolchain-missing',
-      message: !layers ? `the toolchain image ${t.tag} is not in the local image store` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
+      message: !layers ? `the toolchain image ${t.tag} is not in the image store of the engine at ${describeEndpoint(caps.endpoint)}` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
       value: t.tag,
       exit: ExitCode.engine,
       hint: run,
@@ -186,7 +191,7 @@ export async function buildWith(
   m: Manifest,
   plan: Plan,
   opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; appendLog?: boolean; iidfile?: string },
-): Promise<{ size: number; files: number }> {
+): Promise<{ size: number; files: number; steps?: StepCounts }> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
   const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
   try {
@@ -194,7 +199,7 @@ export async function buildWith(
     await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());
     log.info(`build context: ${ctx.files} files, ${humanSize(ctx.size)} (staged in ${ctx.dir})`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.docker, caps.mode, {
+    const inv = buildArgv(caps.client, caps.mode, {
       contextDir: ctx.dir,
       dockerfile: path.join(ctx.dir, 'Dockerfile'),
       target: opts.stage,
@@ -204,12 +209,13 @@ export async function buildWith(
       secrets: plan.secrets,
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       ...(opts.iidfile !== undefined ? { iidfile: opts.iidfile } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
     });
-    await runBuild(inv, {
+    const steps = await runBuild(inv, {
       steps: plan.steps,
       what: `build of ${m.name} (target ${plan.target.name})`,
       locate: locateIn(m, plan.target),
@@ -218,16 +224,16 @@ export async function buildWith(
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
       ...(opts.appendLog ? { appendLog: true } : {}),
     });
-    return { size: ctx.size, files: ctx.files };
+    return { size: ctx.size, files: ctx.files, ...(steps ? { steps } : {}) };
   } finally {
     await ctx.cleanup();
   }
 }
 
 /** `name:arch version` of every package installed in the toolchain image, as its package manager reports them. */
-export async function installedPackages(docker: string, image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
+export async function installedPackages(client: readonly string[], image: string, family: 'apt' | 'apk'): Promise<Record<string, string>> {
   const query = family === 'apt' ? ['dpkg-query', '-W', '-f', '${binary:Package}\t${Version}\t${Architecture}\n'] : ['apk', 'info', '-v'];
-  const r = await exec([docker, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
+  const r = await exec([...client, 'run', '--rm', '--network', 'none', '--entrypoint', '', image, ...query]);
   if (r.code !== 0) {
     return fail({ code: 'build.package-query', message: `cannot list the toolchain's packages: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exit: ExitCode.engine, value: image, hint: 'check that the toolchain image runs (`docker run --rm IMAGE true`)' });
   }
@@ -296,7 +302,10 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
       ...(installed ? { installed } : {}),
       ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
     },
-    engine: { client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}) },
+    engine: {
+      client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}),
+      endpoint: caps.endpoint.host, context: caps.endpoint.context, ...(caps.driver ? { driver: caps.driver } : {}),
+    },
     args: {
       target: plan.target.name, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.builder ? { builder: opts.builder } : {}),
       ...(inputs.overrides.length > 0 ? { sources: inputs.overrides.map((o) => `${o.name}=${o.file}`) } : {}),
@@ -309,6 +318,11 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
     artifacts: out.files,
     symlinks: out.symlinks,
   };
+}
+
+/** The engine a result was built on, for the JSON result. */
+export function engineSummary(caps: EngineCaps): BuildResult['engine'] {
+  return { docker: caps.docker, mode: caps.mode, server: caps.serverVersion, endpoint: caps.endpoint.host, context: caps.endpoint.context };
 }
 
 export const RECORD_FILE = 'tarsmith-build.json';
@@ -370,7 +384,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   });
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+    engine: engineSummary(caps),
   };
 }
 
@@ -383,7 +397,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const logFile = path.join(outRoot, `${name}.log`);
   const stale = await clearStaleTemps(final);
   if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
-  let context = { size: 0, files: 0 };
+  let context: { size: number; files: number; steps?: StepCounts } = { size: 0, files: 0 };
   let kernel: KernelOutcome | undefined;
   if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile);
   if (plan.kernel) {
@@ -398,7 +412,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
-    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.docker, lock.toolchain.tag, m.builder.family) : undefined;
+    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.client, lock.toolchain.tag, m.builder.family) : undefined;
     for (const reserved of RESERVED_NAMES) {
       if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
@@ -428,8 +442,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     record: path.join(final, RECORD_FILE),
     provenance: path.join(final, PROVENANCE_FILE),
     sbom: path.join(final, SBOM_FILE),
-    context,
-    engine: { docker: caps.docker, mode: caps.mode, server: caps.serverVersion },
+    context: { size: context.size, files: context.files },
+    ...(context.steps ? { steps: context.steps } : {}),
+    engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };
 }

@@ -12,15 +12,17 @@ import { buildArgv } from './argv.js';
 import { buildWith, checkToolchainRecord, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
-import { prepare, prepareWithEngine } from './prepare.js';
+import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
+import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild } from './run.js';
+import type { StepCounts } from './step-tally.js';
 import { kernelConfigPhase } from './kernel-phase.js';
 import { scanExport } from './artifacts.js';
 import { enginePlatform, loadImageArchive, parsePlatform, writeImageArchive } from './image-archive.js';
 
 async function probe(opts: EngineOptions): Promise<EngineCaps> {
-  const caps = await probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  const caps = await probeEngine(probeOptions(opts));
   for (const n of caps.notes) log.info(`note: ${n}`);
   return caps;
 }
@@ -59,7 +61,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
     const iid = path.join(ctx.dir, '.iid');
     log.info(`toolchain context: ${ctx.files} files, ${humanSize(ctx.size)}`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.docker, caps.mode, {
+    const inv = buildArgv(caps.client, caps.mode, {
       contextDir: ctx.dir,
       dockerfile,
       target: 'toolchain',
@@ -69,6 +71,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       secrets: [],
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+      ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
       cacheFrom: opts.cacheFrom ?? [],
       cacheTo: opts.cacheTo ?? [],
       iidfile: iid,
@@ -79,7 +82,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   } finally {
     await ctx.cleanup();
   }
-  const layers = await imageLayers(caps.docker, tag);
+  const layers = await imageLayers(caps.client, tag);
   if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
   await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
   return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash };
@@ -92,14 +95,20 @@ export interface ImageResult {
   /** The layer's diff ID (sha256 of the uncompressed layer tar). */
   layer: string;
   platform: string;
+  /** With --push: the reference, and the digest the registry stored. */
+  pushed?: PushResult;
+  /** The artifacts build's steps: how many, how many came from the cache, which ran. */
+  steps?: StepCounts;
 }
 
 /**
  * Build the artifacts (network off), then write the runtime image (one layer: the artifacts under /opt/<name>/)
  * as a Docker image archive with times from SOURCE_DATE_EPOCH and load it: the same image ID on every run
- * (see image-archive.ts).
+ * (see image-archive.ts). With `push`, the loaded tag is pushed to that reference by the engine.
  */
-export async function image(opts: EngineOptions & { tag?: string }): Promise<ImageResult> {
+export async function image(opts: EngineOptions & { tag?: string; push?: string }): Promise<ImageResult> {
+  // A bad reference is refused before anything is built.
+  if (opts.push !== undefined) checkPushRef(opts.push);
   const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
@@ -108,17 +117,19 @@ export async function image(opts: EngineOptions & { tag?: string }): Promise<Ima
   const work = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-image-'));
   try {
     const exported = path.join(work, 'artifacts');
-    await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: exported } });
+    const built = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: exported } });
     await scanExport(exported);
-    const platform = opts.platform ?? m.platform ?? (await enginePlatform(caps.docker));
+    const platform = opts.platform ?? m.platform ?? (await enginePlatform(caps.client));
     const parsed = parsePlatform(platform);
     if (!parsed) {
       return fail({ code: 'engine.platform-unknown', message: `the platform ${JSON.stringify(platform)} is not OS/ARCH[/VARIANT]`, value: platform, exit: ExitCode.engine, hint: 'set platform: in tarsmith.yaml (e.g. linux/amd64), or pass --platform' });
     }
     log.info(`writing the image archive of ${tag} (${platform}, created ${new Date(m.sourceDateEpoch * 1000).toISOString()})`);
     const archive = await writeImageArchive(exported, work, { tag, platform: parsed, sourceDateEpoch: m.sourceDateEpoch, name: m.name, target: plan.target.name });
-    await loadImageArchive(caps.docker, archive, tag);
-    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform };
+    await loadImageArchive(caps.client, archive, tag);
+    // The push takes the local tag: the engine DOCKER_HOST or --context names sends it to the registry.
+    const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
+    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}) };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -65,12 +65,12 @@ export async function writeImageArchive(artifacts: string, workDir: string, o: {
 }
 
 /** `docker load` the archive and check that the engine kept the image ID tarsmith computed. */
-export async function loadImageArchive(docker: string, a: ImageArchive, tag: string): Promise<void> {
-  const r = await exec([docker, 'load', '--quiet', '--input', a.file]);
+export async function loadImageArchive(client: readonly string[], a: ImageArchive, tag: string): Promise<void> {
+  const r = await exec([...client, 'load', '--quiet', '--input', a.file]);
   if (r.code !== 0) {
     fail({ code: 'engine.image-load', message: `docker load refused the image archive: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, value: tag, exit: ExitCode.engine, hint: 'check that the engine runs (`docker info`) and has room for the image; run again with -v for the command' });
   }
-  const inspect = await exec([docker, 'image', 'inspect', '--format', '{{.Id}}', tag]);
+  const inspect = await exec([...client, 'image', 'inspect', '--format', '{{.Id}}', tag]);
   const got = inspect.stdout.trim();
   if (inspect.code !== 0 || got !== a.imageId) {
     fail({ code: 'engine.image-mismatch', message: `after docker load, ${tag} is ${got || 'absent'}, not the image ${a.imageId} tarsmith wrote`, value: tag, exit: ExitCode.engine, hint: 'another process may have re-tagged the image meanwhile; run `tarsmith image` again' });
@@ -78,8 +78,8 @@ export async function loadImageArchive(docker: string, a: ImageArchive, tag: str
 }
 
 /** The engine's own platform (`linux/amd64`), for a manifest that names none. */
-export async function enginePlatform(docker: string): Promise<string> {
-  const r = await exec([docker, 'version', '--format', '{{.Server.Os}}/{{.Server.Arch}}']);
+export async function enginePlatform(client: readonly string[]): Promise<string> {
+  const r = await exec([...client, 'version', '--format', '{{.Server.Os}}/{{.Server.Arch}}']);
   const p = r.stdout.trim();
   if (r.code !== 0 || !parsePlatform(p)) {
     return fail({ code: 'engine.platform-unknown', message: `cannot ask the engine for its platform: ${r.stderr.trim().split('\n').at(-1) ?? p}`, exit: ExitCode.engine, hint: 'set platform: in tarsmith.yaml (e.g. linux/amd64), or pass --platform' });

@@ -12,7 +12,7 @@ import { readLock, type Lock } from '../lock/lock.js';
 import { hashLocked, verifyInputs } from '../lock/verify.js';
 import { effectiveLock, overrideWarnings, parseOverrides, resolveOverrides, type SourceOverride } from '../lock/override.js';
 import { plan, withSourceRoot, type BuildVariant, type Plan } from './plan.js';
-import { probeEngine, type EngineCaps } from './probe.js';
+import { probeEngine, type EngineCaps, type ProbeOptions } from './probe.js';
 import { sourceTrees, type SourceTrees } from './trees.js';
 
 export interface PrepareOptions {
@@ -109,6 +109,15 @@ export function planWithTools(m: Manifest, lock: Lock, trees: SourceTrees, opts:
   return p;
 }
 
+/** The probe's part of the engine options. */
+export function probeOptions(opts: ProbeOptions): ProbeOptions {
+  return {
+    ...(opts.docker !== undefined ? { docker: opts.docker } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
+  };
+}
+
 export async function prepare(opts: PrepareOptions): Promise<Prepared> {
   const manifest = await loadForRun(opts);
   const locked = await readLockOrFail(manifest);
@@ -124,10 +133,10 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
  * for their versions, so it runs while the inputs are hashed; its result (or failure) is looked at only after
  * verification passed, so a bad input is always reported first and nothing is built from it.
  */
-export async function prepareWithEngine(opts: PrepareOptions & { docker?: string }): Promise<Prepared & { caps: EngineCaps }> {
+export async function prepareWithEngine(opts: PrepareOptions & ProbeOptions): Promise<Prepared & { caps: EngineCaps }> {
   const manifest = await loadForRun(opts);
   const locked = await readLockOrFail(manifest);
-  const probing = probeEngine(opts.docker !== undefined ? { docker: opts.docker } : {});
+  const probing = probeEngine(probeOptions(opts));
   probing.catch(() => undefined);
   const overrides = await overridesOf(manifest, locked, opts);
   await verifyOrFail(manifest, locked, overrides);

@@ -10,6 +10,7 @@ import { editDistance } from '../core/suggest.js';
 import { exec } from '../core/exec.js';
 import { getLogLevel, log, stderrIsTty } from '../core/log.js';
 import { ProgressView } from './progress-view.js';
+import { StepTally, type StepCounts } from './step-tally.js';
 import type { StepSpec } from '../dockerfile/generate.js';
 import { MARK_ARTIFACT_MISSING, MARK_ARTIFACT_NEAR, MARK_CHECKSUM, MARK_INSTALL_MISSING, MARK_STEP_FAILED } from '../dockerfile/helpers.js';
 import type { BuildInvocation } from './argv.js';
@@ -151,15 +152,19 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
   };
 }
 
-/** Run the build; stream progress to stderr; throw the mapped failure when it fails. */
-export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<void> {
+/**
+ * Run the build; stream progress to stderr; throw the mapped failure when it fails. Returns which steps ran and
+ * which were cached (undefined with tty progress: the terminal got the stream, not tarsmith).
+ */
+export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<StepCounts | undefined> {
   const env = { ...process.env, ...inv.env };
   log.verbose(`$ ${inv.argv.join(' ')}`);
   if (opts.inherit) {
     const r = await exec(inv.argv, { env, inherit: true });
     if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what, ...(opts.locate ? { locate: opts.locate } : {}) }));
-    return;
+    return undefined;
   }
+  const tally = new StepTally();
   let stream: ReturnType<typeof createWriteStream> | undefined;
   let logError: NodeJS.ErrnoException | undefined;
   if (opts.logFile) {
@@ -177,6 +182,7 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     ? new ProgressView({ tty: stderrIsTty(), write: (s) => process.stderr.write(s), columns: process.stderr.columns ?? 120 })
     : undefined;
   const onLine = (l: string) => {
+    tally.line(l);
     if (view) view.line(l);
     else if (echo) process.stderr.write(`${l}\n`);
     stream?.write(`${l}\n`);
@@ -205,4 +211,5 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
   }
   if (logError) log.warn(`the build log could not be written to ${opts.logFile ?? ''}: ${logError.code ?? logError.message}`);
   if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}), ...(opts.locate ? { locate: opts.locate } : {}) }));
+  return tally.counts();
 }

@@ -55,13 +55,15 @@ test('the toolchain step is the only one that keeps the network', () => {
   assert.ok(inv.argv.includes('--tag') && !inv.argv.includes('--load'));
 });
 
-test('--builder and --cache-to without buildx are usage errors naming the fix', () => {
-  for (const extra of [{ builder: 'x' }, { cacheTo: ['type=local,dest=/c'] }]) {
-    assert.throws(
-      () => buildArgv('docker', 'buildkit', { ...req, ...extra }),
-      (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'usage.needs-buildx' && /docker-buildx/.test(e.failures[0]?.hint ?? ''),
-    );
-  }
+test('--builder without buildx is a usage error naming the fix; so is a cache export docker build cannot do', () => {
+  assert.throws(
+    () => buildArgv('docker', 'buildkit', { ...req, builder: 'x' }),
+    (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'usage.needs-buildx' && /docker-buildx/.test(e.failures[0]?.hint ?? ''),
+  );
+  assert.throws(
+    () => buildArgv('docker', 'buildkit', { ...req, cacheTo: ['type=local,dest=/c'] }),
+    (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'engine.cache-unsupported' && /docker-container/.test(e.failures[0]?.hint ?? ''),
+  );
 });
 
 test('paths the option syntax cannot carry (commas) are refused', () => {
@@ -69,4 +71,11 @@ test('paths the option syntax cannot carry (commas) are refused', () => {
     () => buildArgv('docker', 'buildkit', { ...req, output: { kind: 'local', dest: '/a,b' } }),
     (e: unknown) => isTarsmithError(e) && e.failures[0]?.code === 'usage.unsafe-path',
   );
+});
+
+test('the client\'s global options (a docker context) come before the build subcommand, on both paths', () => {
+  const legacy = buildArgv(['/usr/bin/docker', '--context', 'ci'], 'buildkit', req);
+  assert.deepEqual(legacy.argv.slice(0, 4), ['/usr/bin/docker', '--context', 'ci', 'build']);
+  const bx = buildArgv(['docker', '--context', 'ci'], 'buildx', req);
+  assert.deepEqual(bx.argv.slice(0, 5), ['docker', '--context', 'ci', 'buildx', 'build']);
 });

@@ -1,0 +1,9 @@
+/** Codes of pushing images to, and pulling cache from, an OCI registry. */
+import { defineArea } from './types.js';
+
+export const registry = defineArea('registry', 'an OCI registry (`image --push`, `--cache-from`/`--cache-to` through a registry)', {
+  'registry.bad-reference': { exit: 'usage', severity: 'error', hint: 'give HOST[:PORT]/PATH[:TAG], lowercase path, e.g. registry.example.org/team/hello:1.0 (no @sha256: digest: the registry assigns it)' },
+  'registry.unreachable': { exit: 'engine', severity: 'error', hint: 'check the registry address and that it runs; the engine that pushes (the one DOCKER_HOST or --context names) must reach it' },
+  'registry.refused': { exit: 'engine', severity: 'error', hint: 'log in (`docker login HOST`: the client hands the credentials to the engine), check that the repository exists and accepts pushes; a plain-HTTP registry other than 127.0.0.0/8 must be in the engine\'s insecure-registries' },
+  'registry.push-failed': { exit: 'engine', severity: 'error', hint: 'read the push output above; run the command again' },
+});
