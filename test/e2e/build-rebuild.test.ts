@@ -31,7 +31,7 @@ test('an artifact glob that matches nothing fails the build, naming the glob; no
   try {
     const r = await tarsmith(['build', 'lib'], ex.dir);
     assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /error\[build\.artifact-missing\]: the artifact glob "lib\/\*\.so" matches nothing in the build tree/);
+    assert.match(r.stderr, /error\[build\.artifact-missing\]: the artifact glob "lib\/\*\.so" of target lib matches nothing in the build tree/);
     assert.match(r.stderr, /fix: check the path under build\.targets\.\*\.artifacts/);
     assert.equal(await fs.stat(path.join(ex.dir, 'out', 'hello-lib')).catch(() => undefined), undefined);
   } finally {
