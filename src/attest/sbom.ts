@@ -3,7 +3,8 @@
  * JavaScript (models, the 1.6 spec, its JSON normalizer). Components: every source (name,
  * version where the file name or git ref gives one, `pkg:generic` purl with download_url/vcs_url and checksum,
  * sha256, the manifest's license, its patch series as pedigree), the builder rootfs or image, the kernel configs,
- * and every toolchain package (`pkg:deb`/`pkg:apk`). No serial number and a timestamp from SOURCE_DATE_EPOCH:
+ * every toolchain package (`pkg:deb`/`pkg:apk`), and the components the target built (each depending on its sources
+ * and on the components it builds over). No serial number and a timestamp from SOURCE_DATE_EPOCH:
  * the same build gives the same bytes.
  *
  * The library has no model for `pedigree`; the patches are added to the normalized components (by bom-ref)
@@ -22,6 +23,17 @@ export interface SbomFacts {
   tarsmith: string;
   /** The artifacts exported into out/<name>/, as files of the build's own component. */
   artifacts: { name: string; sha256: string }[];
+  /** The components the target built (in dependency order): each depends on its sources and its dependencies. */
+  components?: SbomComponent[];
+}
+
+export interface SbomComponent {
+  name: string;
+  sources: string[];
+  depends: string[];
+  kernel: boolean;
+  /** `autotools`, `cmake`, `make`, `meson`, or `steps`. */
+  build: string;
 }
 
 type Bom = InstanceType<typeof Models.Bom>;
@@ -105,10 +117,29 @@ function bomOf(facts: SbomFacts, inputs: readonly Input[]): Bom {
       tools: new Models.Tools({ components: new Models.ComponentRepository([tool]) }),
     }),
   });
+  const refs = new Map<string, Component['bomRef']>();
   for (const i of inputs) {
     const c = component(i);
     bom.components.add(c);
     self.dependencies.add(c.bomRef);
+    if (c.bomRef.value !== undefined) refs.set(c.bomRef.value, c.bomRef);
+  }
+  // The component graph: a built package per component, depending on its sources and on what it builds over.
+  for (const k of facts.components ?? []) {
+    const c = new Models.Component(Enums.ComponentType.Library, k.name, { bomRef: `component:${k.name}` });
+    prop(c, 'tarsmith:build', k.build);
+    if (k.kernel) prop(c, 'tarsmith:depends', 'kernel');
+    for (const s of k.sources) {
+      const r = refs.get(`source:${s}`);
+      if (r) c.dependencies.add(r);
+    }
+    for (const d of k.depends) {
+      const r = refs.get(`component:${d}`);
+      if (r) c.dependencies.add(r);
+    }
+    bom.components.add(c);
+    self.dependencies.add(c.bomRef);
+    refs.set(`component:${k.name}`, c.bomRef);
   }
   return bom;
 }

@@ -11,7 +11,7 @@ import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from 
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { escapePointer } from '../manifest/positions.js';
-import type { Manifest, Target } from '../manifest/types.js';
+import type { Component, Manifest, Target } from '../manifest/types.js';
 import { whereOf } from '../lock/where.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
@@ -28,7 +28,7 @@ import type { SourceOverride } from '../lock/override.js';
 import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
 import { lockedInputs } from '../attest/inputs.js';
 import { PROVENANCE_FILE, provenanceJson, type BuildFacts } from '../attest/provenance.js';
-import { SBOM_FILE, sbomJson } from '../attest/sbom.js';
+import { SBOM_FILE, sbomJson, type SbomComponent } from '../attest/sbom.js';
 
 export interface EngineOptions {
   manifest?: string;
@@ -330,6 +330,11 @@ export const ARTIFACT_SUMS = 'SHA256SUMS';
 /** The files tarsmith writes beside the artifacts in out/<name>/. */
 export const RESERVED_NAMES = [ARTIFACT_SUMS, RECORD_FILE, SBOM_FILE, PROVENANCE_FILE] as const;
 
+/** The components a target built, as the SBOM lists them. */
+function sbomComponents(cs: readonly Component[]): SbomComponent[] {
+  return cs.map((c) => ({ name: c.name, sources: c.sources, depends: c.depends, kernel: c.kernel, build: c.build.kind === 'system' ? c.build.system : 'steps' }));
+}
+
 const sha256Of = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -340,7 +345,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
   const inputs = lockedInputs(m, lock);
   const subjects = out.files.map((f) => ({ name: f.path, sha256: f.sha256 }));
   const version = m.build?.version.find((v) => v.path === 'VERSION')?.content.trim();
-  const sbom = sbomJson({ name: m.name, target: plan.target.name, ...(version ? { version } : {}), sourceDateEpoch: m.sourceDateEpoch, tarsmith: opts.version, artifacts: subjects }, inputs);
+  const sbom = sbomJson({ name: m.name, target: plan.target.name, ...(version ? { version } : {}), sourceDateEpoch: m.sourceDateEpoch, tarsmith: opts.version, artifacts: subjects, ...(plan.components ? { components: sbomComponents(plan.components.components) } : {}) }, inputs);
   let manifestText: Buffer;
   try {
     manifestText = await fs.readFile(m.file);

@@ -161,3 +161,24 @@ test('SBOM: CycloneDX 1.6 valid against the schema, deterministic, purls, licens
   assert.ok(by('kernel-config:kernel-extra.config'));
   assert.deepEqual(bom.metadata.component.components.map((c: any) => c.name), ['SOME', 'bin/cmm']);
 });
+
+test('SBOM: the components a target built, each depending on its sources and on the components it builds over (schema-valid)', async () => {
+  const inputs = lockedInputs(m, lock);
+  const components = [
+    { name: 'libcli', sources: ['libcli'], depends: [], kernel: false, build: 'make' },
+    { name: 'gateway', sources: ['ask', 'fmlib'], depends: ['libcli'], kernel: true, build: 'steps' },
+  ];
+  const sf = { name: 'gw', target: 'userspace', sourceDateEpoch: 1700000000, tarsmith: '0.1.0', artifacts: facts.subjects, components };
+  const text = sbomJson(sf, inputs);
+  const errors = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text);
+  assert.equal(errors, null, JSON.stringify(errors));
+  const bom = JSON.parse(text) as any;
+  const by = (ref: string) => bom.components.find((c: any) => c['bom-ref'] === ref);
+  assert.equal(by('component:gateway').name, 'gateway');
+  assert.deepEqual(by('component:gateway').properties, [{ name: 'tarsmith:build', value: 'steps' }, { name: 'tarsmith:depends', value: 'kernel' }]);
+  const deps = new Map<string, string[]>(bom.dependencies.map((d: any) => [d.ref, d.dependsOn ?? []]));
+  assert.deepEqual([...(deps.get('component:gateway') ?? [])].sort(), ['component:libcli', 'source:ask', 'source:fmlib']);
+  assert.deepEqual(deps.get('component:libcli'), ['source:libcli']);
+  assert.ok(deps.get('build:gw:userspace')?.includes('component:gateway'), 'the build depends on the components it built');
+  assert.equal(text, sbomJson(sf, lockedInputs(m, lock)), 'the same bytes for the same build');
+});
