@@ -16,3 +16,10 @@ test('an unknown command is a usage error (exit 2) without a stack trace', () =>
   assert.match(r.stderr, /unknown command/);
   assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
 });
+
+test('a reader that is gone (tarsmith ... | true) ends tarsmith quietly, without an EPIPE stack trace', () => {
+  // `true` has exited long before node has started, so the help text is written into a pipe with no reader.
+  const r = spawnSync('bash', ['-c', `"$0" kconfig resolve --help | true; echo "status \${PIPESTATUS[0]}" >&2`, bin], { encoding: 'utf8' });
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|at .*\.js:\d+/, r.stderr);
+  assert.match(r.stderr, /status 0\n$/);
+});
