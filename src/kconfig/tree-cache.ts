@@ -1,5 +1,7 @@
 /**
- * Cache of parsed Kconfig trees (v8-serialised `KconfigTree`, plus a small entry with only the symbol names), keyed by the tarball's sha256 — or, for a folder,
+ * Cache of parsed Kconfig trees (v8-serialised `KconfigTree`, plus a small entry with only the symbol names), keyed by
+ * the tarball's sha256 (taken from the hash memo while the file is unchanged, so a warm lookup does not read the
+ * 150 MB tarball again) — or, for a folder,
  * by its absolute path — plus the arch and macro environment. A folder's entry also records the mtime and size
  * of every Kconfig file read, the result of every `source` glob and the optional files found absent; any change
  * to those makes the entry stale.
@@ -10,7 +12,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { cacheRoot } from '../core/cache-dir.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
-import { sha256File } from '../core/hash-file.js';
+import { hashFilesMemo, memoFile } from '../core/hash-memo.js';
 import type { Diagnostic, KconfigTree } from './ast.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
@@ -58,8 +60,14 @@ export function defaultCacheDir(): string {
   return path.join(cacheRoot(), 'kconfig');
 }
 
-export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<string, string>): Promise<string> {
-  const what = isDir ? `dir:${path.resolve(kernel)}` : `sha256:${(await sha256File(kernel)).sha256}`;
+export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<string, string>, opts: CacheOptions = {}): Promise<string> {
+  let what = `dir:${path.resolve(kernel)}`;
+  if (!isDir) {
+    // A cache folder of its own (tests, --cache-dir) keeps its memo beside it; the default one shares the memo.
+    const [r] = await hashFilesMemo([kernel], opts.dir ? path.join(opts.dir, 'hash-memo.json') : memoFile());
+    if (!r?.ok) throw Object.assign(new Error(r?.message ?? `cannot read ${kernel}`), { code: r?.code });
+    what = `sha256:${r.sha256}`;
+  }
   const envText = JSON.stringify([...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return createHash('sha256').update(`${FORMAT}\n${what}\n${envText}`).digest('hex');
 }

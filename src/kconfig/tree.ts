@@ -208,7 +208,7 @@ async function prepare(opts: LoadOptions): Promise<Prepared> {
     srcarch,
     toolchain: opts.cc !== undefined || opts.crossCompile !== undefined,
     env,
-    ...(cacheOpts ? { cache: { opts: cacheOpts, key: await cacheKey(opts.kernel, isDir, env) } } : {}),
+    ...(cacheOpts ? { cache: { opts: cacheOpts, key: await cacheKey(opts.kernel, isDir, env, cacheOpts) } } : {}),
     ...(isDir ? { dirFiles: new DirFiles(path.resolve(opts.kernel)) } : {}),
   };
 }

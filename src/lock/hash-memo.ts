@@ -1,91 +1,12 @@
 /**
- * Hashes remembered by file identity, for the build's pre-flight check: a file whose device, inode, size, mtime and
- * ctime (nanoseconds) are unchanged since it was last hashed is not read again. ctime cannot be set by a user, so
- * any rewrite of the file, even one that restores its mtime, is hashed again. `tarsmith verify` never uses this: it
- * always reads every byte. The build's sources stage re-checks every tarball with `sha256sum -c` inside the container
- * in any case.
+ * The hash memo (core/hash-memo.ts) with the lock's hasher: files not in the memo are read two at a time on worker
+ * threads.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { writeFileAtomic } from '../core/fs-atomic.js';
-import { cacheRoot } from '../core/cache-dir.js';
-import { hashFiles, type HashOutcome } from './hash.js';
+import { hashFilesMemo as memoized, memoFile, type HashOutcome } from '../core/hash-memo.js';
+import { hashFiles } from './hash.js';
 
-interface MemoEntry {
-  id: string;
-  sha256: string;
-  size: number;
-  used: number;
-}
+export { memoFile, refreshAfterLinking } from '../core/hash-memo.js';
 
-const MAX_ENTRIES = 2000;
-
-export function memoFile(): string {
-  return path.join(cacheRoot(), 'hash-memo.json');
-}
-
-async function identity(file: string): Promise<string | undefined> {
-  try {
-    const s = await fs.stat(file, { bigint: true });
-    if (!s.isFile()) return undefined;
-    return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The identity without its ctime: what a hard link to the file (or its removal) leaves unchanged. */
-function contentIdentity(id: string): string {
-  return id.slice(0, id.lastIndexOf(':'));
-}
-
-async function readMemo(file: string): Promise<Record<string, MemoEntry>> {
-  try {
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, MemoEntry>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Like `hashFiles`, but files unchanged since their last hash are answered from the memo. Results in input order. */
-export async function hashFilesMemo(files: readonly string[], memoPath = memoFile()): Promise<HashOutcome[]> {
-  const memo = await readMemo(memoPath);
-  const abs = files.map((f) => path.resolve(f));
-  const ids = await Promise.all(abs.map(identity));
-  const results: (HashOutcome | undefined)[] = abs.map((f, i) => {
-    const hit = memo[f];
-    return hit && ids[i] !== undefined && hit.id === ids[i] ? { ok: true, sha256: hit.sha256, size: hit.size } : undefined;
-  });
-  const todo = abs.filter((_, i) => results[i] === undefined);
-  const fresh = await hashFiles(todo, 2);
-  let k = 0;
-  const now = Date.now();
-  for (const [i, f] of abs.entries()) {
-    if (results[i] === undefined) results[i] = fresh[k++]!;
-    const r = results[i]!;
-    const id = ids[i];
-    if (r.ok && id !== undefined) memo[f] = { id, sha256: r.sha256, size: r.size, used: now };
-  }
-  const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
-  await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
-  return results as HashOutcome[];
-}
-
-/**
- * Linking a file (staging a build context) or unlinking the link changes the file's ctime but not its bytes. After
- * tarsmith itself did that, carry the remembered hashes over to the new ctime, provided device, inode, size and
- * mtime are unchanged.
- */
-export async function refreshAfterLinking(files: readonly string[], memoPath = memoFile()): Promise<void> {
-  const memo = await readMemo(memoPath);
-  let changed = false;
-  for (const f of files.map((x) => path.resolve(x))) {
-    const hit = memo[f];
-    const id = await identity(f);
-    if (!hit || id === undefined || hit.id === id || contentIdentity(hit.id) !== contentIdentity(id)) continue;
-    memo[f] = { ...hit, id };
-    changed = true;
-  }
-  if (changed) await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
+export function hashFilesMemo(files: readonly string[], memoPath = memoFile()): Promise<HashOutcome[]> {
+  return memoized(files, memoPath, (todo) => hashFiles(todo, 2));
 }

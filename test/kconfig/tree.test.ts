@@ -95,3 +95,33 @@ test('a missing kernel path is an I/O failure with a hint', async () => {
     return true;
   });
 });
+
+test('tarball cache key: the tarball is hashed once (the hash memo beside the cache answers while it is unchanged); a rewrite is hashed again', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { cacheKey } = await import('../../src/kconfig/tree-cache.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tarsmith-kmemo-'));
+  try {
+    await makeTree(path.join(dir, 'linux'));
+    const tgz = path.join(dir, 'linux.tar.gz');
+    await run('tar', ['-czf', tgz, '-C', dir, 'linux']);
+    const cache = path.join(dir, 'cache');
+    const first = await loadKconfig({ kernel: tgz, arch: 'arm64', cacheDir: cache });
+    const memoPath = path.join(cache, 'hash-memo.json');
+    const memo = JSON.parse(await readFile(memoPath, 'utf8')) as Record<string, { sha256: string }>;
+    const { createHash } = await import('node:crypto');
+    assert.equal(memo[tgz]?.sha256, createHash('sha256').update(await readFile(tgz)).digest('hex'));
+    const env = new Map([['ARCH', 'arm64']]);
+    const key = await cacheKey(tgz, false, env, { dir: cache });
+    // A planted memo entry is what the key is made of: the tarball was not read again.
+    memo[tgz]!.sha256 = '0'.repeat(64);
+    await writeFile(memoPath, JSON.stringify(memo));
+    assert.notEqual(await cacheKey(tgz, false, env, { dir: cache }), key);
+    // Rewriting the tarball (same bytes, new ctime) makes the memo read it again: the real hash, the first key.
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(tgz, await readFile(tgz));
+    assert.equal(await cacheKey(tgz, false, env, { dir: cache }), key);
+    assert.deepEqual([...(await loadKconfig({ kernel: tgz, arch: 'arm64', cacheDir: cache })).symbols.keys()], [...first.symbols.keys()]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
