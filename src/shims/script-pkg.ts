@@ -1,9 +1,11 @@
 /**
  * The package-manager stand-ins (`apt-get`, `apt`, `apk`): the build runs with the network off, so anything that
- * would download (`update`, `install` of a package not there, `upgrade`, `add`, ...) fails at once with a message
- * pointing at `builder.packages`, instead of retrying for seconds and, for `apt-get update`, exiting 0. An install
- * of packages that are all installed already (from builder.packages) needs nothing and succeeds; every other use
- * (`apt-get --version`, `apk info`, ...) runs the real program further down PATH. POSIX sh.
+ * would download (`install` of a package not there, `upgrade`, `add`, `source`, ...) fails at once with a message
+ * pointing at `builder.packages`, instead of retrying for seconds. `update` has nothing to fetch (the package lists
+ * are the toolchain's, from builder.packages): it says so and succeeds at once, so that the common
+ * `apt-get update && apt-get install -y PKG` works when PKG is installed already. An install of packages that are
+ * all installed already needs nothing and succeeds; every other use (`apt-get --version`, `apk info`, ...) runs the
+ * real program further down PATH. POSIX sh.
  */
 import { sh } from './sh.js';
 
@@ -37,6 +39,11 @@ ts_offline() {
   exit "$ts_status"
 }
 
+ts_update() {
+  ts_say "$ts_tool $*: the build runs with the network off; the package lists are the toolchain's (builder.packages), so there is nothing to update."
+  exit 0
+}
+
 # Is every package named installed already? (names only: options, versions and archs are left to the check)
 ts_installed() {
   _n=0
@@ -68,7 +75,8 @@ case $ts_tool in
   apk)
     ts_status=1
     case $ts_sub in
-      update | upgrade | fetch | search | dot | policy) ts_offline "$@" ;;
+      update) ts_update "$@" ;;
+      upgrade | fetch | search | dot | policy) ts_offline "$@" ;;
       add)
         shift_args=
         for _a in "$@"; do [ "$_a" = add ] && continue; shift_args="$shift_args $_a"; done
@@ -81,7 +89,8 @@ case $ts_tool in
   *)
     ts_status=100
     case $ts_sub in
-      update | upgrade | dist-upgrade | full-upgrade | source | download | build-dep | changelog) ts_offline "$@" ;;
+      update) ts_update "$@" ;;
+      upgrade | dist-upgrade | full-upgrade | source | download | build-dep | changelog) ts_offline "$@" ;;
       install | reinstall)
         rest=
         seen=

@@ -36,7 +36,8 @@ test('apt-get in a step, a missing artifact and a full --out disk: coded errors 
     const pkgs = await tarsmith(['build', 'pkgs', '--progress', 'plain'], ex.dir);
     assert.equal(pkgs.code, 4, pkgs.stderr);
     assert.match(pkgs.stderr, new RegExp(`tarsmith\\.yaml:${lineOf('apt-get update')}:\\d+: error\\[build\\.step-failed\\]`));
-    assert.match(pkgs.stderr, /tarsmith: apt-get update: the build runs with the network off/);
+    assert.match(pkgs.stderr, /tarsmith: apt-get update: the build runs with the network off; the package lists are the toolchain's/);
+    assert.match(pkgs.stderr, /tarsmith: apt-get install -y libfoo-dev: the build runs with the network off, so no package can be downloaded here/);
     assert.match(pkgs.stderr, /builder\.packages in tarsmith\.yaml/);
     assert.doesNotMatch(pkgs.stderr, /Temporary failure resolving|Reading package lists/, 'the real apt-get never ran');
 
