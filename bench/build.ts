@@ -13,20 +13,9 @@ import * as path from 'node:path';
 import { exec } from '../src/core/exec.js';
 import { probeEngine } from '../src/engine/probe.js';
 import { BIN, exampleCopy } from '../test/e2e/build-rig.js';
+import { median, pct, seconds, timed } from './lib.js';
 
 const RUNS = 5;
-
-async function timed(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
-  const start = process.hrtime.bigint();
-  const r = await exec(argv, { ...opts, capture: true });
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 async function treeSize(dir: string): Promise<number> {
   let n = 0;
@@ -60,8 +49,7 @@ async function retouchTarball(dir: string, n: number): Promise<void> {
   await fs.rm(work, { recursive: true, force: true });
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const s = (ms: number) => seconds(ms, 2);
 
 async function main(): Promise<void> {
   const caps = await probeEngine();

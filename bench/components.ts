@@ -8,22 +8,10 @@ import { exec } from '../src/core/exec.js';
 import { probeEngine } from '../src/engine/probe.js';
 import { BIN } from '../test/e2e/build-rig.js';
 import { chainProject } from '../test/e2e/components-rig.js';
+import { median, seconds as s, timed } from './lib.js';
 
 const LEAF_RUNS = 3;
 
-async function timed(argv: string[], cwd: string): Promise<number> {
-  const start = process.hrtime.bigint();
-  const r = await exec(argv, { cwd, capture: true });
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
   const caps = await probeEngine();
@@ -33,13 +21,13 @@ async function main(): Promise<void> {
     const t = await exec([BIN, 'toolchain', '--json'], { cwd: p.dir, capture: true });
     if (t.code !== 0) throw new Error(t.stderr);
     tag = (JSON.parse(t.stdout) as { tag: string }).tag;
-    const cold = await timed([BIN, 'build', '--no-cache'], p.dir);
+    const cold = await timed([BIN, 'build', '--no-cache'], { cwd: p.dir });
     const leaf: number[] = [];
     const vendor: number[] = [];
     for (let i = 0; i < LEAF_RUNS; i++) {
       await p.changeLeaf();
-      vendor.push(await timed([BIN, 'vendor'], p.dir));
-      leaf.push(await timed([BIN, 'build'], p.dir));
+      vendor.push(await timed([BIN, 'vendor'], { cwd: p.dir }));
+      leaf.push(await timed([BIN, 'build'], { cwd: p.dir }));
     }
     const m = median(leaf);
     console.log(`cold build of the chain (--no-cache): ${s(cold)}`);

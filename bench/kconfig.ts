@@ -24,6 +24,7 @@ import { predictConfig } from '../src/kconfig/predict.js';
 import { loadKconfig } from '../src/kconfig/tree.js';
 import { kernelMake } from '../test/kconfig/kernel-make.js';
 import { kernelTree } from '../test/kconfig/kernel-tree.js';
+import { median, timedCall as timed } from './lib.js';
 
 const bin = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
 const GREP_FOLDERS = ['arch', 'drivers', 'fs', 'init', 'kernel', 'lib', 'mm', 'net', 'security', 'sound', 'usr', 'virt'];
@@ -35,20 +36,6 @@ const FRAGMENT_SYMBOLS = [
   'VIRTIO_BLK', 'ARM64_VA_BITS_48', 'USB_EHCI_HCD', 'NF_TABLES', 'NFT_COMPAT', 'DOES_NOT_EXIST_A', 'IKCONFIG',
   'DOES_NOT_EXIST_B', 'BPF_SYSCALL',
 ];
-
-/** Wall time, and this process's own CPU time (user + system) — steadier than wall time on a busy machine. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const value = await fn();
-  const used = process.cpuUsage(cpu);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, value };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 

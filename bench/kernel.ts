@@ -14,17 +14,8 @@ import { exec } from '../src/core/exec.js';
 import { probeEngine } from '../src/engine/probe.js';
 import { BIN } from '../test/e2e/build-rig.js';
 import { kernelProject, type KernelProject } from '../test/e2e/kernel-rig.js';
+import { median, pct, seconds as s, timed } from './lib.js';
 
-async function timed(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
-  const start = process.hrtime.bigint();
-  const r = await exec(argv, { ...opts, capture: true });
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 async function main(): Promise<void> {
   const caps = await probeEngine();

@@ -12,10 +12,11 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GNU_TIME, readTimeFile } from './lib.js';
 
 const TARBALL = process.env.TARSMITH_BENCH_TARBALL ?? '/usr/src/linux-source-6.12.tar.xz';
 const EPOCH = '1700000000';
-const TIME = '/usr/bin/time';
+const TIME = GNU_TIME;
 const BIN = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
 
 interface Run {
@@ -44,9 +45,8 @@ function timed(argv: string[], rssFile: string, stdin?: NodeJS.ReadableStream, s
 }
 
 async function usage(rssFile: string): Promise<Usage> {
-  const lines = (await fs.readFile(rssFile, 'utf8')).trim().split('\n');
-  const [kb, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
-  return { peakKb: kb ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN) };
+  const u = await readTimeFile(rssFile);
+  return { peakKb: u.rssKiB, cpu: u.cpuMs / 1000 };
 }
 
 async function gnu(tree: string, name: string, out: string, work: string): Promise<Run> {

@@ -10,19 +10,11 @@ import { version } from '../src/core/version.js';
 import { setLogLevel } from '../src/core/log.js';
 import { repro } from '../src/repro/run.js';
 import { exampleCopy } from '../test/e2e/build-rig.js';
+import { median, timedCall } from './lib.js';
 
 const RUNS = 3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const timed = async (fn: () => Promise<unknown>): Promise<number> => (await timedCall(fn)).ms;
 
 const ex = await exampleCopy();
 try {

@@ -13,19 +13,11 @@ import * as path from 'node:path';
 import { exec } from '../src/core/exec.js';
 import { probeEngine } from '../src/engine/probe.js';
 import { BIN, exampleRootfs } from '../test/e2e/build-rig.js';
+import { median, seconds as s, timed } from './lib.js';
 
 const RUNS = 2;
 const PACKAGES = ['pkg-config', 'libxml2-dev:arm64', 'crossbuild-essential-arm64'];
 
-async function timed(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
-  const start = process.hrtime.bigint();
-  const r = await exec(argv, { ...opts, capture: true });
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}):\n${r.stderr.slice(-3000)}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function project(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-bench-toolchain-'));

@@ -16,34 +16,13 @@ import { exec } from '../src/core/exec.js';
 import { writeLock, type Lock } from '../src/lock/lock.js';
 import { formatSums } from '../src/lock/sha256sums.js';
 import { hashFile } from '../src/lock/hash.js';
+import { measure, median } from './lib.js';
 
 const KERNEL = '/usr/src/linux-source-6.12.tar.xz';
 const BIG_BYTES = 1536 * 1024 * 1024;
 const RUNS = 3;
 const GOAL = 4;
 const bin = fileURLToPath(new URL('../bin/tarsmith', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
-const TIME = '/usr/bin/time';
-
-/** Wall time, and the peak RSS (KiB) and CPU time (user + sys, ms) when GNU time is installed (else 0). */
-async function timed(argv: string[], cwd: string): Promise<{ ms: number; rssKiB: number; cpuMs: number }> {
-  const haveTime = await fs.access(TIME).then(() => true, () => false);
-  const rssFile = path.join(os.tmpdir(), `tarsmith-bench-rss-${process.pid}`);
-  const full = haveTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
-  const t0 = process.hrtime.bigint();
-  const r = await exec(full, { cwd, capture: true });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
-  if (!haveTime) return { ms, rssKiB: 0, cpuMs: 0 };
-  const [rss, user, sys] = ((await fs.readFile(rssFile, 'utf8')).trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-  await fs.rm(rssFile, { force: true });
-  return { ms, rssKiB: rss ?? 0, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000 };
-}
 
 async function makeBigTar(dir: string): Promise<string> {
   const parts = path.join(dir, 'parts');
@@ -78,10 +57,10 @@ async function compare(label: string, dir: string): Promise<number> {
   const cb: number[] = [];
   let rss = 0;
   for (let i = 0; i < RUNS; i++) {
-    const t = await timed(theirs, path.join(dir, 'packages'));
+    const t = await measure(theirs, { cwd: path.join(dir, 'packages') });
     b.push(t.ms);
     cb.push(t.cpuMs);
-    const r = await timed(ours, dir);
+    const r = await measure(ours, { cwd: dir });
     a.push(r.ms);
     ca.push(r.cpuMs);
     rss = Math.max(rss, r.rssKiB);

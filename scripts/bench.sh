@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.build.json
-mapfile -t all < <(find bench -maxdepth 1 -name '*.ts' | LC_ALL=C sort)
+# bench/lib.ts is what they share, not a benchmark.
+mapfile -t all < <(find bench -maxdepth 1 -name '*.ts' ! -name lib.ts | LC_ALL=C sort)
 for f in "${all[@]}"; do
   name=$(basename "$f" .ts)
   if [ "$#" -gt 0 ]; then

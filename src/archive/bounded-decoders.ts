@@ -16,28 +16,47 @@ const ZSTD_SLICE = 512;
 /** Decoded bytes collected before they are pushed as one Buffer. */
 const OUT_CHUNK = 64 * 1024;
 
-/** zstd through fzstd, fed 512 bytes at a time while the reader keeps up. */
-export class ZstdDecoder extends Duplex {
-  private readonly dec: import('fzstd').Decompress;
-  private input: Buffer | undefined;
-  private pos = 0;
-  private writeCb: Cb | undefined;
-  private want = false;
-  constructor(Decompress: typeof import('fzstd').Decompress) {
-    super();
-    this.dec = new Decompress((chunk) => {
-      if (chunk.length > 0 && !this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) this.want = false;
-    });
-  }
+/**
+ * What both decoders share: decoding runs only while the reader wants more. `_read` sets `want` and pumps; the
+ * decoder pushes its output through `deliver`, which clears `want` when the reader is full; a write's callback is
+ * held in `writeCb` until the decoder has used that input (or has enough buffered), so the writer waits too.
+ */
+abstract class PulledDecoder extends Duplex {
+  protected want = false;
+  protected writeCb: Cb | undefined;
+  /** Keep a written chunk as input. */
+  protected abstract keepInput(chunk: Buffer): void;
+  /** Decode while `want` holds and input suffices; release `writeCb` when more input is needed. */
+  protected abstract pump(): void;
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: Cb): void {
-    this.input = chunk;
-    this.pos = 0;
+    this.keepInput(chunk);
     this.writeCb = cb;
     this.pump();
   }
   override _read(): void {
     this.want = true;
     this.pump();
+  }
+  /** Hand decoded bytes to the reader; stop decoding while it has not taken them. */
+  protected deliver(b: Buffer): void {
+    if (!this.push(b)) this.want = false;
+  }
+}
+
+/** zstd through fzstd, fed 512 bytes at a time while the reader keeps up. */
+export class ZstdDecoder extends PulledDecoder {
+  private readonly dec: import('fzstd').Decompress;
+  private input: Buffer | undefined;
+  private pos = 0;
+  constructor(Decompress: typeof import('fzstd').Decompress) {
+    super();
+    this.dec = new Decompress((chunk) => {
+      if (chunk.length > 0) this.deliver(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+  }
+  protected override keepInput(chunk: Buffer): void {
+    this.input = chunk;
+    this.pos = 0;
   }
   override _final(cb: Cb): void {
     try {
@@ -48,7 +67,7 @@ export class ZstdDecoder extends Duplex {
     this.push(null);
     cb();
   }
-  private pump(): void {
+  protected override pump(): void {
     while (this.want && this.input !== undefined) {
       const input = this.input;
       const end = Math.min(this.pos + ZSTD_SLICE, input.length);
@@ -82,7 +101,7 @@ type BitReader = ((n: number | null) => number) & { bytesRead: number };
  * unbzip2-stream), and its bytes go into 64 KiB Buffers (unbzip2-stream collected them in a JavaScript array of
  * numbers, 8 bytes per decoded byte).
  */
-export class Bunzip2Decoder extends Duplex {
+export class Bunzip2Decoder extends PulledDecoder {
   private readonly lib: Bzip2Lib;
   private readonly makeBits: (next: () => Buffer | undefined) => BitReader;
   private readonly queue: Buffer[] = [];
@@ -93,8 +112,6 @@ export class Bunzip2Decoder extends Duplex {
   private block: Int32Array | undefined;
   private ended = false;
   private finished = false;
-  private want = false;
-  private writeCb: Cb | undefined;
   private finalCb: Cb | undefined;
   constructor() {
     super();
@@ -102,16 +119,10 @@ export class Bunzip2Decoder extends Duplex {
     this.lib = require('unbzip2-stream/lib/bzip2') as Bzip2Lib;
     this.makeBits = require('unbzip2-stream/lib/bit_iterator') as (next: () => Buffer | undefined) => BitReader;
   }
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: Cb): void {
+  protected override keepInput(chunk: Buffer): void {
     this.queue.push(chunk);
     this.have += chunk.length;
     this.bits ??= this.makeBits(() => this.queue.shift());
-    this.writeCb = cb;
-    this.pump();
-  }
-  override _read(): void {
-    this.want = true;
-    this.pump();
   }
   override _final(cb: Cb): void {
     this.ended = true;
@@ -122,7 +133,7 @@ export class Bunzip2Decoder extends Duplex {
   private need(): number {
     return this.blockSize === 0 ? 4 : 25000 + 100000 * this.blockSize;
   }
-  private pump(): void {
+  protected override pump(): void {
     try {
       while (this.want && !this.finished && this.bits !== undefined) {
         const avail = this.have - this.bits.bytesRead;
@@ -149,18 +160,15 @@ export class Bunzip2Decoder extends Duplex {
     const out = (b: number): void => {
       buf[n++] = b;
       if (n === OUT_CHUNK) {
-        this.emit1(buf);
+        this.deliver(buf);
         buf = Buffer.allocUnsafe(OUT_CHUNK);
         n = 0;
       }
     };
     const block = this.block as Int32Array;
     this.crc = this.lib.decompress(bits, out, block, block.length, this.crc);
-    if (n > 0) this.emit1(buf.subarray(0, n));
+    if (n > 0) this.deliver(buf.subarray(0, n));
     if (this.crc === null) this.blockSize = 0;
-  }
-  private emit1(b: Buffer): void {
-    if (!this.push(b)) this.want = false;
   }
   /** Ask for more input when a block needs it; finish when the input ended and was all decoded. */
   private settle(): void {

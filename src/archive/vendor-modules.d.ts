@@ -1,25 +1,20 @@
-/** Minimal typings for the untyped codec packages used by the archive layer. */
+/**
+ * Typings for the one untyped codec package the archive layer imports: lzma-native, through its default export
+ * (codec.ts). unbzip2-stream's block decoder and bit reader are required by path in bounded-decoders.ts and typed
+ * there.
+ */
 declare module 'lzma-native' {
   import type { Transform } from 'node:stream';
-  export interface LzmaOptions {
+  interface LzmaOptions {
     preset?: number;
     check?: number;
     threads?: number;
     synchronous?: boolean;
   }
-  export function createDecompressor(options?: LzmaOptions): Transform;
-  export function createCompressor(options?: LzmaOptions): Transform;
-  export const CHECK_CRC64: number;
   const lzma: {
-    createDecompressor: typeof createDecompressor;
-    createCompressor: typeof createCompressor;
+    createDecompressor(options?: LzmaOptions): Transform;
+    createCompressor(options?: LzmaOptions): Transform;
     CHECK_CRC64: number;
   };
   export default lzma;
-}
-
-declare module 'unbzip2-stream' {
-  import type { Duplex } from 'node:stream';
-  function unbzip2Stream(): Duplex;
-  export default unbzip2Stream;
 }

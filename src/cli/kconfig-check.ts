@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { diagnosticToJson } from '../core/errors.js';
+import { diagnosticToJson, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 import { addKernelOptions, treeSelection, type KernelOpts } from './kernel-options.js';
@@ -37,7 +37,7 @@ Example:
     )
     .action(
       action(async (fragment: string, opts: CheckOpts) => {
-        const { renderCheckReport, formatWarning, checkExitCode } = await import('../kconfig/check.js');
+        const { renderCheckReport, checkExitCode } = await import('../kconfig/check.js');
         const { runCheck } = await import('../kconfig/check-run.js');
         const report = await runCheck({
           fragment,
@@ -52,7 +52,7 @@ Example:
             warnings: report.warnings.map(diagnosticToJson),
           });
         } else {
-          for (const w of report.warnings) log.warn(formatWarning(w));
+          for (const w of report.warnings) log.warning(renderDiagnostic(w));
           process.stdout.write(renderCheckReport(report));
           if (report.ok) log.info(`${report.config} satisfies ${report.fragment} (${report.checked} lines)`);
           else if (opts.kernel === undefined && report.mismatches.length > 0) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, fail, diagnosticToJson } from '../core/errors.js';
+import { ExitCode, fail, diagnosticToJson, renderDiagnostic } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { action, printJson } from './common.js';
 import { addKernelOptions, treeSelection, type KernelOpts } from './kernel-options.js';
@@ -80,7 +80,7 @@ export function register(kconfig: Command): void {
 
 async function run(fragments: string[], opts: ResolveOpts): Promise<number> {
   const { predictConfig } = await import('../kconfig/predict.js');
-  const { renderCheckReport, formatWarning } = await import('../kconfig/check.js');
+  const { renderCheckReport } = await import('../kconfig/check.js');
   const sel = treeSelection(opts);
   const p = await predictConfig({
     kernel: opts.kernel, arch: opts.arch, fragments, targets: opts.target, makeVars: makeVars(opts.makeVar),
@@ -109,7 +109,7 @@ async function run(fragments: string[], opts: ResolveOpts): Promise<number> {
     return p.ok ? ExitCode.ok : ExitCode.checkFailed;
   }
   const report = p.checks.map(renderCheckReport).join('');
-  for (const c of p.checks) for (const w of c.warnings) log.warn(formatWarning(w));
+  for (const c of p.checks) for (const w of c.warnings) log.warning(renderDiagnostic(w));
   if (opts.output === undefined) {
     process.stdout.write(p.dotconfig);
     if (report) process.stderr.write(report);

@@ -29,6 +29,16 @@ fi
 `;
 
 /**
+ * The check both input helpers start with: "$file" must have the sha256 "$sum", else the checksum marker line and
+ * exit 1 (the build reports `verify.checksum-mismatch`). Also sets the umask the copies are made with.
+ */
+const CHECK_SUM = `umask 022
+if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
+  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
+  exit 1
+fi`;
+
+/**
  * `extract.sh TREE SHA256 INTO`: checks the canonical tree's sha256 and unpacks it (no owners kept). The tree is
  * a plain tar the host already read through tarsmith's extraction policy (strip, VCS folders, refusals, modes),
  * so any tar (GNU or busybox) unpacks it the same way and no decompressor is needed in the builder.
@@ -37,11 +47,7 @@ export const EXTRACT_SH = `#!/bin/sh
 # tarsmith source extraction: extract.sh TREE SHA256 INTO
 set -eu
 file="$1"; sum="$2"; into="$3"
-umask 022
-if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
-  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
-  exit 1
-fi
+${CHECK_SUM}
 mkdir -p "$into"
 tar -x -o -f "$file" -C "$into"
 `;
@@ -51,11 +57,7 @@ export const PLACE_SH = `#!/bin/sh
 # tarsmith plain-file input: place.sh FILE SHA256 DEST
 set -eu
 file="$1"; sum="$2"; dest="$3"
-umask 022
-if ! printf '%s  %s\\n' "$sum" "$file" | sha256sum -c - >/dev/null; then
-  printf '%s file=%s\\n' ${MARK_CHECKSUM} "$file" >&2
-  exit 1
-fi
+${CHECK_SUM}
 mkdir -p "$(dirname "$dest")"
 cp "$file" "$dest"
 chmod 0644 "$dest"

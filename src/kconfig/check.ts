@@ -195,9 +195,3 @@ export function renderExplanation(e: Explanation): string[] {
   if (e.fix) lines.push(`  fix:      ${e.fix}`);
   return lines;
 }
-
-/** A warning as one line, `file:line: message (hint)`, for `log.warn`. */
-export function formatWarning(w: Warning): string {
-  const at = w.where ? `${w.where.file}${w.where.line !== undefined ? `:${w.where.line}` : ''}: ` : '';
-  return `${at}${w.message}${w.hint ? ` (${w.hint})` : ''}`;
-}

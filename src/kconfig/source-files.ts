@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } f
 import * as path from 'node:path';
 import { readEntries } from '../archive/index.js';
 import { ExitCode, fail, isTarsmithError } from '../core/errors.js';
+import { globRegExp } from '../core/glob.js';
 
 /**
  * Bounds on what is read into memory: one file at most 16 MiB (the kernel's largest Kconfig or defconfig is a few
@@ -37,26 +38,6 @@ export interface SourceFiles {
   read(rel: string): string | undefined;
   /** Paths matching a glob (`*`, `?`, `[…]` within one path component), sorted. */
   glob(pattern: string): string[];
-}
-
-/** Does one path component match a glob component? */
-function globComponentRegex(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 export function hasGlob(p: string): boolean {
@@ -104,7 +85,7 @@ export class DirFiles implements SourceFiles {
           if (this.exists(p)) next.push(p);
           continue;
         }
-        const re = globComponentRegex(comp);
+        const re = globRegExp(comp);
         for (const name of this.list(base)) if (re.test(name)) next.push(base ? `${base}/${name}` : name);
       }
       found = next;
@@ -149,7 +130,7 @@ export class MapFiles implements SourceFiles {
   }
 
   glob(pattern: string): string[] {
-    const comps = normalizeRel(pattern).split('/').map(globComponentRegex);
+    const comps = normalizeRel(pattern).split('/').map(globRegExp);
     const out: string[] = [];
     for (const p of this.files.keys()) {
       const parts = p.split('/');

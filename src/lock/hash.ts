@@ -1,7 +1,7 @@
 /**
  * sha256 of files, streamed with two fixed 1 MiB buffers (memory does not grow with file size; the next block is
- * read while the last is hashed), on worker threads so that two files hash on two cores at once. The worker is plain JS evaluated in place, so it runs the same from
- * `dist/` and from the TypeScript sources.
+ * read while the last is hashed), on worker threads so that two files hash on two cores at once. The worker
+ * (hash-worker.ts) runs `hashFile` below, the same code as this thread.
  */
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
@@ -13,40 +13,26 @@ export interface FileHash {
 }
 export type HashOutcome = ({ ok: true } & FileHash) | { ok: false; code: string; message: string };
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fsp = require('node:fs/promises');
-const crypto = require('node:crypto');
-const BLOCK = 1 << 20;
-// Two buffers: the next block is read on the thread pool while this thread hashes the last one.
-let bufs = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
-async function hash(file) {
-  const fh = await fsp.open(file, 'r');
-  try {
-    const h = crypto.createHash('sha256');
-    let size = 0;
-    let pending = fh.read(bufs[0], 0, BLOCK, 0);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const full = bufs[0];
-      size += bytesRead;
-      pending = fh.read(bufs[1], 0, BLOCK, size);
-      h.update(full.subarray(0, bytesRead));
-      bufs = [bufs[1], bufs[0]];
-    }
-    return { sha256: h.digest('hex'), size };
-  } finally {
-    await fh.close();
-  }
+/** A message to the worker (src/lock/hash-worker.ts) and its answer, matched by `id`. */
+export interface HashRequest {
+  id: number;
+  file: string;
 }
-parentPort.on('message', ({ id, file }) => {
-  hash(file).then(
-    (r) => parentPort.postMessage({ id, ok: true, ...r }),
-    (e) => parentPort.postMessage({ id, ok: false, code: String(e && e.code || 'EIO'), message: String(e && e.message || e) }),
-  );
-});
-`;
+export type HashReply = HashOutcome & { id: number };
+
+/**
+ * A hashing worker thread running hash-worker: `hash-worker.js` beside this module when this runs compiled from
+ * dist/ (bin/tarsmith). From the TypeScript sources (tests and benches run under `node --import tsx`), this module
+ * is `hash.ts` and the worker's is `hash-worker.ts`; a worker thread of Node 20 does not get tsx's module hooks
+ * (tsx registers them on the main thread only), so the worker registers them itself before it loads the module.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./hash-worker.js', here));
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./hash-worker.ts', here).href);
+  return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${entry}); })`, { eval: true });
+}
 
 /**
  * Hash `files`, up to `concurrency` at once: one on this thread, the others on worker threads (so one file costs no
@@ -58,21 +44,26 @@ export async function hashFiles(files: readonly string[], concurrency = 2): Prom
   const n = Math.max(1, Math.min(concurrency, files.length));
   let next = 0;
   const runWorker = async (): Promise<void> => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = startWorker();
     try {
       while (next < files.length) {
         const id = next++;
         results[id] = await new Promise<HashOutcome>((resolve, reject) => {
-          const onMsg = (m: HashOutcome & { id: number }) => {
+          // A worker that fails (its module did not load, it ran out of memory) or ends is an internal error,
+          // never a hang.
+          const onExit = (code: number) => reject(new Error(`the hashing worker ended (exit code ${code}) before it answered`));
+          const onMsg = (m: HashReply) => {
             if (m.id !== id) return;
             worker.off('message', onMsg);
             worker.off('error', reject);
+            worker.off('exit', onExit);
             const { id: _drop, ...rest } = m;
             resolve(rest as HashOutcome);
           };
           worker.on('message', onMsg);
           worker.once('error', reject);
-          worker.postMessage({ id, file: files[id] });
+          worker.once('exit', onExit);
+          worker.postMessage({ id, file: files[id]! } satisfies HashRequest);
         });
       }
     } finally {

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { FailureCode } from '../core/errors.js';
 import type { BuildSystem, Component } from './types.js';
+import { globRegExp } from '../core/glob.js';
 
 /** The name a component lists in `depends` for the configured kernel tree. */
 export const KERNEL_DEPENDENCY = 'kernel';
@@ -119,26 +120,6 @@ function findCycle(comps: Record<string, RawComponent>): { path: string[]; index
     if (found) return found;
   }
   return undefined;
-}
-
-/** A glob (`*`, `?`, `[...]`) as a regular expression over one path; `*` and `?` never cross a `/`. */
-export function globRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string;
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** Whether an artifact path (itself possibly a glob) lies within what a component declares it installs. */

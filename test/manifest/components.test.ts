@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManifest } from '../../src/manifest/load.js';
-import { coveredByInstalls, globRegExp } from '../../src/manifest/components.js';
+import { coveredByInstalls } from '../../src/manifest/components.js';
+import { globRegExp } from '../../src/core/glob.js';
 import type { Failure } from '../../src/core/errors.js';
 
 const HEAD = `version: 1
