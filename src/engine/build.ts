@@ -247,7 +247,7 @@ export async function buildWith(
       ...(opts.appendLog ? { appendLog: true } : {}),
     };
     const steps = await runBuild(inv, run);
-    // The cache images ride on the same staged context: the second build sends only what changed (nothing).
+    // The cache images are built from the same staged context, before it is removed (no second staging).
     const exported = inv.carriers.length > 0 ? await pushCacheImages(caps, req, inv.carriers, run) : [];
     return { size: ctx.size, files: ctx.files, ...(steps ? { steps } : {}), cacheExports: exported };
   } finally {
