@@ -35,9 +35,12 @@ tarsmith-build.json (its sha256, \`overridden: true\` and the locked entry it st
 changed; a source pinned by sha256 in the manifest cannot be overridden. \`tarsmith vendor\` changes the lock.
 
 Cache: --cache-from/--cache-to are checked against the builder. docker build (Docker 20.10) and the buildx
-docker driver export only type=inline, into an image (tarsmith image --push REF --cache-to type=inline), and
-import images from a registry; buildx with a docker-container or remote driver (--builder) does every type,
-type=registry,mode=max included. The JSON result counts the steps and those taken from the cache.
+docker driver export only the inline cache: --cache-to type=registry,ref=REF (or type=inline,ref=REF) builds
+the target once more, from the cache, into a cache image REF with the inline cache and pushes it (the
+artifacts and tarsmith's image are not changed; a kernel config stage gets REF:TAG-kernel-config-out); a build
+of the same inputs on a fresh engine with --cache-from REF runs no step. buildx with a docker-container or
+remote driver (--builder) does every type, type=registry,mode=max included. The JSON result counts the steps
+and those taken from the cache, and lists the cache images pushed (cacheExports).
 
 The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
 build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
@@ -57,7 +60,8 @@ Examples:
   $ tarsmith build dist --source ask=packages/ASK-2.tar.gz --source linux=/data/linux-6.12.tar.xz
   $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith build
   $ tarsmith build --context ci
-  $ tarsmith build --cache-from registry.example.org/hello:cache`,
+  $ tarsmith build --cache-to type=registry,ref=registry.example.org/hello:cache
+  $ DOCKER_HOST=ssh://builder@b tarsmith build --cache-from registry.example.org/hello:cache --json`,
   );
   cmd.action(
     action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean }, c: Command) => {
@@ -68,6 +72,7 @@ Examples:
       else {
         const steps = r.steps ? `; ${r.steps.cached} of ${r.steps.total} steps from the cache` : '';
         log.info(`built ${r.name} (target ${r.target}): ${r.artifacts.length} files${r.symlinks.length > 0 ? ` and ${r.symlinks.length} symlinks` : ""} in ${r.out}${steps}`);
+        for (const c of r.cacheExports ?? []) log.info(`cache image of stage ${c.stage}: ${c.pinned}`);
         if (getLogLevel() !== 'quiet') for (const a of r.artifacts) process.stdout.write(`${a.sha256}  ${a.path}\n`);
       }
     }),

@@ -37,7 +37,7 @@ export function engineOptions(cmd: Command): Command {
     .option('--context <name>', 'docker context naming the engine to build on (default: DOCKER_HOST, else DOCKER_CONTEXT, else the current context)')
     .option('--builder <name>', 'buildx builder instance (passed to docker buildx build)')
     .option('--cache-from <spec>', 'BuildKit cache source: an image REF (or type=registry,ref=REF); any type with a buildx container/remote builder (repeatable)', collect, [])
-    .option('--cache-to <spec>', 'BuildKit cache export: type=inline (into the image); type=registry,ref=REF,mode=max or type=local,dest=DIR with a buildx container/remote builder (repeatable)', collect, []);
+    .option('--cache-to <spec>', 'BuildKit cache export: type=registry,ref=REF (a cache image pushed to REF; also type=inline,ref=REF); type=inline (into the toolchain image); type=registry,ref=REF,mode=max or type=local,dest=DIR with a buildx container/remote builder (repeatable)', collect, []);
   return pinOption(cmd).option('--no-cache', 'ignore the BuildKit cache (a cold build)');
 }
 

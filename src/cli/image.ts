@@ -27,6 +27,10 @@ With --push REF the image is tagged REF and pushed by the engine (the one DOCKER
 it must reach the registry; the credentials are this client's, from docker login; Docker treats 127.0.0.0/8 as an insecure registry, any
 other plain-HTTP registry must be in its insecure-registries). The registry's digest is printed.
 
+Shared cache: --cache-to type=registry,ref=REF (or type=inline,ref=REF) also pushes a cache image (the target
+built by the engine with the inline cache; not the image above, whose ID stays the same); another engine
+building the same inputs with --cache-from REF runs no step and writes the same image ID.
+
 Exit codes: 0 loaded (and pushed), 1 an input is missing or does not match the lock, 2 bad manifest or option
             (a bad --push reference), 4 engine missing or unreachable, a build step failed, or the registry
             did not answer or refused the push.
@@ -36,7 +40,9 @@ Examples:
   $ tarsmith image hello --tag registry.example.org/hello:1.0
   $ tarsmith image dist --tag ask:2 --source ask=packages/ASK-2.tar.gz
   $ tarsmith image --push 127.0.0.1:5000/hello:1.0 --json
-  $ DOCKER_HOST=ssh://builder@ci tarsmith image --push registry.example.org/team/hello:1.0`,
+  $ DOCKER_HOST=ssh://builder@ci tarsmith image --push registry.example.org/team/hello:1.0
+  $ tarsmith image --cache-to type=registry,ref=registry.example.org/team/hello:cache
+  $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith image --cache-from registry.example.org/team/hello:cache --json`,
   );
   cmd.action(
     action(async (target: string | undefined, o: EngineCliOptions & { tag?: string; push?: string }, c: Command) => {
@@ -47,6 +53,7 @@ Examples:
         if (r.steps) log.info(`${r.steps.cached} of ${r.steps.total} steps from the cache`);
         process.stdout.write(`${r.tag} ${r.imageId}\n`);
         if (r.pushed) process.stdout.write(`${r.pushed.pinned}\n`);
+        for (const c of r.cacheExports ?? []) log.info(`cache image of stage ${c.stage}: ${c.pinned}`);
       }
     }),
   );

@@ -17,6 +17,10 @@ then this, once (and again whenever builder.* changes). It needs no network: the
 per-run files are removed and mtimes clamped, so a --no-cache rebuild gives the same layers (the lock records
 them, not the image ID). \`tarsmith build\` refuses a missing or stale toolchain image and never installs packages.
 
+The image lives in the engine that built it: on another engine run this there too. --cache-to
+type=registry,ref=REF pushes a cache image of it (REF with the tag TAG-toolchain), and --cache-from REF on the
+other engine takes every step from it.
+
 Exit codes: 0 done, 1 an input is missing or does not match the lock (or builder.packages are not vendored),
             2 bad manifest or option,
             4 engine missing or the package installation failed.
@@ -24,7 +28,9 @@ Exit codes: 0 done, 1 an input is missing or does not match the lock (or builder
 Examples:
   $ tarsmith toolchain
   $ tarsmith toolchain --progress plain --json
-  $ tarsmith toolchain --no-cache     # rebuild from scratch: the same layers`,
+  $ tarsmith toolchain --no-cache     # rebuild from scratch: the same layers
+  $ tarsmith toolchain --cache-to type=registry,ref=registry.example.org/team/gw:cache
+  $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith toolchain --cache-from registry.example.org/team/gw:cache`,
   );
   cmd.action(
     action(async (o: EngineCliOptions, c: Command) => {

@@ -40,6 +40,8 @@ export interface BuildInvocation {
   argv: string[];
   /** Extra environment for the client. */
   env: Record<string, string>;
+  /** Cache images to build and push after this build (src/engine/cache-carrier.ts): their references. */
+  carriers: string[];
 }
 
 /** A value that goes into a comma-separated option (`--secret id=..,src=..`, `--output type=..,dest=..`). */
@@ -98,5 +100,5 @@ export function buildArgv(client: string | readonly string[], mode: BuildMode, r
   for (const a of cache.buildArgs) argv.push('--build-arg', a);
   if (req.iidfile !== undefined) argv.push('--iidfile', req.iidfile);
   argv.push(req.contextDir);
-  return { argv, env };
+  return { argv, env, carriers: cache.carriers };
 }

@@ -15,12 +15,14 @@ import type { Component, Manifest, Target } from '../manifest/types.js';
 import { whereOf } from '../lock/where.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
-import { buildArgv, type BuildOutput, type Progress } from './argv.js';
+import { buildArgv, type BuildOutput, type BuildRequest, type Progress } from './argv.js';
+import { cacheArgs, cacheBuilder, stageCache } from './cache.js';
+import { pushCacheImages, type CacheExport } from './cache-carrier.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type BuildVariant, type Plan } from './plan.js';
 import { prepareWithEngine } from './prepare.js';
 import { describeEndpoint, type EngineCaps } from './probe.js';
-import { runBuild, type Locate } from './run.js';
+import { runBuild, type Locate, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
@@ -77,6 +79,8 @@ export interface BuildResult {
   context: { size: number; files: number };
   /** The build's steps: how many, how many came from the cache, which ran (not with tty progress). */
   steps?: StepCounts;
+  /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache images pushed. */
+  cacheExports?: CacheExport[];
   engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
@@ -185,13 +189,29 @@ export async function failIfOutFull(e: unknown, outRoot: string, partial: string
   });
 }
 
-/** Stage the context, run one build with the given output; returns the staged context's size. */
+/** The cache specs of a files export, checked against the builder before anything is staged or built. */
+export function checkCacheSpecs(caps: EngineCaps, opts: EngineOptions): void {
+  cacheArgs(cacheBuilder(caps.mode, caps.driver), 'local', opts.cacheFrom ?? [], opts.cacheTo ?? []);
+}
+
+/** What one stage's build gives: the staged context's size, the steps, the cache images pushed. */
+export interface BuiltStage {
+  size: number;
+  files: number;
+  steps?: StepCounts;
+  cacheExports: CacheExport[];
+}
+
+/**
+ * Stage the context, run one build with the given output; then, with a cache image export (`--cache-to
+ * type=registry,ref=REF` on a builder that exports only the inline cache), build and push the cache image.
+ */
 export async function buildWith(
   caps: EngineCaps,
   m: Manifest,
   plan: Plan,
   opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; appendLog?: boolean; iidfile?: string },
-): Promise<{ size: number; files: number; steps?: StepCounts }> {
+): Promise<BuiltStage> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
   const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
   try {
@@ -199,7 +219,8 @@ export async function buildWith(
     await fs.writeFile(path.join(ctx.dir, '.dockerignore'), dockerignore());
     log.info(`build context: ${ctx.files} files, ${humanSize(ctx.size)} (staged in ${ctx.dir})`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.client, caps.mode, {
+    const cache = stageCache(cacheBuilder(caps.mode, caps.driver), opts.stage, opts.cacheFrom ?? [], opts.cacheTo ?? []);
+    const req: BuildRequest = {
       contextDir: ctx.dir,
       dockerfile: path.join(ctx.dir, 'Dockerfile'),
       target: opts.stage,
@@ -210,12 +231,13 @@ export async function buildWith(
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
       ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
-      cacheFrom: opts.cacheFrom ?? [],
-      cacheTo: opts.cacheTo ?? [],
+      cacheFrom: cache.from,
+      cacheTo: cache.to,
       ...(opts.iidfile !== undefined ? { iidfile: opts.iidfile } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
-    });
-    const steps = await runBuild(inv, {
+    };
+    const inv = buildArgv(caps.client, caps.mode, req);
+    const run: RunOptions = {
       steps: plan.steps,
       what: `build of ${m.name} (target ${plan.target.name})`,
       locate: locateIn(m, plan.target),
@@ -223,8 +245,11 @@ export async function buildWith(
       view: progress === 'auto' ? 'compact' : 'raw',
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
       ...(opts.appendLog ? { appendLog: true } : {}),
-    });
-    return { size: ctx.size, files: ctx.files, ...(steps ? { steps } : {}) };
+    };
+    const steps = await runBuild(inv, run);
+    // The cache images are built from the same staged context, before it is removed (no second staging).
+    const exported = inv.carriers.length > 0 ? await pushCacheImages(caps, req, inv.carriers, run) : [];
+    return { size: ctx.size, files: ctx.files, ...(steps ? { steps } : {}), cacheExports: exported };
   } finally {
     await ctx.cleanup();
   }
@@ -395,6 +420,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { manifest: m, lock, trees, overrides, plan, caps } = await prepareWithEngine(opts);
+  checkCacheSpecs(caps, opts);
   await ensureToolchain(caps, m, lock, plan);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
@@ -402,15 +428,20 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const logFile = path.join(outRoot, `${name}.log`);
   const stale = await clearStaleTemps(final);
   if (stale > 0) log.info(`removed ${stale} folder(s) an interrupted build left in ${outRoot}`);
-  let context: { size: number; files: number; steps?: StepCounts } = { size: 0, files: 0 };
+  let context: BuiltStage = { size: 0, files: 0, cacheExports: [] };
+  const cacheExports: CacheExport[] = [];
+  const stageBuilt = (b: BuiltStage): BuiltStage => {
+    cacheExports.push(...b.cacheExports);
+    return b;
+  };
   let kernel: KernelOutcome | undefined;
   if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile);
   if (plan.kernel) {
-    kernel = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }));
+    kernel = await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile })));
   }
   const exported = await withTempDirBeside(final, async (tmp) => {
     try {
-      context = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined });
+      context = stageBuilt(await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: tmp }, logFile, appendLog: kernel !== undefined }));
     } catch (e) {
       await failIfOutFull(e, outRoot, tmp);
       throw e;
@@ -449,6 +480,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     sbom: path.join(final, SBOM_FILE),
     context: { size: context.size, files: context.files },
     ...(context.steps ? { steps: context.steps } : {}),
+    ...(cacheExports.length > 0 ? { cacheExports } : {}),
     engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };

@@ -8,14 +8,16 @@ import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
-import { buildArgv } from './argv.js';
-import { buildWith, checkToolchainRecord, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
+import { buildArgv, type BuildRequest } from './argv.js';
+import { cacheBuilder, stageCache } from './cache.js';
+import { pushCacheImages, type CacheExport } from './cache-carrier.js';
+import { buildWith, checkCacheSpecs, checkToolchainRecord, ensureToolchain, imageLayers, type BuiltStage, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
-import { runBuild } from './run.js';
+import { runBuild, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
 import { kernelConfigPhase } from './kernel-phase.js';
 import { scanExport } from './artifacts.js';
@@ -42,6 +44,8 @@ export interface ToolchainResult {
   /** Layer diff IDs: the toolchain's identity (the image ID also holds the build time). */
   layers?: string[];
   inputsHash: string;
+  /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache image pushed. */
+  cacheExports?: CacheExport[];
 }
 
 /** Build base + toolchain from the locked files (network off) into an image named by its inputs; record its layers. */
@@ -55,13 +59,15 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   const tag = toolchainTag(m, plan.toolchainInputsHash);
   const ctx = await stageContext(plan.toolchainContext, await stagingParent(m.dir));
   let imageId: string;
+  let cacheExports: CacheExport[] = [];
   try {
     const dockerfile = path.join(ctx.dir, 'Dockerfile');
     await fs.writeFile(dockerfile, plan.toolchainDockerfile);
     const iid = path.join(ctx.dir, '.iid');
     log.info(`toolchain context: ${ctx.files} files, ${humanSize(ctx.size)}`);
     const progress = opts.progress ?? 'auto';
-    const inv = buildArgv(caps.client, caps.mode, {
+    const cache = stageCache(cacheBuilder(caps.mode, caps.driver), 'toolchain', opts.cacheFrom ?? [], opts.cacheTo ?? []);
+    const req: BuildRequest = {
       contextDir: ctx.dir,
       dockerfile,
       target: 'toolchain',
@@ -72,12 +78,15 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       progress: progress === 'tty' ? 'tty' : 'plain',
       ...(opts.builder !== undefined ? { builder: opts.builder } : {}),
       ...(caps.driver !== undefined ? { driver: caps.driver } : {}),
-      cacheFrom: opts.cacheFrom ?? [],
-      cacheTo: opts.cacheTo ?? [],
+      cacheFrom: cache.from,
+      cacheTo: cache.to,
       iidfile: iid,
       ...(opts.noCache ? { noCache: true } : {}),
-    });
-    await runBuild(inv, { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty', view: progress === 'auto' ? 'compact' : 'raw' });
+    };
+    const inv = buildArgv(caps.client, caps.mode, req);
+    const run: RunOptions = { steps: [], what: `toolchain of ${m.name}`, inherit: progress === 'tty', view: progress === 'auto' ? 'compact' : 'raw' };
+    await runBuild(inv, run);
+    if (inv.carriers.length > 0) cacheExports = await pushCacheImages(caps, req, inv.carriers, run);
     imageId = await readIid(iid);
   } finally {
     await ctx.cleanup();
@@ -85,7 +94,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   const layers = await imageLayers(caps.client, tag);
   if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
   await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
-  return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash };
+  return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash, ...(cacheExports.length > 0 ? { cacheExports } : {}) };
 }
 
 export interface ImageResult {
@@ -99,6 +108,8 @@ export interface ImageResult {
   pushed?: PushResult;
   /** The artifacts build's steps: how many, how many came from the cache, which ran. */
   steps?: StepCounts;
+  /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache images pushed. */
+  cacheExports?: CacheExport[];
 }
 
 /**
@@ -110,14 +121,20 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
   // A bad reference is refused before anything is built.
   if (opts.push !== undefined) checkPushRef(opts.push);
   const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
+  checkCacheSpecs(caps, opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
-  if (plan.kernel) await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } }));
+  const cacheExports: CacheExport[] = [];
+  const stageBuilt = (b: BuiltStage): BuiltStage => {
+    cacheExports.push(...b.cacheExports);
+    return b;
+  };
+  if (plan.kernel) await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } })));
   const work = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-image-'));
   try {
     const exported = path.join(work, 'artifacts');
-    const built = await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: exported } });
+    const built = stageBuilt(await buildWith(caps, m, plan, { ...opts, stage: 'artifacts', output: { kind: 'local', dest: exported } }));
     await scanExport(exported);
     const platform = opts.platform ?? m.platform ?? (await enginePlatform(caps.client));
     const parsed = parsePlatform(platform);
@@ -129,7 +146,7 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
     await loadImageArchive(caps.client, archive, tag);
     // The push takes the local tag: the engine DOCKER_HOST or --context names sends it to the registry.
     const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
-    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}) };
+    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}), ...(cacheExports.length > 0 ? { cacheExports } : {}) };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -176,18 +176,114 @@ interface Steps {
   ran: string[];
 }
 
+interface CacheExport {
+  ref: string;
+  digest: string;
+  pinned: string;
+  stage: string;
+}
+
+/** The registry's own digest of a manifest (`Docker-Content-Digest`). */
+async function registryDigest(ref: string): Promise<string | null> {
+  const m = /^([^/]+)\/(.+):([^:/]+)$/.exec(ref);
+  assert.ok(m, ref);
+  const head = await fetch(`http://${m[1]}/v2/${m[2]}/manifests/${m[3]}`, { method: 'HEAD', headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+  return head.headers.get('docker-content-digest');
+}
+
+/** Every step vertex of a plain progress log ended CACHED, and how many there were. */
+function everyStepCached(stderr: string): { steps: number; all: boolean } {
+  const steps = new Set([...stderr.matchAll(/^#(\d+) \[(?!internal|auth)[^\]]+\] /gm)].map((m) => m[1]));
+  const cached = new Set([...stderr.matchAll(/^#(\d+) CACHED$/gm)].map((m) => m[1]));
+  return { steps: steps.size, all: [...steps].every((s) => cached.has(s)) };
+}
+
+test('the shared cache: engine A pushes cache images to the registry; a fresh engine B builds the same inputs with every step cached, the same artifacts and image ID', async () => {
+  const ref = `${registry.host}/tarsmith-e2e/hello-cache:build`;
+  const imgRef = `${registry.host}/tarsmith-e2e/hello-cache:image`;
+  const client = [await dockerClient()];
+  try {
+    // Engine A: the files build exports its cache image (type=registry, the spelling of buildx's registry cache).
+    const a = await tarsmith(['build', '--json', '--cache-to', `type=registry,ref=${ref}`], ex.dir, base);
+    assert.equal(a.code, 0, a.stderr);
+    const ar = JSON.parse(a.stdout) as { cacheExports: CacheExport[] };
+    assert.equal(ar.cacheExports.length, 1);
+    assert.deepEqual([ar.cacheExports[0]?.ref, ar.cacheExports[0]?.stage], [ref, 'artifacts']);
+    assert.equal(await registryDigest(ref), ar.cacheExports[0]?.digest, 'the registry holds the cache image');
+    const aSums = await sums(ex.dir);
+    // `image` on A, its cache image spelled type=inline,ref=…: the reproducible image is tarsmith's, as without.
+    const ai = await tarsmith(['image', '--json', '--cache-to', `type=inline,ref=${imgRef}`], ex.dir, base);
+    assert.equal(ai.code, 0, ai.stderr);
+    const aImage = JSON.parse(ai.stdout) as ImageJson & { cacheExports: CacheExport[] };
+    assert.equal(aImage.cacheExports[0]?.ref, imgRef);
+    const plainImage = JSON.parse((await tarsmith(['image', '--json'], ex.dir, base)).stdout) as ImageJson;
+    assert.equal(plainImage.imageId, aImage.imageId, 'the cache export leaves the reproducible image as it is');
+    // The cache image is the engine's, not the reproducible one: a different config (build time, cache metadata).
+    const carrierId = (await run([...client, 'image', 'inspect', '--format', '{{.Id}}', imgRef])).stdout.trim();
+    assert.notEqual(carrierId, aImage.imageId);
+
+    // Engine B, fresh (no image, no cache record): the same build, the cache from the registry.
+    await remote.reset();
+    const b = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(b.code, 0, b.stderr);
+    const br = JSON.parse(b.stdout) as { steps: Steps; engine: { endpoint: string } };
+    assert.equal(br.engine.endpoint, remote.tcp);
+    assert.match(b.stderr, new RegExp(`importing cache manifest from ${ref.replace(/\./g, '\\.')}`));
+    assert.ok(br.steps.total >= 10, `the build's steps were seen (${br.steps.total})`);
+    assert.deepEqual(br.steps.ran, [], 'no step ran again');
+    assert.equal(br.steps.cached, br.steps.total);
+    const log = everyStepCached(b.stderr);
+    assert.ok(log.steps === br.steps.total && log.all, 'every step vertex is CACHED in the log');
+    assert.equal(await sums(ex.dir), aSums, 'the same artifacts');
+
+    // `image` on fresh B from A's image cache: every step cached, the same image ID as A's.
+    await remote.reset();
+    const bi = await tarsmith(['image', '--json', '--progress', 'plain', '--cache-from', `type=registry,ref=${imgRef}`], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(bi.code, 0, bi.stderr);
+    const bImage = JSON.parse(bi.stdout) as ImageJson & { steps: Steps };
+    assert.deepEqual(bImage.steps.ran, [], 'no step ran again');
+    assert.equal(bImage.steps.cached, bImage.steps.total);
+    assert.equal(bImage.imageId, aImage.imageId, 'the same image ID');
+    const bId = await run([...remote.client, 'image', 'inspect', '--format', '{{.Id}}', bImage.tag]);
+    assert.equal(bId.stdout.trim(), aImage.imageId);
+
+    // Without the cache, fresh B runs the steps: what the import saved.
+    await remote.reset();
+    const cold = await tarsmith(['build', '--json'], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(cold.code, 0, cold.stderr);
+    assert.ok((JSON.parse(cold.stdout) as { steps: Steps }).steps.ran.some((r) => r.includes('make -j2')), 'a cold build runs make');
+  } finally {
+    await run([...client, 'image', 'rm', ref, imgRef]);
+  }
+});
+
+test('a cache image the registry does not take is a registry error; nothing is written to out/', async () => {
+  const before = await sums(ex.dir);
+  const port = await freePort();
+  const r = await tarsmith(['build', '--cache-to', `type=registry,ref=127.0.0.1:${port}/hello:cache`], ex.dir, base);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer`));
+  assert.equal(await sums(ex.dir), before, 'out/ is untouched');
+  await run([await dockerClient(), 'image', 'rm', `127.0.0.1:${port}/hello:cache`]);
+});
+
 test('cache modes the builder cannot do are refused before the build, naming what works', async () => {
   const reg = await tarsmith(['build', '--cache-to', `type=registry,ref=${registry.host}/c:1,mode=max`], ex.dir, base);
   assert.equal(reg.code, 2, reg.stderr);
-  assert.match(reg.stderr, /error\[engine\.cache-unsupported\]: .*exports only the inline cache \(type=inline\), not type=registry/);
+  assert.match(reg.stderr, /error\[engine\.cache-unsupported\]: .*exports only the inline cache, which holds the result of the stage built \(mode=min\), not mode=max/);
   assert.match(reg.stderr, /docker-container or remote driver/);
   const files = await tarsmith(['build', '--cache-to', 'type=inline'], ex.dir, base);
   assert.equal(files.code, 2, files.stderr);
-  assert.match(files.stderr, /error\[engine\.cache-unsupported\]: .*the inline cache rides on an engine-built image, and this build exports files/);
+  assert.match(files.stderr, /error\[engine\.cache-unsupported\]: .*the inline cache without ref= rides on the engine-built image, and this build exports files/);
+  assert.match(files.stderr, /type=registry,ref=HOST\/PATH:TAG/);
   // tarsmith image writes its image itself from the exported artifacts: no engine-built image to carry the cache
   const img = await tarsmith(['image', '--cache-to', 'type=inline'], ex.dir, base);
   assert.equal(img.code, 2, img.stderr);
   assert.match(img.stderr, /error\[engine\.cache-unsupported\]: .*tarsmith image writes its image itself/);
+  const badRef = await tarsmith(['build', '--cache-to', `type=registry,ref=${registry.host}/Hello:c`], ex.dir, base);
+  assert.equal(badRef.code, 2, badRef.stderr);
+  assert.match(badRef.stderr, /error\[engine\.cache-unsupported\]: .*"Hello" is not a repository path component/);
+  assert.doesNotMatch(badRef.stderr, /build context/, 'refused before anything was built');
   const local = await tarsmith(['build', '--cache-from', 'type=local,src=/tmp'], ex.dir, base);
   assert.equal(local.code, 2, local.stderr);
   assert.match(local.stderr, /imports cache only from images in a registry, not type=local/);

@@ -46,7 +46,7 @@ test('a full disk under --out: the failed export is io.enospc naming the folder;
 
     // 3000 lines of 70 bytes: more than the 4 KiB left for the log.
     await runBuild(
-      { argv: ['sh', '-c', 'i=0; while [ $i -lt 3000 ]; do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i + 1)); done'], env: {} },
+      { argv: ['sh', '-c', 'i=0; while [ $i -lt 3000 ]; do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i + 1)); done'], env: {}, carriers: [] },
       { steps: [], what: 'build of hello', logFile: path.join(disk.dir, 'hello.log'), view: 'raw' },
     );
   } finally {
