@@ -38,10 +38,10 @@ function check(e: ArchiveEntry, policy: Policy, input: string, epoch: number): C
   if (e.pathBytes || e.linknameBytes) return refuse('archive.non-utf8-name', 'its name or link target is not valid UTF-8 (read as bytes; a repacked or extracted tree would write it differently, or merge it with a name that reads the same)');
   if (e.type === 'other') {
     return e.rawType === 'unknown'
-      ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)')
+      ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)')
       : refuse('archive.special-file', `${e.rawType ?? 'special file'} members are not packed`);
   }
-  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file whose sparse records are missing or inconsistent');
   const mtime = Math.max(0, Math.min(e.mtime ?? epoch, epoch));
   try {
     if (e.type === 'symlink') checkSymlinkTarget(e.linkname ?? '', policy);

@@ -93,8 +93,3 @@ export function checkSymlinks(archive: string, symlinks: Iterable<readonly [stri
   }
   return out;
 }
-
-/** Pax records that mark a GNU sparse file (formats 0.0, 0.1 and 1.0). */
-export function isSparsePax(pax: Record<string, string> | undefined): boolean {
-  return pax !== undefined && Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'));
-}

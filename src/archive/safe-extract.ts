@@ -144,9 +144,9 @@ class Stager {
     try {
       if (verdict.kind === 'refuse') throw new Refusal(verdict.code, verdict.why);
       if (e.pathBytes || e.linknameBytes) throw new Refusal('archive.non-utf8-name', 'its name or link target is not valid UTF-8 (read as bytes; a repacked or extracted tree would write it differently, or merge it with a name that reads the same)');
-      if (e.type === 'other' && e.rawType === 'unknown') throw new Refusal('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+      if (e.type === 'other' && e.rawType === 'unknown') throw new Refusal('archive.unsupported-member', 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)');
       if (e.type === 'other') throw new Refusal('archive.special-file', `${e.rawType ?? 'special file'} members are not extracted`);
-      if (e.sparse) throw new Refusal('archive.sparse-file', 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+      if (e.sparse) throw new Refusal('archive.sparse-file', 'a GNU sparse file whose sparse records are missing or inconsistent');
       await this.place(verdict.parts, verdict.rel, e);
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;

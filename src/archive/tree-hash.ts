@@ -85,14 +85,14 @@ function digestRecords(records: Map<string, TreeRecord>): string {
 }
 
 /**
- * Members whose bytes the reader cannot give: a GNU sparse file (pax `GNU.sparse.*`: its body is the sparse map
- * and data) or GNU's old sparse `S` type. Hashing their stored bytes would cover the wrong contents (a 2 GiB
- * sparse file hashed as its few KiB of map and data), so they are refused by name, as `normalize` refuses them.
+ * Members whose bytes the reader cannot give: a GNU sparse file whose sparse records are broken (its stored body
+ * is map and data runs, not the file) or a member type tarsmith does not read. Hashing their stored bytes would
+ * cover the wrong contents, so they are refused by name, as `normalize` refuses them.
  */
 function unreadable(path: string, e: ArchiveEntry): Failure | undefined {
-  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file whose sparse records are missing or inconsistent');
   if (e.type === 'other' && e.rawType === 'unknown') {
-    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)');
   }
   return undefined;
 }
