@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { fail, unreachable, type Failure } from '../core/errors.js';
 import { detectFormat } from './detect.js';
 import { memberFailure } from './failures.js';
+import { nameBytes } from './names.js';
 import { splitName } from './paths.js';
 import { readEntriesOf } from './read.js';
 import type { ArchiveEntry } from './types.js';
@@ -27,10 +28,10 @@ async function contentHash(body: AsyncIterable<Buffer> | undefined): Promise<str
  * records. For valid UTF-8 these are the same bytes the hash always covered, so v1 hashes do not change.
  */
 function pathBytes(e: ArchiveEntry): string {
-  return (e.pathBytes ?? Buffer.from(e.path, 'utf8')).toString('latin1');
+  return nameBytes(e.path).toString('latin1');
 }
 function linkBytes(e: ArchiveEntry): string {
-  return (e.linknameBytes ?? Buffer.from(e.linkname ?? '', 'utf8')).toString('latin1');
+  return nameBytes(e.linkname ?? '').toString('latin1');
 }
 
 async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Promise<TreeRecord> {

@@ -10,7 +10,6 @@ export const archive = defineArea('archive', 'reading, extracting and packing ta
   'archive.too-deep': { exit: 'usage', severity: 'error', hint: 'raise the depth limit (maxDepth) if this nesting is intended' },
   'archive.type-change': { exit: 'usage', severity: 'error', hint: 'the archive holds two different kinds of member at one name; fix the archive' },
   'archive.name-too-long': { exit: 'usage', severity: 'error', hint: 'names are limited to 255 bytes per component and 4095 bytes in all; fix the archive' },
-  'archive.non-utf8-name': { exit: 'usage', severity: 'error', hint: 'rename the member to UTF-8 (convmv -f latin1 -t utf8, then tar again); its bytes are kept apart in the tree hash, but normalize and extraction write UTF-8 names' },
   'archive.sparse-file': { exit: 'usage', severity: 'error', hint: 'the sparse map is broken (out of order, past the real size, data shorter or longer than the map, records missing); repack the file with GNU tar, with or without --sparse' },
   'archive.unsupported-member': { exit: 'usage', severity: 'error', hint: 'the member uses a tar extension tarsmith does not read (volume or multi-volume headers, GNU dumpdirs); repack the archive with tar --format=pax' },
   'archive.bad-path': { exit: 'usage', severity: 'error', hint: 'member names must be non-empty and must not contain NUL bytes' },
