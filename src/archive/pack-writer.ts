@@ -57,14 +57,16 @@ function paxHeaderBlock(size: number, mode: number, mtime: number): Buffer {
 
 /**
  * A name (or link target) that holds bytes that are not UTF-8 is written byte for byte in a pax extended header
- * of our own, marked `hdrcharset=BINARY` (POSIX: the names are bytes, not UTF-8), before the member, whose ustar
+ * of our own before the member, as GNU tar writes such names (`path` and `linkpath` with the raw bytes; no
+ * `hdrcharset=BINARY`: GNU tar 1.34, the builders' tar, warns about that keyword on every member and keeps raw
+ * bytes that are not UTF-8 without it, in any locale), whose ustar
  * name is then `PaxHeader` as tar-stream writes for its own pax headers. tar-stream would write such a name as
  * UTF-8 (one U+FFFD per byte), merging names, so these blocks go to the packer's output directly; that is safe
  * because members are emitted one at a time (no entry is open between two `emit` calls). Valid UTF-8 names never
  * come here: their bytes are unchanged.
  */
 function byteNameHeader(pack: TarPack, name: string, target: string | undefined, mode: number, mtime: number): void {
-  const records = [paxRecord('hdrcharset', Buffer.from('BINARY')), paxRecord('path', nameBytes(name))];
+  const records = [paxRecord('path', nameBytes(name))];
   if (target !== undefined) records.push(paxRecord('linkpath', nameBytes(target)));
   const body = Buffer.concat(records);
   const padded = Buffer.alloc(Math.ceil(body.length / 512) * 512);
