@@ -12,7 +12,6 @@ export type ArchiveFailureCode =
   | 'archive.type-change'
   | 'archive.name-too-long'
   | 'archive.sparse-file'
-  | 'archive.non-utf8-name'
   | 'archive.unsupported-member';
 
 /** A refusal of one member of `archive`. */

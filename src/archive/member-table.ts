@@ -4,6 +4,7 @@
  * slots. Memory grows by a few dozen bytes per member plus its name, never by a JS object per member.
  * Semantics are those of a Map keyed by name: setting a name again replaces the member in place.
  */
+import { decodeName, isByteName, nameBytes } from './names.js';
 
 export const Kind = { dir: 0, file: 1, symlink: 2 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
@@ -51,6 +52,7 @@ export class MemberTable {
 
   /** Append bytes to the store; returns where they start. */
   private put(s: string): number {
+    if (isByteName(s)) return this.putBytes(nameBytes(s));
     const need = Buffer.byteLength(s, 'utf8');
     if (this.storeEnd + need > this.store.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.storeEnd + need));
@@ -60,6 +62,21 @@ export class MemberTable {
     const at = this.storeEnd;
     this.storeEnd += this.store.write(s, at, 'utf8');
     return at;
+  }
+
+  private putBytes(b: Buffer): number {
+    if (this.storeEnd + b.length > this.store.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.storeEnd + b.length));
+      this.store.copy(bigger, 0, 0, this.storeEnd);
+      this.store = bigger;
+    }
+    const at = this.storeEnd;
+    this.storeEnd += b.copy(this.store, at);
+    return at;
+  }
+
+  private text(off: number, len: number): string {
+    return decodeName(this.store.subarray(off, off + len)).name;
   }
 
   private hash(off: number, len: number): number {
@@ -136,7 +153,7 @@ export class MemberTable {
 
   name(m: number): string {
     const o = this.nameOff[m] as number;
-    return this.store.toString('utf8', o, o + (this.nameLen[m] as number));
+    return this.text(o, this.nameLen[m] as number);
   }
 
   get(m: number): MemberView {
@@ -148,7 +165,7 @@ export class MemberTable {
       body: this.bodyNo[m] as number,
       offset: this.bodyOff[m] as number,
       size: this.bodySize[m] as number,
-      target: this.store.toString('utf8', t, t + (this.targetLen[m] as number)),
+      target: this.text(t, this.targetLen[m] as number),
     };
   }
 
@@ -164,7 +181,7 @@ export class MemberTable {
     }
   }
 
-  /** Member numbers in byte order of their UTF-8 names. */
+  /** Member numbers in byte order of their names. */
   sorted(): Uint32Array {
     const order = new Uint32Array(this.size);
     for (let m = 0; m < this.size; m++) order[m] = m;

@@ -1,5 +1,5 @@
 /**
- * Deterministic repack. Members are written sorted by name (byte order of the UTF-8 name, without the folder's
+ * Deterministic repack. Members are written sorted by name (byte order of the name, without the folder's
  * trailing slash), with every folder that a deeper member implies.
  *
  * Fast path (one pass): most tarballs (git archive, kernel.org, GNU tar --sort=name) are already in that order,
@@ -18,6 +18,7 @@ import { tempSibling } from '../core/fs-atomic.js';
 import { checkWritable } from './codec.js';
 import { detectFormat } from './detect.js';
 import { memberFailure, type ArchiveFailureCode } from './failures.js';
+import { nameBytes } from './names.js';
 import { emit, writePacked, type OutMember, type TarPack } from './pack-writer.js';
 import { checkMemberPath } from './paths.js';
 import { checkParents, checkReplace, checkSymlinks, checkSymlinkTarget, policyOf, Refusal, type NodeKind, type Policy } from './policy.js';
@@ -35,13 +36,12 @@ function check(e: ArchiveEntry, policy: Policy, input: string, epoch: number): C
   if (v.kind === 'skip') return { kind: 'skip' };
   const refuse = (code: ArchiveFailureCode, why: string): Checked => ({ kind: 'fail', failure: memberFailure(input, code, e.path, why) });
   if (v.kind === 'refuse') return refuse(v.code, v.why);
-  if (e.pathBytes || e.linknameBytes) return refuse('archive.non-utf8-name', 'its name or link target is not valid UTF-8 (read as bytes; a repacked or extracted tree would write it differently, or merge it with a name that reads the same)');
   if (e.type === 'other') {
     return e.rawType === 'unknown'
-      ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)')
+      ? refuse('archive.unsupported-member', 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)')
       : refuse('archive.special-file', `${e.rawType ?? 'special file'} members are not packed`);
   }
-  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+  if (e.sparse) return refuse('archive.sparse-file', 'a GNU sparse file whose sparse records are missing or inconsistent');
   const mtime = Math.max(0, Math.min(e.mtime ?? epoch, epoch));
   try {
     if (e.type === 'symlink') checkSymlinkTarget(e.linkname ?? '', policy);
@@ -98,7 +98,7 @@ class InOrderWriter {
   ) {}
 
   private async next(name: string, m: OutMember, body?: AsyncIterable<Buffer>): Promise<void> {
-    const b = Buffer.from(name, 'utf8');
+    const b = nameBytes(name);
     if (this.last !== undefined && Buffer.compare(b, this.last) <= 0) throw new Unsorted();
     this.last = b;
     if (this.failures.length === 0) await emit(this.pack, name, m, body);

@@ -1,5 +1,6 @@
 /** Member-name checks shared by extraction and normalize: no absolute names, no `..`, strip, VCS, depth. */
 import type { ArchiveFailureCode } from './failures.js';
+import { nameLength } from './names.js';
 
 export const VCS_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.bzr']);
 export const DEFAULT_MAX_DEPTH = 128;
@@ -36,8 +37,8 @@ export function checkMemberPath(raw: string, rules: PathRules): PathVerdict {
   const parts = comps.slice(rules.strip).filter((p) => p !== '.');
   if (parts.length === 0) return { kind: 'skip', reason: 'strip' };
   if (rules.dropVcs && parts.some((p) => VCS_DIRS.has(p))) return { kind: 'skip', reason: 'vcs' };
-  if (Buffer.byteLength(raw) > MAX_NAME_BYTES) return { kind: 'refuse', code: 'archive.name-too-long', why: `name longer than ${MAX_NAME_BYTES} bytes` };
-  const long = parts.find((p) => Buffer.byteLength(p) > MAX_COMPONENT_BYTES);
+  if (nameLength(raw) > MAX_NAME_BYTES) return { kind: 'refuse', code: 'archive.name-too-long', why: `name longer than ${MAX_NAME_BYTES} bytes` };
+  const long = parts.find((p) => nameLength(p) > MAX_COMPONENT_BYTES);
   if (long !== undefined) return { kind: 'refuse', code: 'archive.name-too-long', why: `a component longer than ${MAX_COMPONENT_BYTES} bytes` };
   if (parts.length > rules.maxDepth) {
     return { kind: 'refuse', code: 'archive.too-deep', why: `${parts.length} levels deep (limit ${rules.maxDepth})` };

@@ -10,6 +10,7 @@
  */
 import type { Failure } from '../core/errors.js';
 import { memberFailure, type ArchiveFailureCode } from './failures.js';
+import { nameLength } from './names.js';
 import { DEFAULT_MAX_DEPTH, resolveLink, type PathRules, type SymlinkLookup } from './paths.js';
 
 /** Classes of member a source may allow explicitly. */
@@ -71,7 +72,7 @@ export function checkReplace(prev: NodeKind | undefined, next: NodeKind): void {
 /** A symlink target as written: absolute targets need `allow: [absolute-symlinks]`. */
 export function checkSymlinkTarget(target: string, policy: Policy): void {
   if (target === '' || target.includes('\0')) throw new Refusal('archive.bad-path', 'empty symlink target or NUL in it');
-  if (Buffer.byteLength(target) > 4095) throw new Refusal('archive.name-too-long', 'symlink target longer than 4095 bytes');
+  if (nameLength(target) > 4095) throw new Refusal('archive.name-too-long', 'symlink target longer than 4095 bytes');
   if (target.startsWith('/') && !policy.allow.has('absolute-symlinks')) {
     throw new Refusal('archive.link-escape', `symlink to the absolute path "${target}"`);
   }
@@ -92,9 +93,4 @@ export function checkSymlinks(archive: string, symlinks: Iterable<readonly [stri
     out.push(memberFailure(archive, 'archive.link-escape', rel, why));
   }
   return out;
-}
-
-/** Pax records that mark a GNU sparse file (formats 0.0, 0.1 and 1.0). */
-export function isSparsePax(pax: Record<string, string> | undefined): boolean {
-  return pax !== undefined && Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'));
 }

@@ -5,39 +5,13 @@ import { fail, ioFailure, isTarsmithError, type Failure } from '../core/errors.j
 import { createDecompressor } from './codec.js';
 import { detectFormat } from './detect.js';
 import { memberFailure, streamFailure } from './failures.js';
-import { isSparsePax } from './policy.js';
-import { expandSparse, sparseInfo } from './sparse.js';
+import { decodeName } from './names.js';
+import { expandSparse, sparseOf } from './sparse.js';
+import { parseTar, type TarMember } from './tar-parse.js';
 import type { ArchiveEntry, ArchiveFormat, EntryType } from './types.js';
 
-interface TarHeader {
-  name: string;
-  type: string | null;
-  mode?: number | null;
-  size?: number | null;
-  linkname?: string | null;
-  mtime?: Date | null;
-  pax?: Record<string, string> | null;
-}
-interface TarEntryStream {
-  header: TarHeader;
-  [Symbol.asyncIterator](): AsyncIterator<Buffer>;
-}
-
-function entryType(t: string | null): EntryType {
-  switch (t) {
-    case 'file':
-    case 'contiguous-file':
-      return 'file';
-    case 'directory':
-      return 'directory';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
-      return 'link';
-    default:
-      return 'other';
-  }
-}
+const TYPES: Record<string, EntryType> = { '0': 'file', '7': 'file', '5': 'directory', '2': 'symlink', '1': 'link' };
+const SPECIALS: Record<string, string> = { '3': 'character-device', '4': 'block-device', '6': 'fifo' };
 
 /** The tar byte stream of an archive, with errors recorded as failures (first one wins). */
 async function openTarBytes(
@@ -60,7 +34,7 @@ async function openTarBytes(
 
 /** Wraps an entry's stream so that a consumer stopping early does not tear down the whole parser. */
 function bodyOf(
-  stream: TarEntryStream,
+  stream: AsyncIterable<Buffer>,
   asFailure: (e: unknown) => Failure,
 ): { body: AsyncIterable<Buffer>; drain(): Promise<void> } {
   const inner = stream[Symbol.asyncIterator]();
@@ -100,89 +74,67 @@ function bodyOf(
   };
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** A name read as bytes: its string (see names.ts) and, when it is not valid UTF-8, the bytes. */
+function nameOf(bytes: Buffer): { text: string; bytes?: Buffer } {
+  const d = decodeName(bytes);
+  return d.valid ? { text: d.name } : { text: d.name, bytes: Buffer.from(bytes) };
+}
 
-/** A member name: its text, and its bytes when they are not valid UTF-8 (the text is then lossy). */
-function decodeName(bytes: Buffer): { text: string; bytes?: Buffer } {
-  try {
-    return { text: UTF8.decode(bytes) };
-  } catch {
-    return { text: bytes.toString('utf8'), bytes };
+/** The entry of one parsed member; sparse files (GNU pax 0.0, 0.1, 1.0 and old GNU `S`) get their real bytes. */
+function entryOf(path: string, m: TarMember, asFailure: (e: unknown) => Failure): { entry: ArchiveEntry; drain(): Promise<void> } {
+  const h = m.header;
+  const type = h.oldSparse !== undefined ? 'file' : (TYPES[h.typeflag] ?? 'other');
+  const wrapped = bodyOf(m.body, asFailure);
+  const mtime = { mtime: h.mtime };
+  const sparse = type === 'file' ? sparseOf(h) : undefined;
+  if (sparse !== undefined && sparse !== 'unreadable') {
+    const name = nameOf(sparse.name);
+    const bad = (why: string): never => fail(memberFailure(path, 'archive.sparse-file', name.text, why));
+    const entry: ArchiveEntry = {
+      path: name.text,
+      ...(name.bytes ? { pathBytes: name.bytes } : {}),
+      type,
+      mode: h.mode & 0o7777,
+      size: sparse.realsize,
+      ...mtime,
+      body: expandSparse(wrapped.body, sparse, bad),
+    };
+    return { entry, drain: wrapped.drain };
   }
+  const name = nameOf(h.name);
+  const link = h.linkname.length > 0 ? nameOf(h.linkname) : undefined;
+  const entry: ArchiveEntry = {
+    path: name.text,
+    ...(name.bytes ? { pathBytes: name.bytes } : {}),
+    type,
+    mode: h.mode & 0o7777,
+    size: type === 'file' ? h.size : 0,
+    ...(link ? { linkname: link.text } : {}),
+    ...(link?.bytes ? { linknameBytes: link.bytes } : {}),
+    ...mtime,
+    ...(type === 'other' ? { rawType: SPECIALS[h.typeflag] ?? 'unknown' } : {}),
+    ...(sparse === 'unreadable' ? { sparse: true } : {}),
+    body: type === 'file' ? wrapped.body : undefined,
+  };
+  return { entry, drain: wrapped.drain };
 }
 
 /** Read the members of an archive whose format is known. */
 export async function* readEntriesOf(path: string, format: ArchiveFormat): AsyncGenerator<ArchiveEntry> {
-  const { default: tarStream } = await import('tar-stream');
   const { source, decoder, failure } = await openTarBytes(path, format);
-  // Names are read as bytes (latin1 keeps each byte) and decoded below: invalid UTF-8 must not merge two names.
-  const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
-  const pump = (async () => {
-    try {
-      for await (const chunk of decoder as AsyncIterable<Buffer>) {
-        if (!extract.write(chunk)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => {
-              extract.off('drain', done);
-              extract.off('close', done);
-              resolve();
-            };
-            extract.on('drain', done);
-            extract.on('close', done);
-          });
-        }
-        if (extract.destroyed) return;
-      }
-      (extract as unknown as { end(): void }).end();
-    } catch (e) {
-      extract.destroy(e as Error);
-    }
-  })();
+  const asFailure = (e: unknown): Failure => failure() ?? streamFailure(path, e, 'tar');
   try {
-    for await (const raw of extract as unknown as AsyncIterable<TarEntryStream>) {
-      const h = raw.header;
-      const type = entryType(h.type);
-      const name = decodeName(h.pax?.path !== undefined ? Buffer.from(h.pax.path, 'utf8') : Buffer.from(h.name, 'latin1'));
-      const link = h.linkname ? decodeName(h.pax?.linkpath !== undefined ? Buffer.from(h.pax.linkpath, 'utf8') : Buffer.from(h.linkname, 'latin1')) : undefined;
-      const wrapped = bodyOf(raw, (e) => failure() ?? streamFailure(path, e, 'tar'));
-      const sparse = type === 'file' && isSparsePax(h.pax ?? undefined) ? sparseInfo(h.pax as Record<string, string>) : undefined;
-      if (sparse !== undefined && sparse !== 'unreadable') {
-        // Restored byte for byte (formats 1.0 and 0.1): the real name and size, the holes as zeros.
-        const bad = (why: string): never => fail(memberFailure(path, 'archive.sparse-file', sparse.name, why));
-        yield {
-          path: sparse.name,
-          type,
-          mode: (h.mode ?? 0) & 0o7777,
-          size: sparse.realsize,
-          ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
-          body: expandSparse(wrapped.body, sparse, bad),
-        };
-        await wrapped.drain();
-        continue;
-      }
-      yield {
-        path: name.text,
-        ...(name.bytes ? { pathBytes: name.bytes } : {}),
-        type,
-        mode: (h.mode ?? 0) & 0o7777,
-        size: type === 'file' ? (h.size ?? 0) : 0,
-        ...(link ? { linkname: link.text } : {}),
-        ...(link?.bytes ? { linknameBytes: link.bytes } : {}),
-        ...(h.mtime ? { mtime: Math.floor(h.mtime.getTime() / 1000) } : {}),
-        ...(type === 'other' ? { rawType: h.type ?? 'unknown' } : {}),
-        ...(sparse === 'unreadable' ? { sparse: true } : {}),
-        body: type === 'file' ? wrapped.body : undefined,
-      };
-      await wrapped.drain();
+    for await (const m of parseTar(decoder as AsyncIterable<Buffer>)) {
+      const { entry, drain } = entryOf(path, m, asFailure);
+      yield entry;
+      await drain();
     }
   } catch (e) {
     if (isTarsmithError(e)) throw e;
-    fail(failure() ?? streamFailure(path, e, 'tar'));
+    fail(asFailure(e));
   } finally {
     source.destroy();
     decoder.destroy();
-    extract.destroy();
-    await pump;
   }
   const f = failure();
   if (f) fail(f);

@@ -11,6 +11,7 @@ import { ExitCode, fail, ioFailure, isTarsmithError, unreachable, TarsmithError,
 import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { detectFormat } from './detect.js';
 import { memberFailure } from './failures.js';
+import { isByteName, nameBytes } from './names.js';
 import { checkMemberPath } from './paths.js';
 import { checkReplace, checkSymlinks, checkSymlinkTarget, policyOf, Refusal, type Policy } from './policy.js';
 import { readEntriesOf } from './read.js';
@@ -40,8 +41,9 @@ class Stager {
     private readonly rules: Policy,
   ) {}
 
-  private abs(rel: string): string {
-    return path.join(this.root, rel);
+  /** The file system path of a member: a Buffer when its name holds bytes that are not UTF-8 (kept as they are). */
+  private abs(rel: string): string | Buffer {
+    return isByteName(rel) ? Buffer.concat([Buffer.from(`${this.root}/`), nameBytes(rel)]) : path.join(this.root, rel);
   }
 
   /** Make sure every parent of `parts` is a folder we created; refuse to go through a symlink. */
@@ -119,7 +121,7 @@ class Stager {
         const target = e.linkname ?? '';
         checkSymlinkTarget(target, this.rules);
         await this.clearForLeaf(rel, 'symlink');
-        await fs.symlink(target, this.abs(rel));
+        await fs.symlink(isByteName(target) ? nameBytes(target) : target, this.abs(rel));
         this.model.set(rel, { kind: 'symlink', target });
         this.report.symlinks++;
         return;
@@ -143,10 +145,9 @@ class Stager {
     }
     try {
       if (verdict.kind === 'refuse') throw new Refusal(verdict.code, verdict.why);
-      if (e.pathBytes || e.linknameBytes) throw new Refusal('archive.non-utf8-name', 'its name or link target is not valid UTF-8 (read as bytes; a repacked or extracted tree would write it differently, or merge it with a name that reads the same)');
-      if (e.type === 'other' && e.rawType === 'unknown') throw new Refusal('archive.unsupported-member', 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+      if (e.type === 'other' && e.rawType === 'unknown') throw new Refusal('archive.unsupported-member', 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)');
       if (e.type === 'other') throw new Refusal('archive.special-file', `${e.rawType ?? 'special file'} members are not extracted`);
-      if (e.sparse) throw new Refusal('archive.sparse-file', 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+      if (e.sparse) throw new Refusal('archive.sparse-file', 'a GNU sparse file whose sparse records are missing or inconsistent');
       await this.place(verdict.parts, verdict.rel, e);
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;

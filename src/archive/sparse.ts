@@ -1,22 +1,26 @@
 /**
- * GNU sparse files stored in pax format, restored byte for byte: the member's body holds only the data
- * segments (and, in format 1.0, the sparse map before them); the file's bytes are those segments at their
- * offsets with zeros between them, up to the real size. Formats 1.0 (map in the body, what GNU tar writes by
- * default) and 0.1 (map in one `GNU.sparse.map` record) are read; format 0.0 repeats `GNU.sparse.offset` /
- * `GNU.sparse.numbytes` records, which a pax reader keeps only the last of, so it stays refused by name
- * (`archive.sparse-file`), as does GNU's old `S` type (`archive.unsupported-member`).
+ * GNU sparse files, restored byte for byte: a sparse member's body holds only the data segments (and, in pax
+ * format 1.0, the sparse map before them); the file's bytes are those segments at their offsets with zeros
+ * between them, up to the real size. Every form GNU tar writes is read:
+ * - pax 1.0 (its default for `--format=pax`): the map at the start of the body, the real name in `GNU.sparse.name`;
+ * - pax 0.1: the map in one `GNU.sparse.map` record, the real name in `GNU.sparse.name`;
+ * - pax 0.0: the map as repeated `GNU.sparse.offset` / `GNU.sparse.numbytes` records (in archive order: the
+ *   parser keeps every record), the name in the header;
+ * - old GNU (`S`, what `--format=gnu` and `--format=oldgnu` write): four map entries in the header and 21 in each
+ *   extension block after it, the real size in the header.
  */
+import { paxValue, type PaxRecord, type TarHeader } from './tar-parse.js';
 
 export interface SparseInfo {
-  /** The file's real name (`GNU.sparse.name`; the header name is `…/GNUSparseFile.N/…`). */
-  name: string;
+  /** The file's real name, as bytes (pax 1.0/0.1: `GNU.sparse.name`, not the `…/GNUSparseFile.N/…` header name). */
+  name: Buffer;
   /** The file's real size. */
   realsize: number;
-  /** Format 0.1: the map from the pax record; format 1.0: undefined (read from the body). */
+  /** The map of data runs (offset, size); undefined for pax 1.0, whose map is read from the body. */
   map?: [number, number][];
 }
 
-/** The bounds of a map read from a body: a real one has one entry per data run. */
+/** The bounds of a map: a real one has one entry per data run. */
 const MAX_MAP_ENTRIES = 1 << 20;
 const MAX_MAP_BYTES = 32 * 1024 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
@@ -27,22 +31,70 @@ function wholeNumber(s: string | undefined): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** How to read a sparse member, or 'unreadable' (format 0.0, or records missing). */
-export function sparseInfo(pax: Record<string, string>): SparseInfo | 'unreadable' {
-  const name = pax['GNU.sparse.name'];
-  if (name === undefined || name === '') return 'unreadable';
-  if (pax['GNU.sparse.major'] === '1' && pax['GNU.sparse.minor'] === '0') {
-    const realsize = wholeNumber(pax['GNU.sparse.realsize']);
-    return realsize === undefined ? 'unreadable' : { name, realsize };
+function text(records: readonly PaxRecord[], key: string): string | undefined {
+  return paxValue(records, key)?.toString('latin1');
+}
+
+/** Format 0.0: the `GNU.sparse.offset` / `GNU.sparse.numbytes` records, paired in archive order. */
+function repeatedMap(records: readonly PaxRecord[]): [number, number][] | undefined {
+  const map: [number, number][] = [];
+  let offset: number | undefined;
+  for (const r of records) {
+    if (r.key === 'GNU.sparse.offset') {
+      if (offset !== undefined) return undefined;
+      offset = wholeNumber(r.value.toString('latin1'));
+      if (offset === undefined) return undefined;
+    } else if (r.key === 'GNU.sparse.numbytes') {
+      const size = wholeNumber(r.value.toString('latin1'));
+      if (offset === undefined || size === undefined || map.length >= MAX_MAP_ENTRIES) return undefined;
+      map.push([offset, size]);
+      offset = undefined;
+    }
   }
-  const realsize = wholeNumber(pax['GNU.sparse.size']);
-  const text = pax['GNU.sparse.map'];
-  if (realsize === undefined || text === undefined) return 'unreadable';
-  const nums = text === '' ? [] : text.split(',').map((x) => wholeNumber(x));
-  if (nums.length % 2 !== 0 || nums.some((x) => x === undefined)) return 'unreadable';
+  return offset === undefined ? map : undefined;
+}
+
+/** A map known before the body: runs in order, none past the real size. */
+function checked(info: SparseInfo): SparseInfo | 'unreadable' {
+  let pos = 0;
+  for (const [offset, size] of info.map ?? []) {
+    if (offset < pos || offset + size > info.realsize) return 'unreadable';
+    pos = offset + size;
+  }
+  return info;
+}
+
+/**
+ * How to read a member as a sparse file: undefined when it is not one, 'unreadable' when its records are missing
+ * or broken (refused by name as `archive.sparse-file`).
+ */
+export function sparseOf(h: TarHeader): SparseInfo | 'unreadable' | undefined {
+  if (h.oldSparse !== undefined) {
+    if (h.oldSparse.map.length > MAX_MAP_ENTRIES) return 'unreadable';
+    return checked({ name: h.name, realsize: h.oldSparse.realsize, map: h.oldSparse.map });
+  }
+  const records = h.pax;
+  if (!records.some((r) => r.key.startsWith('GNU.sparse.'))) return undefined;
+  const name = paxValue(records, 'GNU.sparse.name');
+  if (text(records, 'GNU.sparse.major') === '1' && text(records, 'GNU.sparse.minor') === '0') {
+    const realsize = wholeNumber(text(records, 'GNU.sparse.realsize'));
+    return realsize === undefined || name === undefined || name.length === 0 ? 'unreadable' : { name, realsize };
+  }
+  const realsize = wholeNumber(text(records, 'GNU.sparse.size'));
+  if (realsize === undefined) return 'unreadable';
+  const mapText = text(records, 'GNU.sparse.map');
+  if (mapText === undefined) {
+    // Format 0.0: the name is the header's.
+    const map = repeatedMap(records);
+    const blocks = wholeNumber(text(records, 'GNU.sparse.numblocks'));
+    return map === undefined || blocks !== map.length ? 'unreadable' : checked({ name: h.name, realsize, map });
+  }
+  if (name === undefined || name.length === 0) return 'unreadable';
+  const nums = mapText === '' ? [] : mapText.split(',').map((x) => wholeNumber(x));
+  if (nums.length % 2 !== 0 || nums.length > 2 * MAX_MAP_ENTRIES || nums.some((x) => x === undefined)) return 'unreadable';
   const map: [number, number][] = [];
   for (let i = 0; i < nums.length; i += 2) map.push([nums[i] as number, nums[i + 1] as number]);
-  return { name, realsize, map };
+  return checked({ name, realsize, map });
 }
 
 /** Pulls exact byte counts from a body. */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { fail, unreachable, type Failure } from '../core/errors.js';
 import { detectFormat } from './detect.js';
 import { memberFailure } from './failures.js';
+import { nameBytes } from './names.js';
 import { splitName } from './paths.js';
 import { readEntriesOf } from './read.js';
 import type { ArchiveEntry } from './types.js';
@@ -27,10 +28,10 @@ async function contentHash(body: AsyncIterable<Buffer> | undefined): Promise<str
  * records. For valid UTF-8 these are the same bytes the hash always covered, so v1 hashes do not change.
  */
 function pathBytes(e: ArchiveEntry): string {
-  return (e.pathBytes ?? Buffer.from(e.path, 'utf8')).toString('latin1');
+  return nameBytes(e.path).toString('latin1');
 }
 function linkBytes(e: ArchiveEntry): string {
-  return (e.linknameBytes ?? Buffer.from(e.linkname ?? '', 'utf8')).toString('latin1');
+  return nameBytes(e.linkname ?? '').toString('latin1');
 }
 
 async function recordOf(e: ArchiveEntry, records: Map<string, TreeRecord>): Promise<TreeRecord> {
@@ -85,14 +86,14 @@ function digestRecords(records: Map<string, TreeRecord>): string {
 }
 
 /**
- * Members whose bytes the reader cannot give: a GNU sparse file (pax `GNU.sparse.*`: its body is the sparse map
- * and data) or GNU's old sparse `S` type. Hashing their stored bytes would cover the wrong contents (a 2 GiB
- * sparse file hashed as its few KiB of map and data), so they are refused by name, as `normalize` refuses them.
+ * Members whose bytes the reader cannot give: a GNU sparse file whose sparse records are broken (its stored body
+ * is map and data runs, not the file) or a member type tarsmith does not read. Hashing their stored bytes would
+ * cover the wrong contents, so they are refused by name, as `normalize` refuses them.
  */
 function unreadable(path: string, e: ArchiveEntry): Failure | undefined {
-  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file in pax format 0.0 (repeated GNU.sparse.offset records, not restored)');
+  if (e.sparse) return memberFailure(path, 'archive.sparse-file', e.path, 'a GNU sparse file whose sparse records are missing or inconsistent');
   if (e.type === 'other' && e.rawType === 'unknown') {
-    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (GNU sparse "S", volume or multi-volume header)');
+    return memberFailure(path, 'archive.unsupported-member', e.path, 'a tar member type tarsmith does not read (a volume or multi-volume header, a GNU dumpdir, a vendor type)');
   }
   return undefined;
 }

@@ -30,10 +30,11 @@ export interface ArchiveEntry {
   /** Seconds since the epoch. */
   mtime?: number;
   /** For type 'other': the tar type (`character-device`, `block-device`, `fifo`, ...; `unknown` for a type flag
-   * tarsmith does not read, such as GNU's old sparse `S`). */
+   * tarsmith does not read, such as a volume header). */
   rawType?: string;
-  /** A GNU sparse file in pax format 0.0, which is not restored: `body` is its data runs, not the file's bytes.
-   * (Formats 1.0 and 0.1 are restored: such an entry has its real name, size and bytes.) */
+  /** A GNU sparse file whose sparse records are missing or inconsistent: `body` is its stored data, not the
+   * file's bytes. (Readable sparse files, in every GNU form, are restored: such an entry has its real name, size
+   * and bytes.) */
   sparse?: boolean;
   /** File contents. */
   body: AsyncIterable<Buffer> | undefined;

@@ -48,6 +48,8 @@ export interface CraftedEntry {
   linkname?: string;
   mode?: number;
   mtime?: number;
+  /** Extended header records of the member. */
+  pax?: Record<string, string>;
 }
 
 /** Build a tar (plain) from crafted headers with tar-stream: the hostile archives GNU tar refuses to make. */
@@ -69,6 +71,7 @@ export async function craftTar(out: string, entries: readonly CraftedEntry[]): P
       mtime: new Date((e.mtime ?? 1_700_000_000) * 1000),
       ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
       ...(type === 'file' ? { size: Buffer.byteLength(body) } : {}),
+      ...(e.pax ? { pax: e.pax } : {}),
     };
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error | null): void => (err ? reject(err) : resolve());

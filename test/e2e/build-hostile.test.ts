@@ -57,7 +57,7 @@ test('a hostile source is refused before the engine: every member named with its
   }
 });
 
-test('a .tar.zst source builds without zstd in the builder, as a safe tree (its allowed absolute symlink recorded); exported symlinks and byte names are recorded', async () => {
+test('a .tar.zst source builds without zstd in the builder, as a safe tree (its allowed absolute symlink recorded); source files with Latin-1 names reach the build and are exported byte for byte; exported symlinks are recorded', async () => {
   const ex = await exampleCopy(async (dir, m) => {
     const src = path.join(dir, 'zsrc', 'extra-1');
     await fs.mkdir(path.join(src, 'wdir'), { recursive: true });
@@ -66,6 +66,9 @@ test('a .tar.zst source builds without zstd in the builder, as a safe tree (its 
     await fs.chmod(path.join(src, 'wdir'), 0o1777);
     await fs.symlink('run', path.join(src, 'run-link'));
     await fs.symlink('/etc/os-release', path.join(src, 'abs-link'));
+    // Two source files whose names differ only in a Latin-1 byte: the canonical tree and the builder's tar keep both.
+    await fs.writeFile(Buffer.from(`${src}/caf\xe9`, 'latin1'), 'one\n');
+    await fs.writeFile(Buffer.from(`${src}/caf\xe8`, 'latin1'), 'two\n');
     execFileSync('tar', ['--zstd', '-cf', path.join(dir, 'packages', 'extra.tar.zst'), '-C', path.join(dir, 'zsrc'), 'extra-1']);
     await fs.rm(path.join(dir, 'zsrc'), { recursive: true });
     const steps = [
@@ -73,7 +76,7 @@ test('a .tar.zst source builds without zstd in the builder, as a safe tree (its 
       'readlink /src/extra/run-link /src/extra/abs-link >> modes.txt',
       'ln -sf modes.txt modes.link',
       'ln -sf /etc/shadow shadow.link',
-      'touch "$(printf \'caf\\351\')" "$(printf \'caf\\350\')"',
+      'cp /src/extra/caf* .',
     ];
     const yamlSteps = steps.map((s) => `        - ${JSON.stringify(s)}\n`).join('');
     return withSource(m, '  - name: extra\n    file: packages/extra.tar.zst\n    strip: 1\n    allow: [absolute-symlinks]\n')
@@ -96,6 +99,8 @@ test('a .tar.zst source builds without zstd in the builder, as a safe tree (its 
     assert.deepEqual(res.symlinks, [{ path: 'modes.link', target: 'modes.txt' }]);
     const latin = res.artifacts.filter((a) => a.pathBytes !== undefined).map((a) => a.pathBytes);
     assert.deepEqual(latin, ['636166e8', '636166e9'], 'two Latin-1 names stay two files');
+    assert.equal(await fs.readFile(Buffer.from(`${out}/caf\xe9`, 'latin1'), 'utf8'), 'one\n', 'the source file, through the canonical tree and the builder\'s tar');
+    assert.equal(await fs.readFile(Buffer.from(`${out}/caf\xe8`, 'latin1'), 'utf8'), 'two\n');
     const record = JSON.parse(await fs.readFile(path.join(out, 'tarsmith-build.json'), 'utf8')) as { symlinks: unknown; inputs: { sources: Record<string, { tree: { sha256: string; allowed: string[] } }> } };
     assert.deepEqual(record.symlinks, res.symlinks);
     assert.match(record.inputs.sources.extra?.tree.sha256 ?? '', /^[0-9a-f]{64}$/);
