@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cacheRoot } from '../core/cache-dir.js';
-import { ExitCode, fail, type Diagnostic, type Failure } from '../core/errors.js';
+import { ExitCode, fail, isTarsmithError, type Diagnostic, type Failure } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { dotConfigFromText } from '../kconfig/dotconfig.js';
 import { readConfigFile } from '../kconfig/fragment.js';
@@ -171,6 +171,22 @@ function request(input: PreflightInput, probes: ProbeSource): PredictInput {
   };
 }
 
+/** Failures the kernel's own tools would meet too (a base target the tree lacks): reported now. */
+const USER_FAILURES = new Set(['kconfig.unknown-target', 'kconfig.defconfig-unknown', 'kconfig.file-too-large']);
+
+/**
+ * A prediction that could not be made: a bad input the kernel's tools would refuse too is reported at once;
+ * anything else (a Kconfig construct tarsmith's engine does not read, a bug) must not stop a build the kernel
+ * could do, so the pre-flight is skipped, saying why.
+ */
+function predictionFailed(e: unknown): { skipped: string } {
+  if (isTarsmithError(e)) {
+    if (e.failures.some((f) => USER_FAILURES.has(f.code) || f.code.startsWith('io.'))) throw e;
+    return { skipped: `tarsmith's Kconfig engine could not predict it (${e.failures.map((f) => `${f.code}: ${f.message}`).join('; ')})` };
+  }
+  return { skipped: `the prediction failed, a tarsmith bug (${e instanceof Error ? e.message : String(e)}); please report it` };
+}
+
 /**
  * Predict the resolved config and check it as the in-build check does; a fragment that cannot be satisfied (or
  * modules needed but off, an ephemeral signing key) fails with the same failures. Skipped, saying why, when the
@@ -182,7 +198,8 @@ export async function kernelPreflight(input: PreflightInput): Promise<Preflight>
   const src = await probeSource(input);
   if ('missing' in src) return { status: 'skipped', reason: src.missing };
   input.onPredict?.(src.source);
-  const prediction = await predictConfig(request(input, src.source));
+  const prediction = await predictConfig(request(input, src.source)).catch((e: unknown) => predictionFailed(e));
+  if ('skipped' in prediction) return { status: 'skipped', reason: prediction.skipped };
   const config = dotConfigFromText(prediction.dotconfig, '.config');
   const fragments = await Promise.all(input.fragments.map(async (f) => ({ path: f.path, parsed: { ...(await readConfigFile(f.file)), file: f.path } })));
   const report = await checkKernelConfig(input.spec, fragments, config, () => Promise.resolve(prediction.knowledge));

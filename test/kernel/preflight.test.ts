@@ -143,6 +143,21 @@ test('pre-flight: the recorded probe table answers first; without it and without
   }
 });
 
+test('pre-flight: a base the tree lacks stops it; what the Kconfig engine cannot read skips it, saying why (the in-build check reports it)', async () => {
+  const t = await tree();
+  try {
+    const search = await gccPath(t);
+    const target = await kernelPreflight(await input(t, 'CONFIG_NET=y\n', { spec: spec({ base: { kind: 'defconfig', target: 'nosuch_defconfig' } }), searchPath: search })).catch((e: unknown) => e);
+    assert.ok(isTarsmithError(target));
+    assert.equal(target.failures[0]?.code, 'kconfig.unknown-target');
+    const malformed = await kernelPreflight(await input(t, '#CONFIG_NET is not set\n', { searchPath: search }));
+    assert.equal(malformed.status, 'skipped');
+    assert.match(malformed.status === 'skipped' ? malformed.reason : '', /^tarsmith's Kconfig engine could not predict it \(kconfig\.fragment-syntax: not a valid "is not set" line/);
+  } finally {
+    await t.done();
+  }
+});
+
 test('pre-flight: a kernel patch changing what Kconfig reads skips it (the tree read is unpatched); other patches do not', async () => {
   const t = await tree();
   const patch = (file: string) => `--- a/${file}\n+++ b/${file}\n@@ -1 +1 @@\n-x\n+y\n`;
