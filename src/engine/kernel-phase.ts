@@ -16,7 +16,7 @@ import { readConfigFile } from '../kconfig/fragment.js';
 import { checkKernelConfig, configFailure, configPreflight, droppedLines, type KernelConfigReport } from '../kernel/check.js';
 import { checkModules, type VermagicCheck } from '../kernel/vermagic.js';
 import { KERNEL_FILES } from '../kernel/scripts.js';
-import { comparePrediction, describeProbes, kernelPreflight, probeTableFile, recordProbes, skippedNote, type Preflight, type PredictionRecord } from '../kernel/preflight.js';
+import { comparePrediction, describeProbes, hostProbesDiffer, kernelPreflight, probeTableFile, recordProbes, skippedNote, type Preflight, type PredictionRecord, type PreflightInput } from '../kernel/preflight.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import type { Manifest } from '../manifest/types.js';
 import { stagingParent } from './context.js';
@@ -40,6 +40,8 @@ function kernelWhere(m: Manifest): Failure['where'] {
 export interface KernelPreflight {
   preflight: Preflight;
   probeTable: string;
+  /** What the prediction was made from (to predict again from the recorded probes). */
+  input: PreflightInput;
 }
 
 function describeBase(plan: NonNullable<Plan['kernel']>): string {
@@ -57,20 +59,20 @@ export async function kernelPreflightPhase(m: Manifest, lock: Lock, plan: Plan, 
   const toolchain = lock.toolchain?.inputsHash ?? m.builder?.image ?? m.builder?.rootfs ?? '';
   const probeTable = probeTableFile({ tree: kp.treeSha256, arch: kp.spec.arch, ...(kp.spec.crossCompile ? { crossCompile: kp.spec.crossCompile } : {}), toolchain: `${toolchain} ${platform ?? ''}` });
   const started = Date.now();
-  const preflight = await kernelPreflight({
-    onPredict: (probes) => log.info(`kernel: predicting the resolved config on the host (${describeBase(kp)}; probes: ${describeProbes(probes)})`),
+  const input: PreflightInput = {
     spec: kp.spec, kernel: kp.tarball, ...(kp.baseFile !== undefined ? { baseFile: kp.baseFile } : {}),
     fragments: kp.fragments.map((f) => ({ path: f.path, file: f.file })), patches: kp.patchFiles, probeTable,
     needsModules: plan.target.modules.length > 0, where: kernelWhere(m),
     ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
     onProgress: (msg) => log.info(msg),
-  });
+  };
+  const preflight = await kernelPreflight({ ...input, onPredict: (probes) => log.info(`kernel: predicting the resolved config on the host (${describeBase(kp)}; probes: ${describeProbes(probes)})`) });
   if (preflight.status === 'skipped') log.warning(renderDiagnostic(skippedNote(preflight.reason, kernelWhere(m))));
   else {
     const r = preflight.report;
     log.info(`kernel: predicted on the host before the engine starts (${describeBase(kp)}; probes: ${describeProbes(preflight.probes)}; ${((Date.now() - started) / 1000).toFixed(1)} s): the fragments are satisfied (${r.checked} lines${r.dropped.length ? `, ${r.dropped.length} to be dropped as allowed` : ''})`);
   }
-  return { preflight, probeTable };
+  return { preflight, probeTable, input };
 }
 
 /**
@@ -87,10 +89,18 @@ export function preflightHook(opts: { noKernelPreflight?: boolean; platform?: st
 
 /** Compare the prediction with the kernel's `.config` (a difference is a tarsmith bug, warned), and record its probes. */
 async function checkPrediction(pre: KernelPreflight, kernelConfig: string): Promise<PredictionRecord> {
-  const { record, warning } = comparePrediction(pre.preflight, kernelConfig, 'kernel/config');
-  if (warning) log.warning(renderDiagnostic(warning));
-  else if (record.status === 'matches') log.info(`kernel: the prediction matches the kernel's .config (${record.lines ?? 0} lines, byte for byte; probes: ${record.probes ?? ''})`);
+  let { record, warning } = comparePrediction(pre.preflight, kernelConfig, 'kernel/config');
   await recordProbes(pre.probeTable, kernelConfig);
+  if (record.status === 'differs' && pre.preflight.status === 'predicted' && pre.preflight.probes.kind === 'compiler') {
+    // This host's probes answered: predict again from the builder's own answers, just recorded.
+    const again = await kernelPreflight({ ...pre.input, onProgress: () => undefined }).catch(() => undefined);
+    if (again?.status === 'predicted' && again.probes.kind === 'recorded') {
+      const second = comparePrediction(again, kernelConfig, 'kernel/config');
+      if (second.record.status === 'matches') ({ record, warning } = hostProbesDiffer(record, second.record, 'kernel/config'));
+    }
+  }
+  if (warning) log.warning(renderDiagnostic(warning));
+  if (record.status === 'matches') log.info(`kernel: the prediction matches the kernel's .config (${record.lines ?? 0} lines, byte for byte; probes: ${record.probes ?? ''})`);
   return record;
 }
 

@@ -74,6 +74,8 @@ export interface PredictionRecord {
   differences?: { name: string; predicted: string; actual: string }[];
   /** The first line that differs, when only the layout does. */
   firstLine?: { line: number; predicted: string; actual: string };
+  /** The host's probe answers differed from the builder's (these symbols); the status is that of the prediction made again from the builder's. */
+  hostProbes?: { differences: { name: string; predicted: string; actual: string }[] };
 }
 
 /** Node's `process.arch` → the kernel's SRCARCH a native compiler of this host targets. */
@@ -222,6 +224,24 @@ export function skippedNote(reason: string, where: Failure['where']): Diagnostic
 }
 
 const SHOWN = 20;
+
+/**
+ * A prediction from this host's probes differed, and predicting again from the builder's own answers (the
+ * kernel's `.config`, now recorded) matches: the difference came from the host's tools, not from tarsmith's
+ * evaluation. Recorded as a match from the recorded probes, with the host's differences, and said as such.
+ */
+export function hostProbesDiffer(first: PredictionRecord, again: PredictionRecord, file: string): { record: PredictionRecord; warning: Diagnostic } {
+  const differences = first.differences ?? [];
+  return {
+    record: { ...again, hostProbes: { differences } },
+    warning: {
+      code: 'kernel.host-probes-differ', severity: 'warning', exit: ExitCode.ok, where: { file },
+      message: `the Kconfig probes answered on this host differ from the builder's (${differences.length} symbol${differences.length === 1 ? '' : 's'}): predicted again from the builder's own answers (recorded now), the prediction matches the kernel's .config`,
+      details: differences.slice(0, SHOWN).map((d) => `CONFIG_${d.name}: this host's ${d.predicted}, the builder's ${d.actual}`),
+      hint: "nothing to do: the next build predicts from the builder's recorded answers (the host's rustc, pahole, ... are not the builder's)",
+    },
+  };
+}
 
 /** The CC_VERSION_TEXT line of a `.config`, if any. */
 function ccVersion(text: string): string | undefined {

@@ -16,7 +16,7 @@ import { readConfigFile } from '../../src/kconfig/fragment.js';
 import { predictConfig } from '../../src/kconfig/predict.js';
 import { loadTreeKnowledge } from '../../src/kconfig/tree-knowledge.js';
 import { checkKernelConfig, configFailure } from '../../src/kernel/check.js';
-import { comparePrediction, hostCompiler, kernelPreflight, patchedFiles, probeTableFile, readByKconfig, recordProbes, type Preflight, type PreflightInput } from '../../src/kernel/preflight.js';
+import { comparePrediction, hostCompiler, hostProbesDiffer, kernelPreflight, patchedFiles, probeTableFile, readByKconfig, recordProbes, type Preflight, type PreflightInput } from '../../src/kernel/preflight.js';
 import type { KernelSpec } from '../../src/manifest/types.js';
 
 const KCONFIG = `mainmenu "Linux/$(ARCH) $(KERNELVERSION) Kernel Configuration"
@@ -214,4 +214,17 @@ test('the comparison with the kernel\'s .config: equality recorded; a difference
   assert.equal(layout.record.status, 'differs');
   assert.deepEqual(layout.record.firstLine, { line: 2, predicted: '', actual: '# Automatically generated file; DO NOT EDIT.' });
   assert.match(layout.warning?.message ?? '', /\(layout only; probes: compiler gcc\)/);
+});
+
+test('host probes that are not the builder\'s: predicted again from the recorded answers and matching, it is said as such, not as a bug', () => {
+  const host = KERNEL_CONFIG.replace('CONFIG_NET=y\n', 'CONFIG_NET=y\nCONFIG_RUSTC_VERSION=109500\n');
+  const first = comparePrediction(predicted(host), KERNEL_CONFIG, 'kernel/config');
+  assert.equal(first.warning?.code, 'kernel.prediction-differs');
+  const again = comparePrediction(predicted(KERNEL_CONFIG, { kind: 'recorded', file: '/cache/x.config' }), KERNEL_CONFIG, 'kernel/config');
+  const h = hostProbesDiffer(first.record, again.record, 'kernel/config');
+  assert.deepEqual(h.record, { status: 'matches', probes: 'recorded', lines: 9, hostProbes: { differences: [{ name: 'RUSTC_VERSION', predicted: 'CONFIG_RUSTC_VERSION=109500', actual: '<missing>' }] } });
+  assert.equal(renderDiagnostic(h.warning).split('\n').slice(0, 2).join('\n'), [
+    "kernel/config: warning[kernel.host-probes-differ]: the Kconfig probes answered on this host differ from the builder's (1 symbol): predicted again from the builder's own answers (recorded now), the prediction matches the kernel's .config",
+    "  CONFIG_RUSTC_VERSION: this host's CONFIG_RUSTC_VERSION=109500, the builder's <missing>",
+  ].join('\n'));
 });
