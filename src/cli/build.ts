@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .description('verify the inputs, build the target with the network off, export its artifacts into out/<name>/')
     .option('--out <dir>', 'folder that receives <name>/ (default: out/ beside the manifest)')
     .option('--kernel-config-only', 'only resolve the kernel config and check it against the fragments (nothing is compiled); writes out/<name>.kernel-config/')
+    .option('--no-kernel-preflight', 'do not predict the kernel config on the host before the engine starts (it is still checked in the engine before compiling)')
     .option('--json', 'print one JSON result on stdout');
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',
@@ -22,10 +23,16 @@ provenance v1 predicate: the artifacts as subjects, every locked input with its 
 (CycloneDX 1.6 of the vendored inputs); all of them the same bytes for the same build. The full build log is
 out/<name>.log.
 
-With a kernel: section, a target with kernel: true (or modules:) first resolves the kernel config in the
-engine (base, the fragments merged with merge_config.sh -m, olddefconfig) and checks it on the host against
-the fragments, explaining every value that did not stick; a mismatch the manifest does not allow stops the
-build before anything is compiled. Then the kernel (modules_prepare or full), the target's steps and modules
+With a kernel: section, a target with kernel: true (or modules:) first predicts the resolved kernel config on
+the host, before the engine is asked for anything (tarsmith's Kconfig engine on the locked kernel tarball; the
+compiler probes answered by the probes an earlier build of this kernel and toolchain recorded, or by the
+kernel build's compiler when this host has it; else skipped with a note), and checks the fragments against it:
+a fragment that cannot be satisfied stops the build at once, with the same report as the in-build check. Then
+it resolves the kernel config in the engine (base, the fragments merged with merge_config.sh -m, olddefconfig),
+compares it with the prediction (equality is recorded as kernel.prediction; a difference is a tarsmith bug,
+warned as kernel.prediction-differs with every symbol and both values) and checks it on the host against the
+fragments, explaining every value that did not stick; a mismatch the manifest does not allow stops the
+build before anything is compiled. --no-kernel-preflight leaves the prediction out. Then the kernel (modules_prepare or full), the target's steps and modules
 against $KDIR; every exported .ko must carry the kernel's vermagic. out/<name>/kernel/ holds the resolved
 config, config-check.json and the requested kernel artifacts.
 
@@ -57,6 +64,7 @@ Examples:
   $ tarsmith build hello --out /tmp/out --progress plain
   $ tarsmith build --builder mybuilder --cache-to type=registry,ref=registry.example.org/hello:bk,mode=max
   $ tarsmith build modules --kernel-config-only --json
+  $ tarsmith build modules --no-kernel-preflight
   $ tarsmith build dist --source ask=packages/ASK-2.tar.gz --source linux=/data/linux-6.12.tar.xz
   $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith build
   $ tarsmith build --context ci
@@ -64,10 +72,10 @@ Examples:
   $ DOCKER_HOST=ssh://builder@b tarsmith build --cache-from registry.example.org/hello:cache --json`,
   );
   cmd.action(
-    action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean }, c: Command) => {
+    action(async (target: string | undefined, o: EngineCliOptions & { out?: string; kernelConfigOnly?: boolean; kernelPreflight?: boolean }, c: Command) => {
       const { build } = await import('../engine/build.js');
       const g = globalOptions(c);
-      const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), ...(o.kernelConfigOnly ? { kernelConfigOnly: true } : {}), version: version() });
+      const r = await build({ ...engineArgs(o, g.manifest, target), ...(o.out !== undefined ? { out: o.out } : {}), ...(o.kernelConfigOnly ? { kernelConfigOnly: true } : {}), ...(o.kernelPreflight === false ? { noKernelPreflight: true } : {}), version: version() });
       if (o.json) printJson({ ok: true, ...r });
       else {
         const steps = r.steps ? `; ${r.steps.cached} of ${r.steps.total} steps from the cache` : '';

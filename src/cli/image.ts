@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .description('build the target with the network off and load its runtime image (one layer: the artifacts under /opt/<name>/) into the local image store; the same image ID on every run')
     .option('--tag <tag>', 'image tag (default: <name>:<target>)')
     .option('--push <ref>', 'then push the image to an OCI registry as REF (HOST[:PORT]/PATH[:TAG]), through the engine')
+    .option('--no-kernel-preflight', 'do not predict the kernel config on the host before the engine starts (it is still checked in the engine before compiling)')
     .option('--json', 'print one JSON result on stdout');
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',
@@ -45,9 +46,9 @@ Examples:
   $ DOCKER_HOST=tcp://10.0.0.9:2375 tarsmith image --cache-from registry.example.org/team/hello:cache --json`,
   );
   cmd.action(
-    action(async (target: string | undefined, o: EngineCliOptions & { tag?: string; push?: string }, c: Command) => {
+    action(async (target: string | undefined, o: EngineCliOptions & { tag?: string; push?: string; kernelPreflight?: boolean }, c: Command) => {
       const { image } = await import('../engine/commands.js');
-      const r = await image({ ...engineArgs(o, globalOptions(c).manifest, target), ...(o.tag !== undefined ? { tag: o.tag } : {}), ...(o.push !== undefined ? { push: o.push } : {}) });
+      const r = await image({ ...engineArgs(o, globalOptions(c).manifest, target), ...(o.tag !== undefined ? { tag: o.tag } : {}), ...(o.push !== undefined ? { push: o.push } : {}), ...(o.kernelPreflight === false ? { noKernelPreflight: true } : {}) });
       if (o.json) printJson({ ok: true, ...r });
       else {
         if (r.steps) log.info(`${r.steps.cached} of ${r.steps.total} steps from the cache`);

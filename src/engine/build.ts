@@ -27,7 +27,8 @@ import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
-import { finishKernel, kernelConfigPhase, type KernelOutcome } from './kernel-phase.js';
+import { finishKernel, kernelConfigPhase, preflightHook, type KernelOutcome, type KernelPreflight } from './kernel-phase.js';
+import type { PredictionRecord } from '../kernel/preflight.js';
 import { lockedInputs } from '../attest/inputs.js';
 import { PROVENANCE_FILE, provenanceJson, type BuildFacts } from '../attest/provenance.js';
 import { SBOM_FILE, sbomJson, type SbomComponent } from '../attest/sbom.js';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   sourceDateEpoch?: string;
   /** A varied build of `tarsmith repro` (its own cache after the toolchain, a changed step environment). */
   variant?: BuildVariant;
+  /** Do not predict the kernel config on the host before the engine starts (the in-build check still runs). */
+  noKernelPreflight?: boolean;
 }
 
 export interface BuildOptions extends EngineOptions {
@@ -82,8 +85,8 @@ export interface BuildResult {
   /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache images pushed. */
   cacheExports?: CacheExport[];
   engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
-  /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed). */
-  kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[] };
+  /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed), the host's prediction against the kernel's .config. */
+  kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[]; prediction?: PredictionRecord };
 }
 
 /** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
@@ -284,6 +287,7 @@ function kernelRecord(plan: Plan, k: KernelOutcome | undefined) {
       source: spec.source, arch: spec.arch, crossCompile: spec.crossCompile ?? '', base: spec.base, fragments: spec.fragments, build: spec.build,
       inputsHash, release: k.release, vermagic: k.vermagic?.expected, modules: k.vermagic?.modules ?? [],
       dropped: k.report.dropped.map((e) => ({ fragment: e.fragment, line: e.line, text: e.expected, reason: e.why?.reason ?? e.reason, allowedBy: e.allowedBy })),
+      ...(k.prediction ? { prediction: k.prediction } : {}),
     },
   };
 }
@@ -397,7 +401,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre?: KernelPreflight): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -405,21 +409,23 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
     });
   }
   let artifacts: ArtifactHash[] = [];
-  await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }), async (dir) => {
+  const k = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }), async (dir) => {
     await withTempDirBeside(final, async (tmp) => {
       for (const f of ['config', 'config-check.json']) await fs.copyFile(path.join(dir, f), path.join(tmp, f));
       artifacts = (await scanExport(tmp)).files;
       await replaceDir(tmp, final);
     });
-  });
+  }, pre);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: engineSummary(caps),
+    engine: engineSummary(caps), kernel: kernelSummary(k),
   };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const { manifest: m, lock, trees, overrides, plan, caps } = await prepareWithEngine(opts);
+  let pre: KernelPreflight | undefined;
+  const beforeEngine = preflightHook(opts, (p) => (pre = p));
+  const { manifest: m, lock, trees, overrides, plan, caps } = await prepareWithEngine({ ...opts, beforeEngine });
   checkCacheSpecs(caps, opts);
   await ensureToolchain(caps, m, lock, plan);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
@@ -435,9 +441,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return b;
   };
   let kernel: KernelOutcome | undefined;
-  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile);
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre);
   if (plan.kernel) {
-    kernel = await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile })));
+    kernel = await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile })), undefined, pre);
   }
   const exported = await withTempDirBeside(final, async (tmp) => {
     try {
@@ -491,5 +497,6 @@ function kernelSummary(k: KernelOutcome): NonNullable<BuildResult['kernel']> {
     ...(k.release ? { release: k.release } : {}),
     ...(k.vermagic?.expected ? { vermagic: k.vermagic.expected } : {}),
     dropped: k.report.dropped.map((e) => ({ fragment: e.fragment, line: e.line, text: e.expected, ...(e.allowedBy ? { allowedBy: e.allowedBy } : {}) })),
+    ...(k.prediction ? { prediction: k.prediction } : {}),
   };
 }

@@ -19,7 +19,7 @@ import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
-import { kernelConfigPhase } from './kernel-phase.js';
+import { kernelConfigPhase, preflightHook, type KernelPreflight } from './kernel-phase.js';
 import { scanExport } from './artifacts.js';
 import { enginePlatform, loadImageArchive, parsePlatform, writeImageArchive } from './image-archive.js';
 
@@ -120,7 +120,8 @@ export interface ImageResult {
 export async function image(opts: EngineOptions & { tag?: string; push?: string }): Promise<ImageResult> {
   // A bad reference is refused before anything is built.
   if (opts.push !== undefined) checkPushRef(opts.push);
-  const { manifest: m, lock, plan, caps } = await prepareWithEngine(opts);
+  let pre: KernelPreflight | undefined;
+  const { manifest: m, lock, plan, caps } = await prepareWithEngine({ ...opts, beforeEngine: preflightHook(opts, (p) => (pre = p)) });
   checkCacheSpecs(caps, opts);
   await ensureToolchain(caps, m, lock, plan);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
@@ -130,7 +131,7 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
     cacheExports.push(...b.cacheExports);
     return b;
   };
-  if (plan.kernel) await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } })));
+  if (plan.kernel) await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } })), undefined, pre);
   const work = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-image-'));
   try {
     const exported = path.join(work, 'artifacts');

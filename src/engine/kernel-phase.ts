@@ -1,11 +1,13 @@
 /**
- * Wiring of the kernel stages into a build: the config stage is built and its resolved `.config` exported into a
- * temp folder, checked on the host (src/kernel/check.ts) before anything is compiled; after the full build, every
- * exported `.ko` is checked against the kernel's vermagic and the check report is written beside the config.
+ * Wiring of the kernel stages into a build: before the engine is asked for anything, the resolved config is
+ * predicted on the host and checked (src/kernel/preflight.ts); then the config stage is built and its resolved
+ * `.config` exported into a temp folder, compared with the prediction and checked on the host (src/kernel/check.ts)
+ * before anything is compiled; after the full build, every exported `.ko` is checked against the kernel's vermagic
+ * and the check report is written beside the config.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, fail, type Failure } from '../core/errors.js';
+import { ExitCode, fail, renderDiagnostic, type Failure } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { loadTreeKnowledge } from '../kconfig/tree-knowledge.js';
@@ -14,13 +16,16 @@ import { readConfigFile } from '../kconfig/fragment.js';
 import { checkKernelConfig, configFailure, configPreflight, droppedLines, type KernelConfigReport } from '../kernel/check.js';
 import { checkModules, type VermagicCheck } from '../kernel/vermagic.js';
 import { KERNEL_FILES } from '../kernel/scripts.js';
-import { canonicalJson } from '../lock/lock.js';
+import { comparePrediction, describeProbes, hostProbesDiffer, kernelPreflight, probeTableFile, recordProbes, skippedNote, type Preflight, type PredictionRecord, type PreflightInput } from '../kernel/preflight.js';
+import { canonicalJson, type Lock } from '../lock/lock.js';
 import type { Manifest } from '../manifest/types.js';
 import { stagingParent } from './context.js';
 import type { Plan } from './plan.js';
 
 export interface KernelOutcome {
   report: KernelConfigReport;
+  /** The host's prediction against the kernel's `.config`. */
+  prediction?: PredictionRecord;
   release?: string;
   vermagic?: VermagicCheck;
 }
@@ -31,15 +36,84 @@ function kernelWhere(m: Manifest): Failure['where'] {
   return { file: m.file, ...(m.positions['/kernel'] ?? {}) };
 }
 
+/** The pre-flight's outcome and where the probes of this kernel and toolchain are recorded. */
+export interface KernelPreflight {
+  preflight: Preflight;
+  probeTable: string;
+  /** What the prediction was made from (to predict again from the recorded probes). */
+  input: PreflightInput;
+}
+
+function describeBase(plan: NonNullable<Plan['kernel']>): string {
+  const kp = plan;
+  return `${kp.spec.base.kind === 'defconfig' ? kp.spec.base.target : kp.spec.base.path}${kp.fragments.length ? ` + ${kp.fragments.map((f) => f.path).join(' + ')}` : ''}, olddefconfig`;
+}
+
+/**
+ * Predict the resolved config on the host and check it, before the engine is asked for anything: a fragment that
+ * cannot be satisfied stops here with the in-build check's failure. Skipped with a note when it cannot predict.
+ */
+export async function kernelPreflightPhase(m: Manifest, lock: Lock, plan: Plan, platform: string | undefined, opts: { cacheDir?: string | false } = {}): Promise<KernelPreflight | undefined> {
+  const kp = plan.kernel;
+  if (!kp) return undefined;
+  const toolchain = lock.toolchain?.inputsHash ?? m.builder?.image ?? m.builder?.rootfs ?? '';
+  const probeTable = probeTableFile({ tree: kp.treeSha256, arch: kp.spec.arch, ...(kp.spec.crossCompile ? { crossCompile: kp.spec.crossCompile } : {}), toolchain: `${toolchain} ${platform ?? ''}` });
+  const started = Date.now();
+  const input: PreflightInput = {
+    spec: kp.spec, kernel: kp.tarball, ...(kp.baseFile !== undefined ? { baseFile: kp.baseFile } : {}),
+    fragments: kp.fragments.map((f) => ({ path: f.path, file: f.file })), patches: kp.patchFiles, probeTable,
+    needsModules: plan.target.modules.length > 0, where: kernelWhere(m),
+    ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+    onProgress: (msg) => log.info(msg),
+  };
+  const preflight = await kernelPreflight({ ...input, onPredict: (probes) => log.info(`kernel: predicting the resolved config on the host (${describeBase(kp)}; probes: ${describeProbes(probes)})`) });
+  if (preflight.status === 'skipped') log.warning(renderDiagnostic(skippedNote(preflight.reason, kernelWhere(m))));
+  else {
+    const r = preflight.report;
+    log.info(`kernel: predicted on the host before the engine starts (${describeBase(kp)}; probes: ${describeProbes(preflight.probes)}; ${((Date.now() - started) / 1000).toFixed(1)} s): the fragments are satisfied (${r.checked} lines${r.dropped.length ? `, ${r.dropped.length} to be dropped as allowed` : ''})`);
+  }
+  return { preflight, probeTable, input };
+}
+
+/**
+ * The `beforeEngine` hook of `prepareWithEngine` for a command that builds a target (build, image): the pre-flight,
+ * unless `--no-kernel-preflight`; `keep` receives its outcome.
+ */
+export function preflightHook(opts: { noKernelPreflight?: boolean; platform?: string }, keep: (pre: KernelPreflight | undefined) => void) {
+  return async (p: { manifest: Manifest; lock: Lock; plan: Plan }): Promise<void> => {
+    if (!p.plan.kernel) return;
+    if (opts.noKernelPreflight) log.info('kernel: not predicted on the host (--no-kernel-preflight); the config is checked in the engine');
+    else keep(await kernelPreflightPhase(p.manifest, p.lock, p.plan, opts.platform ?? p.manifest.platform));
+  };
+}
+
+/** Compare the prediction with the kernel's `.config` (a difference is a tarsmith bug, warned), and record its probes. */
+async function checkPrediction(pre: KernelPreflight, kernelConfig: string): Promise<PredictionRecord> {
+  let { record, warning } = comparePrediction(pre.preflight, kernelConfig, 'kernel/config');
+  await recordProbes(pre.probeTable, kernelConfig);
+  if (record.status === 'differs' && pre.preflight.status === 'predicted' && pre.preflight.probes.kind === 'compiler') {
+    // This host's probes answered: predict again from the builder's own answers, just recorded.
+    const again = await kernelPreflight({ ...pre.input, onProgress: () => undefined }).catch(() => undefined);
+    if (again?.status === 'predicted' && again.probes.kind === 'recorded') {
+      const second = comparePrediction(again, kernelConfig, 'kernel/config');
+      if (second.record.status === 'matches') ({ record, warning } = hostProbesDiffer(record, second.record, 'kernel/config'));
+    }
+  }
+  if (warning) log.warning(renderDiagnostic(warning));
+  if (record.status === 'matches') log.info(`kernel: the prediction matches the kernel's .config (${record.lines ?? 0} lines, byte for byte; probes: ${record.probes ?? ''})`);
+  return record;
+}
+
 /** Build the config stage, export `.config`, check it. Fails (nothing compiled) unless the policy allows what did not stick. */
-export async function kernelConfigPhase(m: Manifest, plan: Plan, buildStage: BuildStage, keep?: (dir: string, report: KernelConfigReport) => Promise<void>): Promise<KernelOutcome> {
+export async function kernelConfigPhase(m: Manifest, plan: Plan, buildStage: BuildStage, keep?: (dir: string, report: KernelConfigReport, prediction?: PredictionRecord) => Promise<void>, pre?: KernelPreflight): Promise<KernelOutcome> {
   const kp = plan.kernel;
   if (!kp) return fail({ code: 'internal.no-kernel-plan', message: 'kernel phase without a kernel plan', exit: ExitCode.internal });
   const dir = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-kconfig-'));
   try {
-    log.info(`kernel: resolving the config (${kp.spec.base.kind === 'defconfig' ? kp.spec.base.target : kp.spec.base.path}${kp.fragments.length ? ` + ${kp.fragments.map((f) => f.path).join(' + ')}` : ''}, olddefconfig)`);
+    log.info(`kernel: resolving the config (${describeBase(kp)})`);
     await buildStage(kp.configStage, dir);
     const config = await readDotConfig(path.join(dir, 'config'));
+    const prediction = pre ? await checkPrediction(pre, await fs.readFile(path.join(dir, 'config'), 'utf8')) : undefined;
     // The kernel's own words (KCONFIG_WARN_UNKNOWN_SYMBOLS), also when the config stage came from the cache.
     const own = await fs.readFile(path.join(dir, 'olddefconfig.log'), 'utf8').catch(() => '');
     for (const l of own.split('\n')) if (l.includes('warning:')) log.info(`kernel (olddefconfig): ${l}`);
@@ -54,11 +128,11 @@ export async function kernelConfigPhase(m: Manifest, plan: Plan, buildStage: Bui
     if (problems.length > 0) fail(problems);
     if (keep) {
       const { errors: _e, ...check } = report;
-      await writeFileAtomic(path.join(dir, 'config-check.json'), canonicalJson(check));
-      await keep(dir, report);
+      await writeFileAtomic(path.join(dir, 'config-check.json'), canonicalJson({ ...check, ...(prediction ? { prediction } : {}) }));
+      await keep(dir, report, prediction);
     }
     log.info(`kernel: the resolved config satisfies ${report.fragments.length ? report.fragments.join(', ') : 'the base'} (${report.checked} lines${report.dropped.length ? `, ${report.dropped.length} dropped as allowed` : ''})`);
-    return { report };
+    return { report, ...(prediction ? { prediction } : {}) };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -71,7 +145,7 @@ export async function finishKernel(tmp: string, outcome: KernelOutcome): Promise
   const { report, failures } = await checkModules(tmp, expected || undefined);
   if (failures.length > 0) fail(failures);
   const { errors: _e, ...check } = outcome.report;
-  await writeFileAtomic(path.join(tmp, 'kernel', 'config-check.json'), canonicalJson({ ...check, release, vermagic: report }));
+  await writeFileAtomic(path.join(tmp, 'kernel', 'config-check.json'), canonicalJson({ ...check, release, vermagic: report, ...(outcome.prediction ? { prediction: outcome.prediction } : {}) }));
   if (report.modules.length > 0) log.info(`kernel: ${report.modules.length} module(s) match the kernel's vermagic "${expected}"`);
   return { ...outcome, ...(release ? { release } : {}), vermagic: report };
 }

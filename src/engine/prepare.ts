@@ -131,9 +131,11 @@ export async function prepare(opts: PrepareOptions): Promise<Prepared> {
 /**
  * `prepare` plus the engine probe, for the commands that build. The probe only asks the client and the daemon
  * for their versions, so it runs while the inputs are hashed; its result (or failure) is looked at only after
- * verification passed, so a bad input is always reported first and nothing is built from it.
+ * verification passed, so a bad input is always reported first and nothing is built from it. `beforeEngine`
+ * runs on the plan before the probe's answer is looked at (the kernel pre-flight): what it refuses is reported
+ * whatever the engine's state.
  */
-export async function prepareWithEngine(opts: PrepareOptions & ProbeOptions): Promise<Prepared & { caps: EngineCaps }> {
+export async function prepareWithEngine(opts: PrepareOptions & ProbeOptions & { beforeEngine?: (p: Prepared) => Promise<void> }): Promise<Prepared & { caps: EngineCaps }> {
   const manifest = await loadForRun(opts);
   const locked = await readLockOrFail(manifest);
   const probing = probeEngine(probeOptions(opts));
@@ -144,6 +146,7 @@ export async function prepareWithEngine(opts: PrepareOptions & ProbeOptions): Pr
   const trees = await sourceTrees(manifest, lock);
   const m = opts.variant?.sourceRoot !== undefined ? withSourceRoot(manifest, opts.variant.sourceRoot) : manifest;
   const p = planWithTools(m, lock, trees, opts);
+  if (opts.beforeEngine) await opts.beforeEngine({ manifest: m, lock, overrides, trees, plan: p });
   const caps = await probing;
   for (const n of caps.notes) log.info(`note: ${n}`);
   return { manifest: m, lock, overrides, trees, plan: p, caps };

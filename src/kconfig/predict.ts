@@ -75,6 +75,8 @@ export interface Prediction {
   ok: boolean;
   /** Every symbol's value and where it came from (computed on demand: large). */
   symbols(): SymbolValue[];
+  /** What the tree knows, evaluated against the predicted `.config` (as `kconfig check --kernel` gives it). */
+  knowledge: TreeKnowledge;
 }
 
 async function readInput(file: string): Promise<InputFile> {
@@ -109,12 +111,15 @@ function evaluator(req: ResolveRequest): (parsed: ParsedConfig) => Calculator {
   return (parsed) => new Calculator(req.model, parsed, req.toolchain ? [] : ENVIRONMENT_SYMBOLS, req.probeTable ? { probeTable: req.probeTable } : {});
 }
 
-function checkAll(req: ResolveRequest, config: DotConfig): CheckReport[] {
+function knowledgeOf(req: ResolveRequest, config: DotConfig): TreeKnowledge {
   let calc: Calculator | undefined;
-  const knowledge: TreeKnowledge = {
+  return {
     defines: (n) => req.model.symbols.has(n),
     explain: (r) => explainWith((calc ??= evaluator(req)(config.parsed)), r.name, r),
   };
+}
+
+function checkAll(req: ResolveRequest, config: DotConfig, knowledge: TreeKnowledge): CheckReport[] {
   return (req.fragments ?? []).map((f) => checkFragment(parseConfigText(f.text, f.file), config, knowledge));
 }
 
@@ -161,7 +166,8 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
   const req = await request(input, model, toolchain);
   const resolved = await resolveConfig(req);
   const config = dotConfigFromText(resolved.text, '.config');
-  const checks = checkAll(req, config);
+  const knowledge = knowledgeOf(req, config);
+  const checks = checkAll(req, config, knowledge);
   const fixes: FixReport[] = [];
   if (input.verifyFixes !== false) {
     for (const [i, c] of checks.entries()) {
@@ -176,6 +182,7 @@ export async function predictConfig(input: PredictInput): Promise<Prediction> {
     arch: input.arch, dotconfig: resolved.text, steps: resolved.steps, checks, fixes, ...lines, probed: resolved.probed,
     ok: checks.every((c) => c.ok),
     symbols: () => symbolValues(resolved.calc, resolved.input),
+    knowledge,
   };
 }
 

@@ -52,8 +52,14 @@ export interface KernelPlan {
   moduleArtifacts: { glob: string; rename: string }[];
   artifactImports: { from: string; source: string; dest: string }[];
   fragments: KernelFragmentInput[];
-  /** Absolute host path of the locked kernel tarball (read for explanations). */
+  /** Absolute host path of the locked kernel tarball (read for explanations and the pre-flight). */
   tarball: string;
+  /** sha256 of the kernel source's canonical tree (what the kernel stages unpack). */
+  treeSha256: string;
+  /** Absolute host path of the locked base config file, when the base is a file. */
+  baseFile?: string;
+  /** Absolute host paths of the kernel source's patches, in order. */
+  patchFiles: string[];
   /** sha256 of every input of the kernel stages; also the fixed randstruct seed. */
   inputsHash: string;
   secrets: { id: string; src: string }[];
@@ -98,6 +104,7 @@ function kernelEnv(k: KernelSpec, epoch: number, kdir: string): { name: string; 
 
 interface Inputs {
   context: KernelContextEntry[];
+  baseFile?: string;
   fragments: KernelFragmentInput[];
   base: { kind: 'defconfig' | 'file'; arg: string };
   hashParts: string[];
@@ -108,8 +115,10 @@ function configInputs(i: KernelPlanInput): Inputs {
   const context: KernelContextEntry[] = [];
   const hashParts: string[] = [];
   let base: Inputs['base'] = { kind: 'defconfig', arg: k.base.kind === 'defconfig' ? k.base.target : '' };
+  let baseFile: string | undefined;
   if (k.base.kind === 'file') {
-    context.push({ contextPath: 'kernel/inputs/base.config', src: path.resolve(i.manifestDir, lockedFile(i.lock, k.base.path)) });
+    baseFile = path.resolve(i.manifestDir, lockedFile(i.lock, k.base.path));
+    context.push({ contextPath: 'kernel/inputs/base.config', src: baseFile });
     base = { kind: 'file', arg: `${KERNEL_OUT.inputs}/base.config` };
     hashParts.push(`base ${i.lock.kernelConfigs?.[k.base.path]?.sha256 ?? k.base.path}`);
   } else hashParts.push(`defconfig ${k.base.target}`);
@@ -120,7 +129,7 @@ function configInputs(i: KernelPlanInput): Inputs {
     hashParts.push(`fragment ${i.lock.kernelConfigs?.[f]?.sha256 ?? f}`);
     return { path: f, file, inContainer: `${KERNEL_OUT.inputs}/fragments/${name}` };
   });
-  return { context, fragments, base, hashParts };
+  return { context, fragments, base, hashParts, ...(baseFile !== undefined ? { baseFile } : {}) };
 }
 
 function sourceStage(i: KernelPlanInput, inputs: Inputs): { stage: Stage; context: KernelContextEntry[]; secrets: KernelPlan['secrets'] } {
@@ -198,6 +207,9 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
     artifactImports: [{ from: 'kernel', source: `${KERNEL_OUT.build}/`, dest: 'kernel/' }],
     fragments: inputs.fragments,
     tarball: path.resolve(i.manifestDir, i.locked.file),
+    treeSha256: i.tree.sha256,
+    ...(inputs.baseFile !== undefined ? { baseFile: inputs.baseFile } : {}),
+    patchFiles: i.source.patches.map((p) => path.resolve(i.manifestDir, i.lock.patches[p]?.file ?? p)),
     inputsHash,
     secrets: src.secrets,
   };

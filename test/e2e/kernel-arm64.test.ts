@@ -28,6 +28,8 @@ test('kernel: arm64 cross modules_prepare, and the flagship Makefile building mo
   try {
     const b = await p.tarsmith(['build']);
     assert.equal(b.code, 0, b.stderr);
+    // this host has no aarch64-linux-gnu-gcc: the pre-flight says it cannot predict (unless an earlier run recorded the probes)
+    assert.match(b.stderr, /info\[kernel\.preflight-skipped\]: the kernel config is not predicted before the engine starts: no compiler for the Kconfig probes: aarch64-linux-gnu-gcc is not on PATH|kernel: predicted on the host [^\n]*probes: recorded/);
     assert.match(b.stderr, /kernel: 2 module\(s\) match the kernel's vermagic "6\.12\.\d+ [^"]*aarch64"/);
     assert.ok(b.stderr.split('\n').length < 80, `the compact view prints a line per step, not BuildKit's stream:\n${b.stderr}`);
     assert.match(b.stderr, /\[kernel 1\/1\] kernel\.build: \/bin\/sh \/tarsmith\/bin\/kernel\.sh build \/tarsmith\/kernel-out modules_prepare [0-9a-f]{64} · (done|cached)/);
@@ -43,7 +45,9 @@ test('kernel: arm64 cross modules_prepare, and the flagship Makefile building mo
     // the config step alone: nothing compiled, the resolved config and its check report
     const only = await p.tarsmith(['build', '--kernel-config-only', '--json']);
     assert.equal(only.code, 0, only.stderr);
-    const res = JSON.parse(only.stdout) as { out: string; artifacts: { path: string }[] };
+    const res = JSON.parse(only.stdout) as { out: string; artifacts: { path: string }[]; kernel: { prediction: { status: string; probes: string } } };
+    // the build above recorded the builder's probes: now the host predicts the cross-compiled kernel's .config
+    assert.deepEqual([res.kernel.prediction.status, res.kernel.prediction.probes], ['matches', 'recorded']);
     assert.deepEqual(res.artifacts.map((a) => a.path), ['config', 'config-check.json']);
     assert.equal(res.out, path.join(p.dir, 'out', 'gw.kernel-config'));
     const check = JSON.parse(await fs.readFile(path.join(res.out, 'config-check.json'), 'utf8')) as { ok: boolean; checked: number };

@@ -5,5 +5,8 @@ export const kernel = defineArea('kernel', 'the kernel: section of a build: conf
   'kernel.config-mismatch': { exit: 'checkFailed', severity: 'error', hint: 'apply the fixes in the fragments, or allow the lines to be dropped: kernel.allowUnknown / kernel.allowMismatch' },
   'kernel.modules-disabled': { exit: 'checkFailed', severity: 'error', hint: 'add CONFIG_MODULES=y to a kernel fragment' },
   'kernel.ephemeral-signing-key': { exit: 'checkFailed', severity: 'error', hint: 'add "# CONFIG_MODULE_SIG is not set" to a kernel fragment, or point CONFIG_MODULE_SIG_KEY at a key that is part of the kernel source' },
+  'kernel.preflight-skipped': { exit: 'ok', severity: 'info', hint: 'install the compiler the kernel build uses on this host (gcc, or CROSS_COMPILE + gcc), or let one build record its probes: the next build predicts from them' },
+  'kernel.prediction-differs': { exit: 'ok', severity: 'warning', hint: 'a tarsmith bug: the kernel\'s .config is the one that counts (the build went on with it); report it with out/<name>/kernel/config and the symbols named' },
+  'kernel.host-probes-differ': { exit: 'ok', severity: 'warning', hint: 'nothing to do: the builder\'s answers are recorded and the next build predicts from them; the host\'s tools (rustc, pahole, ...) differ from the builder\'s' },
   'kernel.vermagic-mismatch': { exit: 'engine', severity: 'error', hint: 'build the module with make -C "$KDIR" M=<folder> (the KDIR tarsmith sets), or list it under build.targets.<t>.modules' },
 });
