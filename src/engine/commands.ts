@@ -8,6 +8,7 @@ import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
+import { buildPlatform } from '../manifest/types.js';
 import { buildArgv } from './argv.js';
 import { buildWith, checkToolchainRecord, ensureToolchain, imageLayers, type EngineOptions } from './build.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
@@ -65,7 +66,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       contextDir: ctx.dir,
       dockerfile,
       target: 'toolchain',
-      platform: opts.platform ?? m.platform,
+      platform: buildPlatform(m, opts.platform),
       network: 'none',
       output: { kind: 'image', tag },
       secrets: [],

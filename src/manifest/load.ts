@@ -178,7 +178,7 @@ interface RawManifest {
   sourceDateEpoch: number;
   platform?: string;
   sources: RawSource[];
-  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[] };
+  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[]; platform?: string };
   build?: {
     workdir?: string;
     env?: Record<string, string>;
@@ -370,6 +370,7 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
         ...(m.builder.rootfs ? { rootfs: m.builder.rootfs } : {}),
         family: m.builder.family ?? 'apt',
         packages: m.builder.packages ?? [],
+        ...(m.builder.platform ? { platform: m.builder.platform } : {}),
       }
     : undefined;
   return {

@@ -43,6 +43,11 @@ export interface Builder {
   family: BuilderFamily;
   /** Toolchain packages installed with the family's package manager. */
   packages: string[];
+  /**
+   * The platform the builder runs on (its rootfs or image and its packages), when it cross-compiles for the
+   * manifest's `platform`: every stage is built for it, while `platform` labels the artifacts and the image.
+   */
+  platform?: string;
 }
 
 export interface Artifact {
@@ -157,6 +162,14 @@ export interface Component {
 export interface ManifestPos {
   line: number;
   col: number;
+}
+
+/**
+ * The platform the build stages run on: the builder's own (`builder.platform`, a cross builder), else the target
+ * platform (`--platform`, else the manifest's `platform`).
+ */
+export function buildPlatform(m: Pick<Manifest, 'platform' | 'builder'>, target?: string): string {
+  return m.builder?.platform ?? target ?? m.platform;
 }
 
 export interface Manifest {
