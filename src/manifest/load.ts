@@ -188,6 +188,7 @@ interface RawManifest {
   };
   kernel?: RawKernel;
   components?: Record<string, RawComponent>;
+  vendor?: { mirrors?: string[] };
 }
 
 function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Failure[] {
@@ -383,6 +384,7 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
     ...(m.build ? { build: normaliseBuild(m.build, m) } : {}),
     ...(m.kernel ? { kernel: normaliseKernel(m.kernel) } : {}),
     ...(m.components ? { components: normaliseComponents(m.components) } : {}),
+    ...(m.vendor ? { vendor: { mirrors: m.vendor.mirrors ?? [] } } : {}),
     file,
     dir: path.dirname(file),
     positions: pos.values,

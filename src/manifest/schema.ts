@@ -142,6 +142,18 @@ export const manifestJsonSchema = {
         targets: { type: 'object', additionalProperties: target, description: 'Named targets (e.g. userspace, modules).' },
       },
     },
+    vendor: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Settings of `tarsmith vendor` for the whole project.',
+      properties: {
+        mirrors: {
+          type: 'array',
+          items: { type: 'string', minLength: 1, pattern: '^(?!-)' },
+          description: 'Mirrors looked in before any origin, for every input, in order (after `--mirror` folders): a folder (relative to the manifest, or absolute) holding tarballs (by file name, or sha256/HASH), bare git repositories (HOST/PATH.git, PATH.git, NAME.git) and builder packages (by file name, debs/ or apks/, sha256/HASH, or their archive path), or an http(s):// or file:// base URL serving the same files (tarballs and packages; git sources come from folders).',
+        },
+      },
+    },
     components: { type: 'object', additionalProperties: component, description: 'Named components: upstream trees built each in its own stage, over the installs of the ones they depend on.' },
     kernel: {
       type: 'object',

@@ -172,6 +172,15 @@ export function buildPlatform(m: Pick<Manifest, 'platform' | 'builder'>, target?
   return m.builder?.platform ?? target ?? m.platform;
 }
 
+/** `vendor:`: where `tarsmith vendor` looks before any origin, for every input. */
+export interface VendorSettings {
+  /**
+   * Mirrors, in order, as written: a folder (relative to the manifest, or absolute) holding tarballs, bare git
+   * repositories and builder packages, or an `http(s)://`/`file://` base URL serving files (tarballs, packages).
+   */
+  mirrors: string[];
+}
+
 export interface Manifest {
   version: 1;
   name: string;
@@ -184,6 +193,8 @@ export interface Manifest {
   kernel?: KernelSpec;
   /** The component graph, in dependency order (each after what it depends on). */
   components?: Component[];
+  /** Settings of `tarsmith vendor` for the whole project. */
+  vendor?: VendorSettings;
   /** Absolute path of the manifest file and its folder. */
   file: string;
   dir: string;
