@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .description('fetch every source (cache → mirrors → origin), patch and builder rootfs into packages/; write tarsmith.lock and packages/SHA256SUMS')
     .option('--frozen', 'fail (exit 1) if tarsmith.lock would change; fetch only what it already lists')
     .option('--update <name>', 're-resolve this source (a moved branch, a re-released tarball); repeatable', collect, [])
-    .option('--mirror <dir>', 'look for every source in this folder first: tarballs by file name (or sha256/HASH) and bare git repositories (NAME.git, HOST/PATH.git); repeatable', collect, [])
+    .option('--mirror <dir>', 'look for every input in this folder first (before vendor.mirrors): tarballs by file name (or sha256/HASH), bare git repositories (NAME.git, HOST/PATH.git), builder .deb/.apk files; repeatable', collect, [])
     .option('--update-packages', 'resolve builder.packages over the base again (newer archive versions); prints the version changes')
     .option('--json', 'print one JSON report on stdout')
     .addHelpText(
@@ -34,7 +34,17 @@ pasted. A url source is taken from DIR/<its URL's file name> (or DIR/sha256/<pin
 source from the repository DIR/<host>/<path>.git, DIR/<path>.git or DIR/<last path part>.git (with or without
 .git): tarsmith fetches the ref from there in place of the URL, so no git insteadOf configuration is needed. The
 lock records the origin URLs as written; what the mirror lacks is fetched from its origin. Every file is checked
-against its pin or lock as usual.
+against its pin or lock as usual. The builder's .deb (.apk) files are looked up there too, by sha256/HASH, by file
+name, in debs/ (apks/) as another project's packages/ holds them, or at their archive path (HOST/debian/pool/...,
+debian/pool/..., pool/...): a locked project vendors without the network. (Resolving a changed builder.packages
+still reads the archive's index over the network; the files then come from the mirror.)
+
+A project that always vendors from the same mirrors names them in tarsmith.yaml instead, once for every input:
+  vendor:
+    mirrors:
+      - ../mirror                          # a folder (relative to tarsmith.yaml): tarballs, git, packages
+      - https://mirror.example.org/files/  # a base URL: tarballs and packages, by the same paths
+They are looked in after the --mirror folders, in order; a folder that does not exist is an error at its line.
 
 Cache: $XDG_CACHE_HOME/tarsmith (default ~/.cache/tarsmith).
 
@@ -43,7 +53,7 @@ Examples:
   $ tarsmith vendor --frozen          # in CI: the lock is the truth
   $ tarsmith vendor --update mylib    # follow the branch mylib's ref names
   $ tarsmith vendor --update-packages # newer package versions from the archive, shown as a diff
-  $ tarsmith vendor --mirror /srv/mirror   # offline: tarballs and bare git repositories from a folder`,
+  $ tarsmith vendor --mirror /srv/mirror   # offline: tarballs, bare git repositories and .deb files from a folder`,
     )
     .action(
       action(async (opts: { frozen?: boolean; update: string[]; updatePackages?: boolean; mirror: string[]; json?: boolean }, cmd: Command) => {

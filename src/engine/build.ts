@@ -11,7 +11,7 @@ import { clearStaleTemps, replaceDir, withTempDirBeside, writeFileAtomic } from 
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { escapePointer } from '../manifest/positions.js';
-import type { Component, Manifest, Target } from '../manifest/types.js';
+import { buildPlatform, type Component, type Manifest, type Target } from '../manifest/types.js';
 import { whereOf } from '../lock/where.js';
 import { canonicalJson, type Lock } from '../lock/lock.js';
 import { formatSums } from '../lock/sha256sums.js';
@@ -227,7 +227,7 @@ export async function buildWith(
       contextDir: ctx.dir,
       dockerfile: path.join(ctx.dir, 'Dockerfile'),
       target: opts.stage,
-      platform: opts.platform ?? m.platform,
+      platform: buildPlatform(m, opts.platform),
       network: 'none',
       output: opts.output,
       secrets: plan.secrets,
@@ -320,6 +320,7 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
     name: m.name,
     target: plan.target.name,
     platform: opts.platform ?? m.platform,
+    ...(m.builder?.platform !== undefined ? { builderPlatform: m.builder.platform } : {}),
     sourceDateEpoch: m.sourceDateEpoch,
     inputs: { sources, patches: lock.patches, ...(lock.rootfs ? { rootfs: lock.rootfs } : {}), ...(lock.kernelConfigs ? { kernelConfigs: lock.kernelConfigs } : {}) },
     builder: {

@@ -8,6 +8,7 @@ import { replaceDir, withTempDirBeside } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { dockerignore } from '../dockerfile/generate.js';
 import { writeLock } from '../lock/lock.js';
+import { buildPlatform } from '../manifest/types.js';
 import { buildArgv, type BuildRequest } from './argv.js';
 import { cacheBuilder, stageCache } from './cache.js';
 import { pushCacheImages, type CacheExport } from './cache-carrier.js';
@@ -71,7 +72,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
       contextDir: ctx.dir,
       dockerfile,
       target: 'toolchain',
-      platform: opts.platform ?? m.platform,
+      platform: buildPlatform(m, opts.platform),
       network: 'none',
       output: { kind: 'image', tag },
       secrets: [],

@@ -16,7 +16,7 @@ import {
   type StepSpec,
   type ToolSet,
 } from '../dockerfile/generate.js';
-import type { Manifest, Source, Target } from '../manifest/types.js';
+import { buildPlatform, type Manifest, type Source, type Target } from '../manifest/types.js';
 import type { Finding } from '../packages/types.js';
 import { builderPackages } from '../packages/builder.js';
 import type { Lock } from '../lock/lock.js';
@@ -405,7 +405,7 @@ export function plan(m: Manifest, lock: Lock, opts: PlanOptions = {}): Plan {
   const toolchainDockerfile = emit(generateToolchainDockerfile(spec));
   const packageShas = Object.values(lock.builderPackages?.packages ?? {}).map((p) => p.sha256).sort();
   const toolchainInputsHash = createHash('sha256')
-    .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: m.platform, packages: packageShas }))
+    .update(JSON.stringify({ dockerfile: toolchainDockerfile, rootfs: rootfsSha, platform: buildPlatform(m), packages: packageShas }))
     .digest('hex');
   const buildSpec: BuildSpec = needsToolchainImage
     ? { ...spec, base: { kind: 'toolchain-image', ref: opts.toolchainTag ?? toolchainTag(m, toolchainInputsHash) } }

@@ -7,7 +7,7 @@ import { abs, checkPresent, placeFromCandidates, placeKnown, placeTmp, treeHashO
 import { archiveCommit, fetchMirror, hasCommit, resolveRef } from './git.js';
 import { hashFile } from '../lock/hash.js';
 import { log } from '../core/log.js';
-import { mirrorFiles, mirrorRepo, repoCandidates } from './local-mirror.js';
+import { mirrorFiles, mirrorRepo, mirrorUrlsAt, repoCandidates } from './local-mirror.js';
 import { LOCK_FILE, PACKAGES_DIR, type Lock, type LockedFile, type LockedSource } from '../lock/lock.js';
 import { sourceFixLine } from '../lock/mismatch.js';
 import { whereOf } from '../lock/where.js';
@@ -19,8 +19,10 @@ export interface VendorContext {
   old: Lock;
   frozen: boolean;
   update: ReadonlySet<string>;
-  /** `--mirror` folders (absolute), looked in before any origin (see local-mirror.ts). */
+  /** Mirror folders (absolute: `--mirror`, then `vendor.mirrors`), looked in before any origin (see local-mirror.ts). */
   mirrors: readonly string[];
+  /** `vendor.mirrors` base URLs (http(s)): files (tarballs, builder packages) looked for after the folders. */
+  mirrorUrls: readonly string[];
 }
 
 export interface Vendored<E> {
@@ -79,9 +81,12 @@ export async function vendorUrl(ctx: VendorContext, s: Source): Promise<Vendored
   };
   const byName: Candidate[] = mirrors.map((b) => ({ via: 'mirror', url: joinUrl(b, name) }));
   const origin: Candidate = { via: 'origin', url };
-  // The --mirror folders come first: the user named them to vendor without the network.
-  const local: Candidate[] = (await mirrorFiles(ctx.mirrors, name, expected)).map((u) => ({ via: 'mirror', url: u }));
-  if (ctx.mirrors.length > 0 && local.length === 0) log.info(`source ${s.name}: ${name} is not in the --mirror folder(s); trying its origin`);
+  // The project's mirrors come first (--mirror folders, then vendor.mirrors): named to vendor without the network.
+  const local: Candidate[] = [
+    ...(await mirrorFiles(ctx.mirrors, name, expected)),
+    ...mirrorUrlsAt(ctx.mirrorUrls, [...(expected ? [`sha256/${expected}`] : []), name]),
+  ].map((u) => ({ via: 'mirror', url: u }));
+  if (ctx.mirrors.length > 0 && ctx.mirrorUrls.length === 0 && local.length === 0) log.info(`source ${s.name}: ${name} is not in the mirror folder(s); trying its origin`);
   const placed = expected
     ? await placeKnown(t, [...local, ...mirrors.map((b): Candidate => ({ via: 'mirror', url: joinUrl(b, 'sha256', expected) })), ...byName, origin])
     : await placeFromCandidates(t, [...local, origin, ...byName]);
@@ -167,7 +172,7 @@ export async function vendorGit(ctx: VendorContext, s: Source): Promise<Vendored
 async function localRepo(ctx: VendorContext, name: string, git: string): Promise<string | undefined> {
   if (ctx.mirrors.length === 0) return undefined;
   const found = await mirrorRepo(ctx.mirrors, git);
-  if (!found) log.info(`source ${name}: no repository for ${git} in the --mirror folder(s) (looked for ${repoCandidates(git).join(', ')}); trying its origin`);
+  if (!found) log.info(`source ${name}: no repository for ${git} in the mirror folder(s) (looked for ${repoCandidates(git).join(', ')}); trying its origin`);
   return found;
 }
 

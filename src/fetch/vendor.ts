@@ -12,6 +12,7 @@ import { kernelConfigFiles, type Manifest, type Source } from '../manifest/types
 import type { Via } from './download.js';
 import { LOCK_FILE, PACKAGES_DIR, canonicalJson, emptyLock, readLock, writeLock, type Lock, type LockedFile, type LockedSource } from '../lock/lock.js';
 import { REJECTED_DIR } from '../lock/mismatch.js';
+import { projectMirrors } from './local-mirror.js';
 import { removeStale, vendorBuilderPackages, type PackageChange } from './toolchain/packages.js';
 import { fileNameFromUrl, frozenFailure, localTarget, vendorGit, vendorLocal, vendorUrl, whereOf, type VendorContext } from './sources.js';
 
@@ -265,7 +266,8 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
     fail(frozenFailure('the project', `there is no ${LOCK_FILE}`, { file: path.join(manifest.dir, LOCK_FILE) }));
   }
   const old = onDisk ?? emptyLock();
-  const ctx: VendorContext = { manifest, old, frozen: Boolean(opts.frozen), update: new Set(update), mirrors: opts.mirrors ?? [] };
+  const { dirs, urls } = await projectMirrors(manifest, opts.mirrors ?? []);
+  const ctx: VendorContext = { manifest, old, frozen: Boolean(opts.frozen), update: new Set(update), mirrors: dirs, mirrorUrls: urls };
   await fs.mkdir(path.join(manifest.dir, PACKAGES_DIR), { recursive: true });
   await cleanStaleTemps(path.join(manifest.dir, PACKAGES_DIR));
   const working: Lock = structuredClone(old);

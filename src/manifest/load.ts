@@ -178,7 +178,7 @@ interface RawManifest {
   sourceDateEpoch: number;
   platform?: string;
   sources: RawSource[];
-  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[] };
+  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[]; platform?: string };
   build?: {
     workdir?: string;
     env?: Record<string, string>;
@@ -188,6 +188,7 @@ interface RawManifest {
   };
   kernel?: RawKernel;
   components?: Record<string, RawComponent>;
+  vendor?: { mirrors?: string[] };
 }
 
 function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Failure[] {
@@ -370,6 +371,7 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
         ...(m.builder.rootfs ? { rootfs: m.builder.rootfs } : {}),
         family: m.builder.family ?? 'apt',
         packages: m.builder.packages ?? [],
+        ...(m.builder.platform ? { platform: m.builder.platform } : {}),
       }
     : undefined;
   return {
@@ -382,6 +384,7 @@ function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
     ...(m.build ? { build: normaliseBuild(m.build, m) } : {}),
     ...(m.kernel ? { kernel: normaliseKernel(m.kernel) } : {}),
     ...(m.components ? { components: normaliseComponents(m.components) } : {}),
+    ...(m.vendor ? { vendor: { mirrors: m.vendor.mirrors ?? [] } } : {}),
     file,
     dir: path.dirname(file),
     positions: pos.values,

@@ -6,6 +6,7 @@
 
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._+-]*$';
 const SHA256_PATTERN = '^[0-9a-f]{64}$';
+const PLATFORM_PATTERN = '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$';
 
 const stringList = (description: string) => ({
   type: 'array',
@@ -105,7 +106,7 @@ export const manifestJsonSchema = {
     version: { const: 1, description: 'Manifest format version.' },
     name: { type: 'string', pattern: NAME_PATTERN, description: 'Project name; artifacts go to out/<name>/.' },
     sourceDateEpoch: { type: 'integer', minimum: 0, maximum: 4294967296, description: 'SOURCE_DATE_EPOCH for every build step and archive.' },
-    platform: { type: 'string', pattern: '^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$', default: 'linux/amd64', description: 'Target platform, e.g. linux/arm64.' },
+    platform: { type: 'string', pattern: PLATFORM_PATTERN, default: 'linux/amd64', description: 'Target platform, e.g. linux/arm64: the platform of the artifacts, written into the runtime image\'s config; the build stages run on it too unless builder.platform names the builder\'s own.' },
     sources: { type: 'array', items: source, description: 'Every input of the build.' },
     builder: {
       type: 'object',
@@ -115,6 +116,7 @@ export const manifestJsonSchema = {
         rootfs: { type: 'string', minLength: 1, description: 'A vendored root filesystem tarball under packages/.' },
         family: { enum: ['apk', 'apt'], description: 'Package manager of the base.' },
         packages: stringList('Toolchain packages (Debian names; NAME:ARCH for a foreign architecture), resolved to their dependency closure and vendored by `tarsmith vendor`, installed offline in the toolchain stage.'),
+        platform: { type: 'string', pattern: PLATFORM_PATTERN, description: 'The platform the builder itself runs on, for a cross builder (e.g. linux/amd64 with crossbuild-essential-arm64 and platform: linux/arm64): every stage runs on it, the artifacts and the image are labelled with `platform`. Default: `platform`.' },
       },
     },
     build: {
@@ -138,6 +140,18 @@ export const manifestJsonSchema = {
           },
         },
         targets: { type: 'object', additionalProperties: target, description: 'Named targets (e.g. userspace, modules).' },
+      },
+    },
+    vendor: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Settings of `tarsmith vendor` for the whole project.',
+      properties: {
+        mirrors: {
+          type: 'array',
+          items: { type: 'string', minLength: 1, pattern: '^(?!-)' },
+          description: 'Mirrors looked in before any origin, for every input, in order (after `--mirror` folders): a folder (relative to the manifest, or absolute) holding tarballs (by file name, or sha256/HASH), bare git repositories (HOST/PATH.git, PATH.git, NAME.git) and builder packages (by file name, debs/ or apks/, sha256/HASH, or their archive path), or an http(s):// or file:// base URL serving the same files (tarballs and packages; git sources come from folders).',
+        },
       },
     },
     components: { type: 'object', additionalProperties: component, description: 'Named components: upstream trees built each in its own stage, over the installs of the ones they depend on.' },

@@ -43,6 +43,11 @@ export interface Builder {
   family: BuilderFamily;
   /** Toolchain packages installed with the family's package manager. */
   packages: string[];
+  /**
+   * The platform the builder runs on (its rootfs or image and its packages), when it cross-compiles for the
+   * manifest's `platform`: every stage is built for it, while `platform` labels the artifacts and the image.
+   */
+  platform?: string;
 }
 
 export interface Artifact {
@@ -159,6 +164,23 @@ export interface ManifestPos {
   col: number;
 }
 
+/**
+ * The platform the build stages run on: the builder's own (`builder.platform`, a cross builder), else the target
+ * platform (`--platform`, else the manifest's `platform`).
+ */
+export function buildPlatform(m: Pick<Manifest, 'platform' | 'builder'>, target?: string): string {
+  return m.builder?.platform ?? target ?? m.platform;
+}
+
+/** `vendor:`: where `tarsmith vendor` looks before any origin, for every input. */
+export interface VendorSettings {
+  /**
+   * Mirrors, in order, as written: a folder (relative to the manifest, or absolute) holding tarballs, bare git
+   * repositories and builder packages, or an `http(s)://`/`file://` base URL serving files (tarballs, packages).
+   */
+  mirrors: string[];
+}
+
 export interface Manifest {
   version: 1;
   name: string;
@@ -171,6 +193,8 @@ export interface Manifest {
   kernel?: KernelSpec;
   /** The component graph, in dependency order (each after what it depends on). */
   components?: Component[];
+  /** Settings of `tarsmith vendor` for the whole project. */
+  vendor?: VendorSettings;
   /** Absolute path of the manifest file and its folder. */
   file: string;
   dir: string;

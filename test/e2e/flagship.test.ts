@@ -1,12 +1,14 @@
 /**
  * The flagship's shape, end to end, for arm64, through examples/ask/Makefile (included as is): a kit tarball with a
- * .git/ inside whose Makefile git-clones a dependency at a tag, wgets a library tarball, applies a patch with
- * git apply and stamps a version from git describe; its userspace links the fetched library and an arm64 Debian
- * library (zlib1g-dev:arm64); its module builds against Debian's linux-source-6.12 (tinyconfig, modules_prepare)
- * with a fragment holding the seed's unknown symbol. `make vendor MIRROR=` vendors the fetched sources from a
- * folder (their URLs do not exist), `make ASK` exports aarch64 ELFs and a .ko with the kernel's vermagic, the same
- * bytes come out of a cold rebuild and of a differently packed kit, and `make ASK_IMAGE` loads the image (the
- * same image ID again on a second, cached, build).
+ * .git/ inside whose Makefile git-clones a dependency at a tag, wgets libnetfilter_conntrack's upstream tarball
+ * (Debian's .orig, from the source archive: see debian-source.ts), applies a patch with git apply and stamps a
+ * version from git describe; it builds the library for arm64 against the arm64 Debian libnfnetlink and libmnl
+ * (builder packages) and links its userspace against all three; its module builds against Debian's
+ * linux-source-6.12 (tinyconfig, modules_prepare) with a fragment holding the seed's unknown symbol.
+ * `make vendor MIRROR=` vendors the fetched sources from a folder (their URLs do not exist), `make ASK` exports
+ * aarch64 ELFs and a .ko with the kernel's vermagic, the same bytes come out of a cold rebuild and of a
+ * differently packed kit, and `make ASK_IMAGE` loads the image, labelled linux/arm64 (the same image ID again on a
+ * second, cached, build).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,8 +18,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, ROOT, dockerClient, exampleRootfs, run, tarsmith } from './build-rig.js';
 import { KERNEL_TARBALL } from './kernel-rig.js';
+import { debianOrig } from './debian-source.js';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'flagship');
+const NFCT_ORIG = 'libnetfilter-conntrack_1.1.0.orig.tar.xz';
 const GIT_ENV = {
   ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org',
   GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000', GIT_CONFIG_NOSYSTEM: '1',
@@ -59,7 +63,8 @@ async function project(root: string): Promise<{ dir: string; mirror: string; kit
   await repo(path.join(FIX, 'deps', 'greet'), path.join(root, 'greet'), 'v1.0');
   await fs.mkdir(path.join(mirror, 'git.example.org'), { recursive: true });
   await ok(['git', 'clone', '-q', '--bare', path.join(root, 'greet'), path.join(mirror, 'git.example.org', 'greet.git')]);
-  await ok(['tar', '--sort=name', '--mtime=@1700000000', '--owner=0', '--group=0', '--numeric-owner', '-czf', path.join(mirror, 'libtiny-1.0.tar.gz'), '-C', path.join(FIX, 'deps'), 'libtiny-1.0']);
+  const [nfct] = await debianOrig(['libnetfilter-conntrack/trixie'], [NFCT_ORIG]);
+  await fs.link(nfct!, path.join(mirror, NFCT_ORIG)).catch(() => fs.copyFile(nfct!, path.join(mirror, NFCT_ORIG)));
   return { dir, mirror, kit };
 }
 
@@ -75,19 +80,24 @@ test('flagship shape for arm64: make vendor MIRROR=, make ASK, the same bytes ag
     const audit = await make('audit');
     assert.equal(audit.code, 0, audit.stdout + audit.stderr);
     assert.match(audit.stdout, /url: https:\/\/git\.example\.org\/greet\.git\n\s+ref: v1\.0\n[\s\S]*?status: covered by source greet/);
-    assert.match(audit.stdout, /status: covered by source libtiny-1\.0/);
+    assert.match(audit.stdout, /url: https:\/\/downloads\.example\.org\/netfilter\/libnetfilter-conntrack_1\.1\.0\.orig\.tar\.xz\n[\s\S]*?status: covered by source libnetfilter_conntrack/);
 
     const v = await make('vendor', `MIRROR=${mirror}`);
     assert.equal(v.code, 0, v.stderr);
     assert.match(v.stdout, /source greet: packages\/greet-[0-9a-f]{12}\.tar\.gz [0-9a-f]{16}… via mirror/);
-    assert.match(v.stdout, /source libtiny-1\.0: packages\/libtiny-1\.0\.tar\.gz [0-9a-f]{16}… via mirror/);
+    assert.match(v.stdout, /source libnetfilter_conntrack: packages\/libnetfilter-conntrack_1\.1\.0\.orig\.tar\.xz 67edcb4eb826c2f8… via (?:mirror|cache)/, 'pinned: the download cache (shared with the components test) comes before the mirror');
 
     const b = await make('ASK');
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stderr, /kernel: 1 module\(s\) match the kernel's vermagic "6\.12\.\d+ [^"]*aarch64"/);
     assert.match(b.stderr, /warning: kernel\/ask\.config:2: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y \(.*not defined in this tree.*; allowed by kernel\.allowUnknown\)/);
     const out = path.join(dir, 'out', 'ask-dist');
-    for (const f of ['bin/cmm', 'modules/cdx/cdx.ko']) {
+    // The library as libtool installs it: the real file and its soname link (kept a symlink by the export).
+    const real = (await fs.readdir(path.join(out, 'lib'))).filter((f) => /^libnetfilter_conntrack\.so\.3\.\d+\.\d+$/.test(f));
+    assert.equal(real.length, 1, `one libnetfilter_conntrack.so.3.X.Y in lib/: ${real.join(', ')}`);
+    const nfctLib = `lib/${real[0]}`;
+    assert.equal(await fs.readlink(path.join(out, 'lib/libnetfilter_conntrack.so.3')), real[0]);
+    for (const f of ['bin/cmm', nfctLib, 'modules/cdx/cdx.ko']) {
       assert.match(await ok(['readelf', '-h', path.join(out, f)]), /Machine:\s+AArch64/, f);
     }
     const vermagic = (await fs.readFile(path.join(out, 'kernel', 'vermagic'), 'utf8')).trim();
@@ -97,14 +107,20 @@ test('flagship shape for arm64: make vendor MIRROR=, make ASK, the same bytes ag
     const cmm = await fs.readFile(path.join(out, 'bin/cmm'));
     assert.ok(cmm.includes('HELLO'), 'the patch applied with git apply is in the binary');
     assert.ok(cmm.includes('2.0-kit'), 'the stamped version, not one from the kit\'s .git');
-    assert.match(await ok(['readelf', '-d', path.join(out, 'bin/cmm')]), /NEEDED.*\[libz\.so\.1\]/, 'linked against the arm64 Debian zlib');
+    // cmm links the library built from Debian's upstream tarball, and the arm64 Debian libraries it is built over.
+    const needed = async (f: string) => [...(await ok(['readelf', '-d', path.join(out, f)])).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+    // (The cross linker links --as-needed: cmm calls libnetfilter_conntrack only, which needs the other two.)
+    const cmmNeeds = await needed('bin/cmm');
+    assert.ok(cmmNeeds.includes('libnetfilter_conntrack.so.3'), `cmm needs libnetfilter_conntrack.so.3: ${cmmNeeds.join(', ')}`);
+    const libNeeds = await needed(nfctLib);
+    for (const l of ['libnfnetlink.so.0', 'libmnl.so.0']) assert.ok(libNeeds.includes(l), `libnetfilter_conntrack needs ${l}: ${libNeeds.join(', ')}`);
     const record = JSON.parse(await fs.readFile(path.join(out, 'tarsmith-build.json'), 'utf8'));
     assert.deepEqual(record.kernel.dropped.map((d: { text: string }) => d.text), ['CONFIG_NETFILTER_XTABLES_LEGACY=y']);
 
     // The same bytes: the userspace built cold (no BuildKit cache), and from a differently packed kit tarball.
     const cold = await tarsmith(['build', 'userspace', '--no-cache', '--out', path.join(root, 'cold'), '--progress', 'plain'], dir);
     assert.equal(cold.code, 0, cold.stderr);
-    assert.equal(await sha(path.join(root, 'cold', 'ask', 'bin/cmm')), await sha(path.join(out, 'bin/cmm')));
+    for (const f of ['bin/cmm', nfctLib]) assert.equal(await sha(path.join(root, 'cold', 'ask', f)), await sha(path.join(out, f)), f);
     const repacked = path.join(root, 'ASK-2.tar.xz');
     await ok(['tar', '-cJf', repacked, '-C', path.dirname(kit), 'ask-2.0']);
     const again = await make('ASK', 'BUILD_TARGET=userspace', `ASK_TAR=${repacked}`, 'OUT=out-again');
@@ -124,10 +140,12 @@ test('flagship shape for arm64: make vendor MIRROR=, make ASK, the same bytes ag
     const cid = (await ok([docker, 'create', tags[0]!, 'x'])).trim();
     try {
       const files = await run(['sh', '-c', `"$0" export "$1" | tar -t`, docker, cid]);
-      for (const f of ['opt/ask/bin/cmm', 'opt/ask/modules/cdx/cdx.ko']) assert.match(files.stdout, new RegExp(`^${f}$`, 'm'));
+      for (const f of ['opt/ask/bin/cmm', `opt/ask/${nfctLib}`, 'opt/ask/modules/cdx/cdx.ko']) assert.match(files.stdout, new RegExp(`^${f}$`, 'm'));
     } finally {
       await run([docker, 'rm', cid]);
     }
+    // The image's config names the platform of the binaries in it (the manifest's), not the amd64 builder's.
+    assert.equal((await ok([docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tags[0]!])).trim(), 'linux/arm64');
     // A second image build (from the BuildKit cache) loads the same image ID.
     const img2 = await make('ASK_IMAGE', `IMAGE_TAG=${tags[1]}`);
     assert.equal(img2.code, 0, img2.stderr);

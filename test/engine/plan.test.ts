@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
-import type { Manifest } from '../../src/manifest/types.js';
+import { buildPlatform, type Manifest } from '../../src/manifest/types.js';
 import { plan as planWith, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
 import { withPackages } from '../support/locked-packages.js';
@@ -175,4 +175,26 @@ test('a plain file (extract: false) is checked and placed at into (default /src/
   assert.match(p.dockerfile, /"\/tarsmith\/bin\/place\.sh", "\/opt\/tarsmith\/packages\/ls1046a_defconfig", "6{64}", "\/src\/app\/arch\/arm64\/configs\/ls1046a_defconfig"\]$/m);
   assert.ok(p.context.some((c) => c.contextPath === 'tarsmith/bin/place.sh'));
   assert.match(p.context.find((c) => c.contextPath === 'tarsmith/SHA256SUMS')?.content ?? '', /^6{64} {2}ls1046a_defconfig$/m);
+});
+
+test('a cross builder (builder.platform) runs every stage on its own platform; the target platform labels the output', () => {
+  const cross = (yaml: string) => manifest(`${yaml.replace('sourceDateEpoch: 1700000000', 'sourceDateEpoch: 1700000000\nplatform: linux/arm64')}`);
+  const m = cross(withRootfs.replace('family: apt', 'family: apt\n  platform: linux/amd64\n  packages: [gcc]'));
+  assert.equal(m.platform, 'linux/arm64');
+  assert.equal(m.builder?.platform, 'linux/amd64');
+  assert.equal(buildPlatform(m), 'linux/amd64');
+  assert.equal(buildPlatform(m, 'linux/riscv64'), 'linux/amd64', '--platform changes the label, not the builder');
+  const native = cross(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]'));
+  assert.equal(buildPlatform(native), 'linux/arm64', 'without builder.platform the stages run on the target platform');
+  assert.equal(buildPlatform(native, 'linux/riscv64'), 'linux/riscv64');
+  // The toolchain image is the builder's: the same inputs hash as an amd64 project with the same packages.
+  const amd64 = manifest(withRootfs.replace('family: apt', 'family: apt\n  packages: [gcc]'));
+  assert.equal(plan(m, withPackages(m, lock, [GCC])).toolchainInputsHash, plan(amd64, withPackages(amd64, lock, [GCC])).toolchainInputsHash);
+  assert.notEqual(plan(native, withPackages(native, lock, [GCC])).toolchainInputsHash, plan(amd64, withPackages(amd64, lock, [GCC])).toolchainInputsHash);
+});
+
+test('builder.platform must be OS/ARCH[/VARIANT]', () => {
+  const { failures } = parseManifest(withRootfs.replace('family: apt', 'family: apt\n  platform: amd64'), '/proj/tarsmith.yaml');
+  assert.equal(failures.length, 1);
+  assert.match(failures[0]!.message, /builder\.platform|pattern/);
 });

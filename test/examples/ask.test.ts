@@ -35,6 +35,9 @@ test('examples/ask/tarsmith.yaml loads: the kit, its fetched sources, the kernel
   assert.equal(m.kernel?.arch, 'arm64');
   assert.equal(m.kernel?.crossCompile, 'aarch64-linux-gnu-');
   assert.ok(m.builder?.packages.includes('crossbuild-essential-arm64'));
+  // The binaries are aarch64: the image is labelled linux/arm64, while every stage runs on the amd64 builder.
+  assert.equal(m.platform, 'linux/arm64');
+  assert.equal(m.builder?.platform, 'linux/amd64');
   assert.ok(m.builder?.packages.some((p) => p.endsWith(':arm64')), 'arm64 libraries for the userspace');
   // The seed's unknown-symbol line is kept in the fragment and allowed, with the reason beside it.
   assert.match(await fs.readFile(path.join(DIR, 'kernel/ask.config'), 'utf8'), /^CONFIG_NETFILTER_XTABLES_LEGACY=y$/m);

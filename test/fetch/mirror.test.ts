@@ -82,7 +82,7 @@ test('vendor --mirror: what the folder lacks comes from the origin, said on stde
     await fs.writeFile(path.join(p.dir, 'tarsmith.yaml'), `version: 1\nname: demo\nsourceDateEpoch: 1700000000\nsources:\n  - name: x\n    url: ${srv.base}/files/x-1.0.tar.gz\n`);
     const r = await cli(p, ['vendor', '--mirror', mirror]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /source x: x-1\.0\.tar\.gz is not in the --mirror folder\(s\); trying its origin/);
+    assert.match(r.stderr, /source x: x-1\.0\.tar\.gz is not in the mirror folder\(s\); trying its origin/);
     assert.deepEqual(srv.hits, ['/files/x-1.0.tar.gz']);
     // A file under sha256/<hash> answers a locked source whatever its name.
     await fs.mkdir(path.join(mirror, 'sha256'));

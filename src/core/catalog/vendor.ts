@@ -12,6 +12,7 @@ export const vendor = defineArea('vendor', 'fetching sources into packages/ (htt
   'vendor.git-show': { exit: 'io', severity: 'error', hint: 'check the git URL and that the repository is reachable from this machine' },
   'vendor.git-unknown-ref': { exit: 'usage', severity: 'error', hint: 'use an existing tag or branch name (see `git ls-remote URL`)' },
   'vendor.http-status': { exit: 'io', severity: 'error', hint: 'check the URL; if it moved, update `url:` in the manifest' },
+  'vendor.mirror-missing': { exit: 'usage', severity: 'error', hint: 'make the folder (tarballs by file name or sha256/HASH, bare git repositories, .deb files), fix the path (relative to tarsmith.yaml), or remove the entry' },
   'vendor.missing-file': { exit: 'usage', severity: 'error', hint: 'put the file there (it is supplied by you, not downloaded), or fix the path in the manifest' },
   'vendor.no-origin': { exit: 'io', severity: 'error', hint: 'put the file back, or add a mirror that has it' },
   'vendor.timeout': { exit: 'io', severity: 'error', hint: 'check the URL and the network, or add a mirror; TARSMITH_HTTP_TIMEOUT_MS sets the idle timeout' },

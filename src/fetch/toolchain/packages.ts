@@ -13,7 +13,8 @@ import type { Manifest } from '../../manifest/types.js';
 import { builderPackages } from '../../packages/builder.js';
 import { PACKAGES_DIR, type LockedFile, type LockedPackage, type LockedPackages } from '../../lock/lock.js';
 import { baseId, lockDrift } from '../../lock/builder-packages.js';
-import { placeFromCandidates, placeKnown, type Target, type Via } from '../download.js';
+import { placeFromCandidates, placeKnown, type Candidate, type Target, type Via } from '../download.js';
+import { mirrorFilesAt, mirrorUrlsAt, packageMirrorPaths } from '../local-mirror.js';
 import { frozenFailure, whereOf, type VendorContext } from '../sources.js';
 import { resolvePackages, type ResolverBase } from './resolve.js';
 import { packageKey, type ResolvedPackage } from './types.js';
@@ -84,8 +85,13 @@ async function place(ctx: VendorContext, want: Omit<LockedPackage, 'sha256' | 's
     needTree: false,
     fix: () => `resolve the packages again: \`tarsmith vendor --update-packages\``,
   };
-  const origin = [{ via: 'origin' as const, url: want.url }];
-  const placed = want.sha256 !== undefined ? await placeKnown(t, origin) : await placeFromCandidates(t, origin);
+  // The project's mirrors first (folders, then vendor.mirrors URLs), by the names a package may have there.
+  const rels = packageMirrorPaths(want);
+  const candidates: Candidate[] = [
+    ...[...(await mirrorFilesAt(ctx.mirrors, rels)), ...mirrorUrlsAt(ctx.mirrorUrls, rels)].map((url) => ({ via: 'mirror' as const, url })),
+    { via: 'origin', url: want.url },
+  ];
+  const placed = want.sha256 !== undefined ? await placeKnown(t, candidates) : await placeFromCandidates(t, candidates);
   const { sha256: _s, ...rest } = want;
   return { key, via: placed.via, entry: { ...rest, sha256: placed.sha256, size: placed.size } };
 }
