@@ -88,6 +88,9 @@ export async function resolveBootstrap(b: Bootstrap, epoch: number): Promise<Res
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-bootstrap-'));
   try {
     checkHookPath(work);
+    // sync-out copies into folders that exist.
+    await fs.mkdir(path.join(work, 'archives'));
+    await fs.mkdir(path.join(work, 'lists'));
     const sources = path.join(work, 'sources.list');
     await fs.writeFile(sources, sourcesList(b));
     log.info(`resolving the builder rootfs (${b.suite}, ${b.variant}, ${b.architecture}${b.packages.length ? ` + ${b.packages.join(' ')}` : ''}) against ${b.mirror} with mmdebstrap (network used here only)`);
