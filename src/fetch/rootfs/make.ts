@@ -4,6 +4,7 @@
  * SOURCE_DATE_EPOCH from the lock. The installed set is checked against the lock, the tar hashed; nothing is left
  * at the destination unless the caller renames the temp file into place.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,18 +34,43 @@ export async function checkDebs(dir: string, locked: LockedBootstrap): Promise<v
   if (failures.length) throw new TarsmithError(failures);
 }
 
-/** A flat repository of the locked files only: hard links (copies across file systems) and a Packages index. */
-async function makeRepo(dir: string, locked: LockedBootstrap, repo: string): Promise<void> {
+/**
+ * A repository of the locked files only, in the archive's own layout: `pool/` (hard links, copies across file
+ * systems), `dists/SUITE/COMPONENT/binary-ARCH/Packages` by dpkg-scanpackages and a `Release` naming the suite
+ * (mmdebstrap picks a variant's packages by `?archive(SUITE)`, which a flat repository has none of).
+ */
+async function makeRepo(dir: string, locked: LockedBootstrap, repo: string): Promise<string> {
+  const pool = path.join(repo, 'pool');
+  await fs.mkdir(pool);
   for (const p of Object.values(locked.packages)) {
     const src = path.join(dir, ...p.file.split('/'));
-    const dest = path.join(repo, path.posix.basename(p.file));
+    const dest = path.join(pool, path.posix.basename(p.file));
     await fs.link(src, dest).catch(() => fs.copyFile(src, dest));
   }
-  const r = await exec(['dpkg-scanpackages', '--multiversion', '.', '/dev/null'], { cwd: repo });
+  const r = await exec(['dpkg-scanpackages', '--multiversion', 'pool', '/dev/null'], { cwd: repo });
   if (r.code !== 0) {
     fail({ code: 'rootfs.make-failed', message: `dpkg-scanpackages could not index the locked packages: ${stderrTail(r.stderr.split('\n'), 4).join('; ')}`, exit: ExitCode.engine, hint: 'check that dpkg-dev is installed and the .deb files are readable' });
   }
-  await fs.writeFile(path.join(repo, 'Packages'), r.stdout);
+  const component = locked.components[0] ?? 'main';
+  const rel = `${component}/binary-${locked.architecture}/Packages`;
+  const index = path.join(repo, 'dists', locked.suite, ...rel.split('/'));
+  await fs.mkdir(path.dirname(index), { recursive: true });
+  await fs.writeFile(index, r.stdout);
+  const sha = createHash('sha256').update(r.stdout).digest('hex');
+  const release = [
+    'Origin: tarsmith',
+    `Suite: ${locked.suite}`,
+    `Codename: ${locked.suite}`,
+    `Architectures: ${locked.architecture}`,
+    `Components: ${component}`,
+    'No-Support-for-Architecture-all: Packages',
+    `Date: ${new Date(locked.sourceDateEpoch * 1000).toUTCString()}`,
+    'SHA256:',
+    ` ${sha} ${Buffer.byteLength(r.stdout)} ${rel}`,
+    '',
+  ].join('\n');
+  await fs.writeFile(path.join(repo, 'dists', locked.suite, 'Release'), release);
+  return component;
 }
 
 function setDifference(locked: LockedBootstrap, statusText: string): string | undefined {
@@ -81,14 +107,14 @@ export async function makeRootfs(dir: string, locked: LockedBootstrap, dest: str
     const repo = path.join(work, 'repo');
     await fs.mkdir(repo);
     await fs.chmod(work, 0o755);
-    await makeRepo(dir, locked, repo);
+    const component = await makeRepo(dir, locked, repo);
     const sources = path.join(work, 'sources.list');
     await fs.writeFile(sources, sourcesList(locked));
     const statusFile = path.join(work, 'status');
     const n = Object.keys(locked.packages).length;
     log.info(`making the builder rootfs from ${n} locked package(s) in packages/ (${locked.suite}, ${locked.variant}, SOURCE_DATE_EPOCH=${locked.sourceDateEpoch}; no network)`);
     const bootstrap = { suite: locked.suite, variant: locked.variant as 'essential', architecture: locked.architecture, packages: locked.request };
-    const r = await runMmdebstrap(makeArgv({ bootstrap, repo, sourcesFile: sources, statusFile, out: tmp }), locked.sourceDateEpoch, 'rootfs');
+    const r = await runMmdebstrap(makeArgv({ bootstrap, repo, component, sourcesFile: sources, statusFile, out: tmp }), locked.sourceDateEpoch, 'rootfs');
     if (r.code !== 0) {
       fail({ code: 'rootfs.make-failed', message: `mmdebstrap could not make the rootfs from packages/ (exit ${r.code}):\n  ${stderrTail(r.lines).join('\n  ')}`, exit: ExitCode.engine, value: path.basename(dest), hint: 'read mmdebstrap\'s lines above; `tarsmith rootfs -v` shows all of them' });
     }

@@ -3,7 +3,7 @@
  * mmdebstrap's own special hooks `upload`/`download`/`sync-out`, never shell text). Two runs use them:
  *  - resolve (vendor time, network): against the archive, `--format=null`, the downloaded .deb files, apt's lists
  *    and dpkg's status synced out to a work folder;
- *  - make (offline): against a flat file:// repository of the locked files only, `--format=tar`, SOURCE_DATE_EPOCH
+ *  - make (offline): against a file:// repository of the locked files only, `--format=tar`, SOURCE_DATE_EPOCH
  *    from the lock; dpkg's status downloaded to check the set.
  * Both write the declared mirror as the rootfs's apt source, so the made rootfs looks like one bootstrapped from
  * the archive (and `builder.packages` resolve over it against the archive).
@@ -55,8 +55,9 @@ export function resolveArgv(a: ResolveArgs): string[] {
 
 export interface MakeArgs {
   bootstrap: Pick<Bootstrap, 'suite' | 'variant' | 'architecture' | 'packages'>;
-  /** The flat repository folder (Packages beside the .deb files). */
+  /** The repository folder (pool/ and dists/SUITE/). */
   repo: string;
+  component: string;
   sourcesFile: string;
   /** Where dpkg's status file of the result is downloaded to. */
   statusFile: string;
@@ -73,7 +74,7 @@ export function makeArgv(a: MakeArgs): string[] {
     a.bootstrap.suite,
     a.out,
     // The files were checked against the lock before the repository was made: the lock is the trust root here.
-    `deb [trusted=yes] file://${a.repo} ./`,
+    `deb [trusted=yes] file://${a.repo} ${a.bootstrap.suite} ${a.component}`,
   ];
 }
 

@@ -90,10 +90,10 @@ test('mmdebstrap argv: values are arguments, hooks are mmdebstrap\'s own special
     '--customize-hook=sync-out /var/cache/apt/archives /w/archives', '--customize-hook=sync-out /var/lib/apt/lists /w/lists',
     '--customize-hook=download /var/lib/dpkg/status /w/status', '--format=null', 'bookworm', '/dev/null', 'http://deb.debian.org/debian',
   ]);
-  assert.deepEqual(makeArgv({ bootstrap: { ...B, packages: [] }, repo: '/w/repo', sourcesFile: '/w/s', statusFile: '/w/status', out: '/p/r.tar' }), [
+  assert.deepEqual(makeArgv({ bootstrap: { ...B, packages: [] }, repo: '/w/repo', component: 'main', sourcesFile: '/w/s', statusFile: '/w/status', out: '/p/r.tar' }), [
     'mmdebstrap', '--variant=essential', '--architectures=amd64', '--skip=essential/unlink', '--customize-hook=upload /w/s /etc/apt/sources.list',
     `--hook-dir=${AUTOMOUNT_HOOKS}`, '--customize-hook=download /var/lib/dpkg/status /w/status', '--format=tar', 'bookworm', '/p/r.tar',
-    'deb [trusted=yes] file:///w/repo ./',
+    'deb [trusted=yes] file:///w/repo bookworm main',
   ]);
   assert.deepEqual(stderrTail(['I: a', 'E: first', 'I: b', 'E: second']), ['E: first', 'E: second']);
   assert.deepEqual(stderrTail(['a', '', 'b'], 1), ['b']);
