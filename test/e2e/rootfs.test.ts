@@ -165,7 +165,7 @@ test('vendor --frozen names a bootstrap edit; an unknown suite is named', async 
   try {
     const r = await tarsmith(['vendor', '--frozen'], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /tarsmith\.yaml:9:\d+: error\[lock\.frozen-change\]: --frozen: builder\.bootstrap would change tarsmith\.lock: builder\.bootstrap\.packages changed: added ca-certificates/);
+    assert.match(r.stderr, /tarsmith\.yaml:10:5: error\[lock\.frozen-change\]: --frozen: builder\.bootstrap would change tarsmith\.lock: builder\.bootstrap\.packages changed: added ca-certificates/);
     const o = await offline(['rootfs']);
     assert.equal(o.code, 1, o.stderr);
     assert.match(o.stderr, /rootfs\.not-vendored/);
