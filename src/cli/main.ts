@@ -12,6 +12,7 @@ import { register as registerVerify } from './verify.js';
 import { register as registerNormalize } from './normalize.js';
 import { register as registerGenerate } from './generate.js';
 import { register as registerToolchain } from './toolchain.js';
+import { register as registerRootfs } from './rootfs.js';
 import { register as registerBuild } from './build.js';
 import { register as registerImage } from './image.js';
 import { register as registerRepro } from './repro.js';
@@ -35,6 +36,7 @@ export function makeProgram(): Command {
     registerVerify,
     registerNormalize,
     registerGenerate,
+    registerRootfs,
     registerToolchain,
     registerBuild,
     registerImage,

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--frozen', 'fail (exit 1) if tarsmith.lock would change; fetch only what it already lists')
     .option('--update <name>', 're-resolve this source (a moved branch, a re-released tarball); repeatable', collect, [])
     .option('--mirror <dir>', 'look for every input in this folder first (before vendor.mirrors): tarballs by file name (or sha256/HASH), bare git repositories (NAME.git, HOST/PATH.git), builder .deb/.apk files; repeatable', collect, [])
-    .option('--update-packages', 'resolve builder.packages over the base again (newer archive versions); prints the version changes')
+    .option('--update-packages', 'resolve builder.packages (and builder.bootstrap) again (newer archive versions); prints the version changes')
     .option('--json', 'print one JSON report on stdout')
     .addHelpText(
       'after',
@@ -23,6 +23,11 @@ export function register(program: Command): void {
 builder.packages (Debian names, NAME:ARCH for a foreign architecture) are resolved to their whole dependency
 closure over the builder's base, in a container of it (the one place besides downloads that uses the network),
 and every .deb lands in packages/debs/ under the lock; \`tarsmith toolchain\` and \`build\` then need no network.
+
+builder.bootstrap (a declared Debian base: suite, variant, architecture, packages) is resolved against the archive
+with mmdebstrap, every .deb of the base lands in packages/rootfs/debs/ under the lock, and the rootfs is made from
+those files alone (SOURCE_DATE_EPOCH from the lock; \`tarsmith rootfs\` makes it again, offline).
+--update-packages re-resolves both; --frozen fails when either set would change.
 
 Exit codes: 0 done, 1 hash mismatch / pinned commit moved / --frozen change, 2 bad manifest or option
             (an unknown --update name, a missing local file, an unknown git ref, an unknown package), 3 network
@@ -70,12 +75,17 @@ Examples:
         const mirrors = await mirrorDirs(opts.mirror, process.cwd());
         const report = await vendor(manifest, { frozen: Boolean(opts.frozen), update: opts.update, updatePackages: Boolean(opts.updatePackages), mirrors, docker });
         if (opts.json) {
-          printJson({ ok: true, lockChanged: report.lockChanged, items: report.items, packagesResolved: report.packagesResolved, packageChanges: report.packageChanges });
+          printJson({ ok: true, lockChanged: report.lockChanged, items: report.items, packagesResolved: report.packagesResolved, packageChanges: report.packageChanges, rootfsResolved: report.rootfsResolved, rootfsChanges: report.rootfsChanges });
           return ExitCode.ok;
         }
         for (const it of getLogLevel() === 'quiet' ? [] : report.items) {
           const mark = it.changed ? ' (lock updated)' : '';
           process.stdout.write(`${it.kind} ${it.name}: ${it.file} ${it.sha256.slice(0, 16)}… via ${it.via}${mark}\n`);
+        }
+        if (report.rootfsResolved) {
+          const lines = formatChanges(report.rootfsChanges);
+          process.stdout.write(`rootfs packages resolved: ${lines.length ? `${lines.length} change(s)` : 'no version changes'}\n`);
+          for (const l of lines) process.stdout.write(`  ${l}\n`);
         }
         if (report.packagesResolved) {
           const lines = formatChanges(report.packageChanges);

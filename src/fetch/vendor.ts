@@ -14,6 +14,7 @@ import { LOCK_FILE, PACKAGES_DIR, canonicalJson, emptyLock, readLock, writeLock,
 import { REJECTED_DIR } from '../lock/mismatch.js';
 import { projectMirrors } from './local-mirror.js';
 import { removeStale, vendorBuilderPackages, type PackageChange } from './toolchain/packages.js';
+import { vendorBootstrap, type BootstrapOutcome } from './rootfs/vendor.js';
 import { fileNameFromUrl, frozenFailure, localTarget, vendorGit, vendorLocal, vendorUrl, whereOf, type VendorContext } from './sources.js';
 
 export interface VendorOptions {
@@ -29,7 +30,7 @@ export interface VendorOptions {
 }
 
 export interface VendorItem {
-  kind: 'source' | 'patch' | 'rootfs' | 'package' | 'kernel-config';
+  kind: 'source' | 'patch' | 'rootfs' | 'rootfs-package' | 'package' | 'kernel-config';
   name: string;
   file: string;
   sha256: string;
@@ -46,6 +47,10 @@ export interface VendorReport {
   packageChanges: PackageChange[];
   /** True when builder.packages were resolved over the base in this run (the network was used for it). */
   packagesResolved: boolean;
+  /** Version changes of the rootfs packages (builder.bootstrap), when the set was resolved again. */
+  rootfsChanges: PackageChange[];
+  /** True when builder.bootstrap was resolved against the archive in this run. */
+  rootfsResolved: boolean;
 }
 
 /** Remove temp files left by a run that was killed (their pid is gone). Never touches final names. */
@@ -137,12 +142,39 @@ interface Job {
   name: string;
   /** The file it will be vendored to, when known before fetching (not for git: it names the commit). */
   planned?: string;
-  run: () => Promise<{ entry: LockedFile; via: Via }>;
+  run: () => Promise<{ entry: LockedFile; via: Via; more?: VendorItem[] }>;
   old: LockedFile | undefined;
   store: (lock: Lock, entry: LockedFile) => void;
 }
 
-function jobs(ctx: VendorContext): Job[] {
+/** What the bootstrap job leaves for the end of the run. */
+interface BootstrapState {
+  outcome?: BootstrapOutcome;
+}
+
+/** builder.bootstrap: the locked set (resolved when needed), its files, the rootfs made from them. */
+function bootstrapJob(ctx: VendorContext, update: boolean, state: BootstrapState): Job {
+  const rootfs = ctx.manifest.builder!.rootfs!;
+  return {
+    kind: 'rootfs',
+    name: rootfs,
+    planned: localTarget(rootfs),
+    run: async () => {
+      const o = await vendorBootstrap(ctx, update);
+      state.outcome = o;
+      const old = ctx.old.rootfsBootstrap?.packages ?? {};
+      const more = o.placed.map((p): VendorItem => ({ kind: 'rootfs-package', name: p.key, file: p.entry.file, sha256: p.entry.sha256, size: p.entry.size, via: p.via, changed: !sameEntry(old[p.key], p.entry) }));
+      return { entry: o.rootfs, via: o.via, more };
+    },
+    old: ctx.old.rootfs,
+    store: (lock, e) => {
+      lock.rootfs = e;
+      if (state.outcome) lock.rootfsBootstrap = state.outcome.entry;
+    },
+  };
+}
+
+function jobs(ctx: VendorContext, update: boolean, state: BootstrapState): Job[] {
   const m = ctx.manifest;
   const out: Job[] = m.sources.map((s): Job => ({
     kind: 'source',
@@ -173,7 +205,8 @@ function jobs(ctx: VendorContext): Job[] {
   }
   out.push(...kernelConfigJobs(ctx));
   const rootfs = m.builder?.rootfs;
-  if (rootfs !== undefined) {
+  if (m.builder?.bootstrap) out.push(bootstrapJob(ctx, update, state));
+  else if (rootfs !== undefined) {
     const locked = ctx.old.rootfs;
     out.push({
       kind: 'rootfs',
@@ -274,13 +307,14 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
   const final: Lock = { lockVersion: 1, sources: {}, patches: {}, ...(old.toolchain ? { toolchain: old.toolchain } : {}) };
   const items: VendorItem[] = [];
   const failures: Failure[] = [];
-  const todo = jobs(ctx);
+  const state: BootstrapState = {};
+  const todo = jobs(ctx, Boolean(opts.updatePackages), state);
   checkClashes(todo);
   for (const job of todo) {
     try {
-      const { entry, via } = await job.run();
-      const changed = !sameEntry(job.old, entry);
-      items.push({ kind: job.kind, name: job.name, file: entry.file, sha256: entry.sha256, size: entry.size, via, changed });
+      const { entry, via, more } = await job.run();
+      const changed = !sameEntry(job.old, entry) || (more ?? []).some((i) => i.changed);
+      items.push({ kind: job.kind, name: job.name, file: entry.file, sha256: entry.sha256, size: entry.size, via, changed }, ...(more ?? []));
       job.store(final, entry);
       if (changed && !ctx.frozen) {
         job.store(working, entry);
@@ -301,9 +335,17 @@ export async function vendor(manifest: Manifest, opts: VendorOptions = {}): Prom
   if (lockChanged && ctx.frozen) fail(frozenFailure('the project', 'inputs were added or removed since the lock was written'));
   if (!ctx.frozen) {
     await writeLock(manifest.dir, final);
-    await removeStale(manifest.dir, pk?.stale ?? []);
+    await removeStale(manifest.dir, [...(state.outcome?.stale ?? []), ...(pk?.stale ?? [])]);
   }
-  return { lockChanged, items, lock: final, packageChanges: pk?.changes ?? [], packagesResolved: pk?.resolved ?? false };
+  return {
+    lockChanged,
+    items,
+    lock: final,
+    packageChanges: pk?.changes ?? [],
+    packagesResolved: pk?.resolved ?? false,
+    rootfsChanges: state.outcome?.changes ?? [],
+    rootfsResolved: state.outcome?.resolved ?? false,
+  };
 }
 
 /** builder.packages, after the rootfs (their closure is resolved over it); written to the lock in one step. */

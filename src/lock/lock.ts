@@ -54,6 +54,21 @@ export interface LockedPackages {
   packages: Record<string, LockedPackage>;
 }
 
+/** `builder.bootstrap` resolved against the archive at vendor time: what was asked and the exact package set. */
+export interface LockedBootstrap {
+  suite: string;
+  variant: string;
+  architecture: string;
+  components: string[];
+  mirror: string;
+  /** builder.bootstrap.packages as written, in order. */
+  request: string[];
+  /** SOURCE_DATE_EPOCH the rootfs is made with (the manifest's sourceDateEpoch when resolved). */
+  sourceDateEpoch: number;
+  /** Every package of the rootfs, keyed by `name:architecture`. */
+  packages: Record<string, LockedPackage>;
+}
+
 /** The toolchain image made by `tarsmith toolchain`: named by its inputs, identified by its layers' contents. */
 export interface LockedToolchain {
   inputsHash: string;
@@ -68,6 +83,8 @@ export interface Lock {
   /** Keyed by the patch path as written in the manifest. */
   patches: Record<string, LockedFile>;
   rootfs?: LockedFile;
+  /** How `rootfs` is made from locked packages, when the manifest declares builder.bootstrap. */
+  rootfsBootstrap?: LockedBootstrap;
   builderPackages?: LockedPackages;
   /** The kernel's base config file and fragments, keyed by their path as written in the manifest. */
   kernelConfigs?: Record<string, LockedFile>;
@@ -177,6 +194,18 @@ function validateLock(data: unknown, file: string): Lock {
       }
     }
   }
+  if (o.rootfsBootstrap !== undefined) {
+    const rb = o.rootfsBootstrap as Record<string, unknown>;
+    if (rb === null || typeof rb !== 'object' || !Array.isArray(rb.request) || typeof rb.suite !== 'string' || typeof rb.sourceDateEpoch !== 'number' || typeof rb.packages !== 'object' || rb.packages === null) {
+      return bad('rootfsBootstrap is malformed');
+    }
+    for (const [k, v] of Object.entries(rb.packages as Record<string, unknown>)) {
+      const p = v as Record<string, unknown>;
+      if (!isLockedFile(v) || typeof p.name !== 'string' || typeof p.version !== 'string' || typeof p.architecture !== 'string') {
+        return bad(`rootfsBootstrap.packages.${k} is malformed`);
+      }
+    }
+  }
   if (o.toolchain !== undefined) {
     const t = o.toolchain as Record<string, unknown>;
     // A toolchain entry of an older tarsmith (an image ID, no layers) is dropped: `tarsmith toolchain` makes it again.
@@ -195,6 +224,8 @@ export function lockedFiles(lock: Lock): { label: string; entry: LockedFile }[] 
   for (const name of Object.keys(lock.sources).sort()) out.push({ label: `source ${name}`, entry: lock.sources[name]! });
   for (const p of Object.keys(lock.patches).sort()) out.push({ label: `patch ${p}`, entry: lock.patches[p]! });
   if (lock.rootfs) out.push({ label: 'builder rootfs', entry: lock.rootfs });
+  const rp = lock.rootfsBootstrap?.packages ?? {};
+  for (const k of Object.keys(rp).sort()) out.push({ label: `rootfs package ${k}`, entry: rp[k]! });
   const pk = lock.builderPackages?.packages ?? {};
   for (const k of Object.keys(pk).sort()) out.push({ label: `builder package ${k}`, entry: pk[k]! });
   const configs = lock.kernelConfigs ?? {};

@@ -8,7 +8,7 @@ import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { ExitCode, fail, ioFailure, type Failure, type FailureCode } from '../core/errors.js';
 import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
 import { schemaFailures } from './validate.js';
-import type { Artifact, Build, Builder, KernelArtifact, KernelSpec, Manifest, Source, SourceOrigin, Target } from './types.js';
+import { BOOTSTRAP_VARIANTS, type Artifact, type Bootstrap, type BootstrapVariant, type Build, type Builder, type KernelArtifact, type KernelSpec, type Manifest, type Source, type SourceOrigin, type Target } from './types.js';
 import { kernelFailures, type RawKernel } from './kernel-checks.js';
 import { componentFailures, componentSources, normaliseComponents, type RawComponent } from './components.js';
 
@@ -172,13 +172,28 @@ interface RawTarget {
   sources?: string[];
   depends?: string[];
 }
+interface RawBootstrap {
+  suite: string;
+  variant?: BootstrapVariant;
+  architecture?: string;
+  packages?: string[];
+  mirror?: string;
+  components?: string[];
+  keyring?: string;
+}
+
+/** The rootfs file a bootstrap makes when `builder.rootfs` does not name one. */
+export function bootstrapRootfsPath(b: { suite: string; variant?: string }): string {
+  return `packages/rootfs-${b.suite}-${b.variant ?? 'essential'}.tar`;
+}
+
 interface RawManifest {
   version: 1;
   name: string;
   sourceDateEpoch: number;
   platform?: string;
   sources: RawSource[];
-  builder?: { image?: string; rootfs?: string; family?: 'apk' | 'apt'; packages?: string[]; platform?: string };
+  builder?: { image?: string; rootfs?: string; bootstrap?: RawBootstrap; family?: 'apk' | 'apt'; packages?: string[]; platform?: string };
   build?: {
     workdir?: string;
     env?: Record<string, string>;
@@ -227,8 +242,10 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
   const names = new Set(m.sources.map((s) => s.name));
   const b = m.builder;
   if (b) {
+    if (b.image !== undefined && b.bootstrap !== undefined) bad('manifest.several-bases', ['builder', 'bootstrap'], 'builder has both "image" and "bootstrap"', 'keep one: an image by digest, or a rootfs bootstrapped from locked packages');
+    if (b.bootstrap) bootstrapFailures(b.bootstrap, bad);
     if (b.image !== undefined && b.rootfs !== undefined) bad('manifest.several-bases', ['builder', 'rootfs'], 'builder has both "image" and "rootfs"', 'keep one: an image by digest, or a vendored rootfs tarball');
-    if (b.image === undefined && b.rootfs === undefined) bad('manifest.missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
+    if (b.image === undefined && b.rootfs === undefined && b.bootstrap === undefined) bad('manifest.missing-base', ['builder'], 'builder has neither "image" nor "rootfs"', 'add `image: name:tag@sha256:...` or `rootfs: packages/rootfs.tar`');
     if (b.rootfs !== undefined) checkRelPath(b.rootfs, ['builder', 'rootfs'], bad);
     if (b.packages?.length && !b.family) bad('manifest.missing-family', ['builder', 'packages'], 'builder packages need a package manager family', 'add `family: apt` or `family: apk`');
     b.packages?.forEach((p, j) => {
@@ -292,6 +309,25 @@ function isReservedPath(p: string): boolean {
 }
 
 /** A valid http(s) URL with a host; a mirror may also be a local `file:///folder`. */
+const SUITE = /^[a-z][a-z0-9.-]*$/;
+const DPKG_ARCH = /^[a-z0-9][a-z0-9-]*$/;
+
+/** builder.bootstrap: names are plain words (never options for mmdebstrap), the mirror a URL. */
+function bootstrapFailures(b: RawBootstrap, bad: Bad): void {
+  const at = (k: string, ...rest: (string | number)[]) => ['builder', 'bootstrap', k, ...rest];
+  if (!SUITE.test(b.suite)) bad('manifest.bad-suite', at('suite'), 'builder.bootstrap.suite is not a suite name', 'write a Debian suite or codename such as bookworm or trixie', b.suite);
+  if (b.architecture !== undefined && !DPKG_ARCH.test(b.architecture)) bad('manifest.bad-architecture', at('architecture'), 'builder.bootstrap.architecture is not a dpkg architecture', 'write one such as amd64 or arm64 (`dpkg-architecture -L` lists them)', b.architecture);
+  if (b.variant !== undefined && !(BOOTSTRAP_VARIANTS as readonly string[]).includes(b.variant)) bad('manifest.bad-variant', at('variant'), `builder.bootstrap.variant is not one of ${BOOTSTRAP_VARIANTS.join(', ')}`, 'essential (the smallest) or buildd (with build-essential) suit a builder', b.variant);
+  b.packages?.forEach((p, j) => {
+    if (!PACKAGE_NAME.test(p) || p.includes(':')) bad('manifest.bad-package-name', at('packages', j), `builder.bootstrap.packages[${j}] is not a package name`, 'write a package name of the base\'s own architecture (letters, digits, "+", "-", "." and "_")', p);
+  });
+  b.components?.forEach((c, j) => {
+    if (!SUITE.test(c)) bad('manifest.bad-suite', at('components', j), 'builder.bootstrap.components names no archive component', 'write main, contrib, non-free or non-free-firmware', c);
+  });
+  if (b.mirror !== undefined) checkUrl(b.mirror, at('mirror'), bad, true);
+  if (b.keyring !== undefined && !path.isAbsolute(b.keyring)) bad('manifest.bad-keyring', at('keyring'), 'builder.bootstrap.keyring must be an absolute path on this machine', 'e.g. /usr/share/keyrings/debian-archive-keyring.gpg', b.keyring);
+}
+
 function checkUrl(u: string, segs: (string | number)[], bad: Bad, allowFile = false): void {
   let parsed: URL | undefined;
   try {
@@ -364,11 +400,26 @@ function normaliseBuild(b: NonNullable<RawManifest['build']>, m: RawManifest): B
   };
 }
 
+function normaliseBootstrap(b: RawBootstrap): Bootstrap {
+  return {
+    suite: b.suite,
+    variant: b.variant ?? 'essential',
+    architecture: b.architecture ?? 'amd64',
+    packages: b.packages ?? [],
+    mirror: (b.mirror ?? 'http://deb.debian.org/debian').replace(/\/+$/, ''),
+    components: b.components ?? ['main'],
+    ...(b.keyring !== undefined ? { keyring: b.keyring } : {}),
+  };
+}
+
 function normalise(m: RawManifest, file: string, pos: PositionIndex): Manifest {
+  const bs = m.builder?.bootstrap;
+  const rootfs = m.builder?.rootfs ?? (bs ? bootstrapRootfsPath(bs) : undefined);
   const builder: Builder | undefined = m.builder
     ? {
         ...(m.builder.image ? { image: m.builder.image } : {}),
-        ...(m.builder.rootfs ? { rootfs: m.builder.rootfs } : {}),
+        ...(rootfs ? { rootfs } : {}),
+        ...(bs ? { bootstrap: normaliseBootstrap(bs) } : {}),
         family: m.builder.family ?? 'apt',
         packages: m.builder.packages ?? [],
         ...(m.builder.platform ? { platform: m.builder.platform } : {}),

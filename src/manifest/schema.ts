@@ -113,7 +113,22 @@ export const manifestJsonSchema = {
       additionalProperties: false,
       properties: {
         image: { type: 'string', minLength: 1, description: 'Base image by digest: name:tag@sha256:...' },
-        rootfs: { type: 'string', minLength: 1, description: 'A vendored root filesystem tarball under packages/.' },
+        rootfs: { type: 'string', minLength: 1, description: 'A vendored root filesystem tarball under packages/ (with bootstrap: the file it makes; default packages/rootfs-SUITE-VARIANT.tar).' },
+        bootstrap: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['suite'],
+          description: 'Make the rootfs from locked Debian packages: `tarsmith vendor` resolves this base against the archive and vendors every .deb; the rootfs is made from packages/ alone with mmdebstrap (`tarsmith rootfs`).',
+          properties: {
+            suite: { type: 'string', minLength: 1, description: 'Debian suite or codename, e.g. bookworm.' },
+            variant: { enum: ['essential', 'apt', 'required', 'minbase', 'buildd', 'important', 'standard'], default: 'essential', description: 'mmdebstrap variant: which packages make the base.' },
+            architecture: { type: 'string', minLength: 1, default: 'amd64', description: 'dpkg architecture of the rootfs.' },
+            packages: stringList('Extra packages in the base (mmdebstrap --include).'),
+            mirror: { type: 'string', minLength: 1, default: 'http://deb.debian.org/debian', description: 'The archive resolved against at vendor time; also the apt source written into the rootfs.' },
+            components: { ...stringList('Archive components.'), default: ['main'] },
+            keyring: { type: 'string', minLength: 1, description: 'Keyring file (absolute host path) verifying the archive at vendor time; default: the host apt\'s trusted keys.' },
+          },
+        },
         family: { enum: ['apk', 'apt'], description: 'Package manager of the base.' },
         packages: stringList('Toolchain packages (Debian names; NAME:ARCH for a foreign architecture), resolved to their dependency closure and vendored by `tarsmith vendor`, installed offline in the toolchain stage.'),
         platform: { type: 'string', pattern: PLATFORM_PATTERN, description: 'The platform the builder itself runs on, for a cross builder (e.g. linux/amd64 with crossbuild-essential-arm64 and platform: linux/arm64): every stage runs on it, the artifacts and the image are labelled with `platform`. Default: `platform`.' },

@@ -35,11 +35,32 @@ export interface Source {
 
 export type BuilderFamily = 'apk' | 'apt';
 
+/** mmdebstrap's variants that select packages by the archive's own fields (not custom/extract). */
+export const BOOTSTRAP_VARIANTS = ['essential', 'apt', 'required', 'minbase', 'buildd', 'important', 'standard'] as const;
+export type BootstrapVariant = (typeof BOOTSTRAP_VARIANTS)[number];
+
+/** A declared Debian base: `tarsmith vendor` resolves it to locked packages, the rootfs is made from them alone. */
+export interface Bootstrap {
+  suite: string;
+  variant: BootstrapVariant;
+  /** dpkg architecture of the rootfs (default amd64). */
+  architecture: string;
+  /** Extra packages (mmdebstrap --include). */
+  packages: string[];
+  /** The archive resolved against at vendor time (default http://deb.debian.org/debian); also the rootfs's apt source. */
+  mirror: string;
+  components: string[];
+  /** A keyring file (host path) that verifies the archive's signature at vendor time (default: the host's). */
+  keyring?: string;
+}
+
 export interface Builder {
   /** `name:tag@sha256:...` (a digest is required unless --allow-unpinned). */
   image?: string;
   /** A vendored root filesystem tarball under packages/, used as FROM scratch + ADD. */
   rootfs?: string;
+  /** When set, `rootfs` is made from locked packages (see docs/design/rootfs.md). */
+  bootstrap?: Bootstrap;
   family: BuilderFamily;
   /** Toolchain packages installed with the family's package manager. */
   packages: string[];

@@ -18,6 +18,7 @@ import { lock } from './lock.js';
 import { make } from './make.js';
 import { manifest } from './manifest.js';
 import { repro } from './repro.js';
+import { rootfs } from './rootfs.js';
 import { registry } from './registry.js';
 import { toolchain } from './toolchain.js';
 import { usage } from './usage.js';
@@ -28,7 +29,7 @@ import type { AreaCatalog, CatalogEntry } from './types.js';
 export type { AreaCatalog, CatalogEntry, Severity } from './types.js';
 
 /** Every area, in the order docs/errors.md lists them. */
-export const AREAS = [usage, manifest, vendor, lock, verify, archive, dockerfile, engine, registry, build, toolchain, repro, kconfig, kernel, make, audit, convert, io, internal] as const;
+export const AREAS = [usage, manifest, vendor, lock, verify, archive, dockerfile, engine, registry, build, toolchain, rootfs, repro, kconfig, kernel, make, audit, convert, io, internal] as const;
 
 type CodesOf<T> = T extends AreaCatalog<string, infer C> ? C : never;
 /** Every code tarsmith reports: `area.name`, stable and grep-able. */

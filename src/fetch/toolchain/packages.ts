@@ -75,12 +75,14 @@ function lockedFrom(p: ResolvedPackage, dir: string): Omit<LockedPackage, 'sha25
   return { name: p.name, version: p.version, architecture: p.architecture, url: p.url, file: `${dir}/${p.fileName}` };
 }
 
-async function place(ctx: VendorContext, want: Omit<LockedPackage, 'sha256' | 'size'> & { sha256?: string }): Promise<PlacedPackage> {
+type Wanted = Omit<LockedPackage, 'sha256' | 'size'> & { sha256?: string };
+
+async function place(ctx: VendorContext, want: Wanted, label: string): Promise<PlacedPackage> {
   const key = packageKey(want);
   const t: Target = {
     dir: ctx.manifest.dir,
     rel: want.file,
-    label: `builder package ${key}`,
+    label: `${label} ${key}`,
     ...(want.sha256 !== undefined ? { expected: want.sha256 } : {}),
     needTree: false,
     fix: () => `resolve the packages again: \`tarsmith vendor --update-packages\``,
@@ -97,7 +99,7 @@ async function place(ctx: VendorContext, want: Omit<LockedPackage, 'sha256' | 's
 }
 
 /** Place every wanted file, four at a time; every failure is collected and reported together. */
-async function placeAll(ctx: VendorContext, wanted: (Omit<LockedPackage, 'sha256' | 'size'> & { sha256?: string })[]): Promise<PlacedPackage[]> {
+export async function placeAll(ctx: VendorContext, wanted: Wanted[], label = 'builder package'): Promise<PlacedPackage[]> {
   await fs.mkdir(path.join(ctx.manifest.dir, ...path.posix.dirname(wanted[0]?.file ?? PACKAGES_DIR).split('/')), { recursive: true });
   const out: PlacedPackage[] = [];
   const failures: Failure[] = [];
@@ -106,7 +108,7 @@ async function placeAll(ctx: VendorContext, wanted: (Omit<LockedPackage, 'sha256
     while (next < wanted.length) {
       const w = wanted[next++]!;
       try {
-        out.push(await place(ctx, w));
+        out.push(await place(ctx, w, label));
       } catch (e) {
         if (!isTarsmithError(e)) throw e;
         failures.push(...e.failures);
