@@ -13,7 +13,7 @@ import { log } from '../core/log.js';
 import { loadTreeKnowledge } from '../kconfig/tree-knowledge.js';
 import { readDotConfig } from '../kconfig/dotconfig.js';
 import { readConfigFile } from '../kconfig/fragment.js';
-import { checkKernelConfig, configFailure, configPreflight, droppedLines, type KernelConfigReport } from '../kernel/check.js';
+import { checkKernelConfig, configFailure, configPreflight, droppedWarnings, type KernelConfigReport } from '../kernel/check.js';
 import { checkModules, type VermagicCheck } from '../kernel/vermagic.js';
 import { KERNEL_FILES } from '../kernel/scripts.js';
 import { comparePrediction, describeProbes, hostProbesDiffer, kernelPreflight, probeTableFile, recordProbes, skippedNote, type Preflight, type PredictionRecord, type PreflightInput } from '../kernel/preflight.js';
@@ -122,7 +122,7 @@ export async function kernelConfigPhase(m: Manifest, plan: Plan, buildStage: Bui
       log.info(`kernel: explaining from the kernel tree ${path.relative(m.dir, kp.tarball)} (ARCH=${kp.spec.arch})`);
       return loadTreeKnowledge({ kernel: kp.tarball, arch: kp.spec.arch }, config);
     });
-    for (const l of droppedLines(report)) log.warn(l);
+    for (const w of droppedWarnings(report)) log.warning(renderDiagnostic(w));
     for (const w of report.warnings) log.warn(w);
     const problems = [...(report.ok ? [] : [configFailure(report, kernelWhere(m))]), ...configPreflight(kp.spec, config, plan.target.modules.length > 0, kernelWhere(m))];
     if (problems.length > 0) fail(problems);

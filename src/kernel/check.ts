@@ -5,7 +5,7 @@
  * names; capped by a dependency with the dependency's value and the line that would fix it). The manifest's
  * policy decides which of them may be dropped (and are recorded) and which stop the build before compiling.
  */
-import { ExitCode, type Failure } from '../core/errors.js';
+import { ExitCode, type Diagnostic, type Failure } from '../core/errors.js';
 import { checkFragment, type Explanation, type TreeKnowledge } from '../kconfig/check.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { ParsedConfig } from '../kconfig/fragment.js';
@@ -147,9 +147,15 @@ export function configFailure(r: KernelConfigReport, where: Failure['where']): F
   };
 }
 
-/** One warning line per dropped entry, for the log. */
-export function droppedLines(r: KernelConfigReport): string[] {
-  return r.dropped.map((e) => `${e.fragment}:${e.line}: dropped ${e.expected} (${e.why?.reason ?? e.reason}; allowed by kernel.${e.allowedBy === 'unknownSymbols' ? 'unknownSymbols: warn' : e.allowedBy})`);
+/** One warning per dropped entry, at its fragment line, for the log (rendered by the one renderer). */
+export function droppedWarnings(r: KernelConfigReport): Diagnostic[] {
+  return r.dropped.map((e) => ({
+    severity: 'warning',
+    code: 'kernel.line-dropped',
+    exit: ExitCode.ok,
+    where: { file: e.fragment, line: e.line },
+    message: `dropped ${e.expected} (${e.why?.reason ?? e.reason}; allowed by kernel.${e.allowedBy === 'unknownSymbols' ? 'unknownSymbols: warn' : e.allowedBy})`,
+  }));
 }
 
 /** What else in the resolved config stops a build before compiling: modules needed but disabled, an ephemeral signing key. */

@@ -90,7 +90,7 @@ test('flagship shape for arm64: make vendor MIRROR=, make ASK, the same bytes ag
     const b = await make('ASK');
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stderr, /kernel: 1 module\(s\) match the kernel's vermagic "6\.12\.\d+ [^"]*aarch64"/);
-    assert.match(b.stderr, /warning: kernel\/ask\.config:2: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y \(.*not defined in this tree.*; allowed by kernel\.allowUnknown\)/);
+    assert.match(b.stderr, /kernel\/ask\.config:2: warning\[kernel\.line-dropped\]: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y \(.*not defined in this tree.*; allowed by kernel\.allowUnknown\)/);
     const out = path.join(dir, 'out', 'ask-dist');
     // The library as libtool installs it: the real file and its soname link (kept a symlink by the export).
     const real = (await fs.readdir(path.join(out, 'lib'))).filter((f) => /^libnetfilter_conntrack\.so\.3\.\d+\.\d+$/.test(f));

@@ -72,7 +72,7 @@ test('kernel: config checked before compiling, then a full kernel, modules with 
     assert.equal((await p.tarsmith(['vendor'])).code, 0);
     const ok = await p.tarsmith(['build', '--progress', 'plain']);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stderr, /warning: kernel\/gateway\.config:3: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y \(CONFIG_NETFILTER_XTABLES_LEGACY is not defined in this tree \(ARCH=x86_64\); allowed by kernel\.allowUnknown\)/);
+    assert.match(ok.stderr, /kernel\/gateway\.config:3: warning\[kernel\.line-dropped\]: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y \(CONFIG_NETFILTER_XTABLES_LEGACY is not defined in this tree \(ARCH=x86_64\); allowed by kernel\.allowUnknown\)/);
     const out = path.join(p.dir, 'out', 'gw');
     const config = await fs.readFile(path.join(out, 'kernel', 'config'), 'utf8');
     assert.match(config, /^CONFIG_MODULES=y$/m);

@@ -8,7 +8,7 @@ import { renderDiagnostic } from '../../src/core/errors.js';
 import { loadTreeKnowledge } from '../../src/kconfig/tree-knowledge.js';
 import { dotConfigFromText } from '../../src/kconfig/dotconfig.js';
 import { parseConfigText } from '../../src/kconfig/fragment.js';
-import { checkKernelConfig, configFailure, configPreflight, droppedLines } from '../../src/kernel/check.js';
+import { checkKernelConfig, configFailure, configPreflight, droppedWarnings } from '../../src/kernel/check.js';
 import type { KernelSpec } from '../../src/manifest/types.js';
 
 const TARBALL = '/usr/src/linux-source-6.12.tar.xz';
@@ -48,9 +48,9 @@ test('allowUnknown drops only the unknown line; allowMismatch the capped one; bo
   assert.deepEqual(one.dropped.map((e) => [e.name, e.allowedBy]), [['NETFILTER_XTABLES_LEGACY', 'allowUnknown']]);
   const both = await checkKernelConfig(spec({ allowUnknown: ['NETFILTER_XTABLES_LEGACY'], allowMismatch: ['MODULE_UNLOAD'] }), [A], CONFIG, tree);
   assert.equal(both.ok, true);
-  assert.deepEqual(droppedLines(both), [
-    'kernel/a.config:1: dropped CONFIG_MODULE_UNLOAD=y (CONFIG_MODULE_UNLOAD is not visible: its dependencies are unmet, so a value given for it is ignored; allowed by kernel.allowMismatch)',
-    'kernel/a.config:2: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y (CONFIG_NETFILTER_XTABLES_LEGACY is not defined in this tree (ARCH=x86_64); allowed by kernel.allowUnknown)',
+  assert.deepEqual(droppedWarnings(both).map(renderDiagnostic), [
+    'kernel/a.config:1: warning[kernel.line-dropped]: dropped CONFIG_MODULE_UNLOAD=y (CONFIG_MODULE_UNLOAD is not visible: its dependencies are unmet, so a value given for it is ignored; allowed by kernel.allowMismatch)',
+    'kernel/a.config:2: warning[kernel.line-dropped]: dropped CONFIG_NETFILTER_XTABLES_LEGACY=y (CONFIG_NETFILTER_XTABLES_LEGACY is not defined in this tree (ARCH=x86_64); allowed by kernel.allowUnknown)',
   ]);
 });
 

@@ -3,6 +3,7 @@ import { defineArea } from './types.js';
 
 export const kernel = defineArea('kernel', 'the kernel: section of a build: config resolved and checked before compiling, modules and their vermagic', {
   'kernel.config-mismatch': { exit: 'checkFailed', severity: 'error', hint: 'apply the fixes in the fragments, or allow the lines to be dropped: kernel.allowUnknown / kernel.allowMismatch' },
+  'kernel.line-dropped': { exit: 'ok', severity: 'warning', hint: 'nothing to do: the manifest allows the line to be dropped (kernel.allowUnknown, kernel.allowMismatch or unknownSymbols: warn); remove it from the fragment to silence this' },
   'kernel.modules-disabled': { exit: 'checkFailed', severity: 'error', hint: 'add CONFIG_MODULES=y to a kernel fragment' },
   'kernel.ephemeral-signing-key': { exit: 'checkFailed', severity: 'error', hint: 'add "# CONFIG_MODULE_SIG is not set" to a kernel fragment, or point CONFIG_MODULE_SIG_KEY at a key that is part of the kernel source' },
   'kernel.preflight-skipped': { exit: 'ok', severity: 'info', hint: 'install the compiler the kernel build uses on this host (gcc, or CROSS_COMPILE + gcc), or let one build record its probes: the next build predicts from them' },
