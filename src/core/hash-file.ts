@@ -8,7 +8,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 const BLOCK = 1 << 20;
 
-export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
+export interface FileHash {
+  sha256: string;
+  size: number;
+}
+/** A file's hash, or why it could not be read (`code` is the I/O error's code). */
+export type HashOutcome = ({ ok: true } & FileHash) | { ok: false; code: string; message: string };
+
+export async function sha256File(file: string): Promise<FileHash> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(file, 'r');
@@ -28,5 +35,15 @@ export async function sha256File(file: string): Promise<{ sha256: string; size: 
     return { sha256: h.digest('hex'), size };
   } finally {
     await fh?.close();
+  }
+}
+
+/** `sha256File` with its I/O error as an outcome instead of a throw. */
+export async function hashFile(file: string): Promise<HashOutcome> {
+  try {
+    return { ok: true, ...(await sha256File(file)) };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { ok: false, code: err.code ?? 'EIO', message: err.message };
   }
 }

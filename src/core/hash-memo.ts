@@ -9,10 +9,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './fs-atomic.js';
 import { cacheRoot } from './cache-dir.js';
-import { sha256File } from './hash-file.js';
+import { hashFile, type HashOutcome } from './hash-file.js';
 
-/** A file's hash, or why it could not be read (`code` is the I/O error's code). */
-export type HashOutcome = { ok: true; sha256: string; size: number } | { ok: false; code: string; message: string };
+export type { HashOutcome } from './hash-file.js';
 
 /** Hashes files (results in input order); the lock's hasher reads several at once on worker threads. */
 export type Hasher = (files: readonly string[]) => Promise<HashOutcome[]>;
@@ -20,14 +19,7 @@ export type Hasher = (files: readonly string[]) => Promise<HashOutcome[]>;
 /** One file after the other, on this thread. */
 export const hashOneByOne: Hasher = async (files) => {
   const out: HashOutcome[] = [];
-  for (const f of files) {
-    try {
-      out.push({ ok: true, ...(await sha256File(f)) });
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      out.push({ ok: false, code: err.code ?? 'EIO', message: err.message });
-    }
-  }
+  for (const f of files) out.push(await hashFile(f));
   return out;
 };
 

@@ -1,17 +1,13 @@
 /**
  * sha256 of files, streamed with two fixed 1 MiB buffers (memory does not grow with file size; the next block is
  * read while the last is hashed), on worker threads so that two files hash on two cores at once. The worker
- * (hash-worker.ts) runs `hashFile` below, the same code as this thread.
+ * (hash-worker.ts) runs `hashFile` (core/hash-file.ts), the same code as this thread.
  */
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { sha256File } from '../core/hash-file.js';
+import { hashFile, type FileHash, type HashOutcome } from '../core/hash-file.js';
 
-export interface FileHash {
-  sha256: string;
-  size: number;
-}
-export type HashOutcome = ({ ok: true } & FileHash) | { ok: false; code: string; message: string };
+export { hashFile, type FileHash, type HashOutcome } from '../core/hash-file.js';
 
 /** A message to the worker (src/lock/hash-worker.ts) and its answer, matched by `id`. */
 export interface HashRequest {
@@ -78,16 +74,6 @@ export async function hashFiles(files: readonly string[], concurrency = 2): Prom
   };
   await Promise.all([runHere(), ...Array.from({ length: n - 1 }, runWorker)]);
   return results;
-}
-
-/** Hash one file on this thread (no worker start-up: best for small files and one-offs). */
-export async function hashFile(file: string): Promise<HashOutcome> {
-  try {
-    return { ok: true, ...(await sha256File(file)) };
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { ok: false, code: err.code ?? 'EIO', message: err.message };
-  }
 }
 
 /** An incremental hasher for data that streams past (downloads, copies). */
