@@ -11,8 +11,8 @@ import { ExitCode, fail, renderDiagnostic, type Failure } from '../core/errors.j
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { loadTreeKnowledge } from '../kconfig/tree-knowledge.js';
-import { readDotConfig } from '../kconfig/dotconfig.js';
-import { readConfigFile } from '../kconfig/fragment.js';
+import { dotConfigFromText } from '../kconfig/dotconfig.js';
+import { readConfigFile, readConfigText } from '../kconfig/fragment.js';
 import { checkKernelConfig, configFailure, configPreflight, droppedWarnings, type KernelConfigReport } from '../kernel/check.js';
 import { checkModules, type VermagicCheck } from '../kernel/vermagic.js';
 import { KERNEL_FILES } from '../kernel/scripts.js';
@@ -112,8 +112,10 @@ export async function kernelConfigPhase(m: Manifest, plan: Plan, buildStage: Bui
   try {
     log.info(`kernel: resolving the config (${describeBase(kp)})`);
     await buildStage(kp.configStage, dir);
-    const config = await readDotConfig(path.join(dir, 'config'));
-    const prediction = pre ? await checkPrediction(pre, await fs.readFile(path.join(dir, 'config'), 'utf8')) : undefined;
+    const configFile = path.join(dir, 'config');
+    const configText = await readConfigText(configFile);
+    const config = dotConfigFromText(configText, configFile);
+    const prediction = pre ? await checkPrediction(pre, configText) : undefined;
     // The kernel's own words (KCONFIG_WARN_UNKNOWN_SYMBOLS), also when the config stage came from the cache.
     const own = await fs.readFile(path.join(dir, 'olddefconfig.log'), 'utf8').catch(() => '');
     for (const l of own.split('\n')) if (l.includes('warning:')) log.info(`kernel (olddefconfig): ${l}`);
