@@ -28,6 +28,8 @@ export interface SymValue {
 export interface ValueSource {
   /** A defined symbol's type and value, or undefined when the name is not defined (it is then a constant). */
   lookup(name: string): { type: SymbolType; value: SymValue } | undefined;
+  /** A symbol's tristate value alone (`lookup(name)?.value.tri ?? n`), when the source can give it without allocating. */
+  tri?(name: string): Tristate;
   /** The value of a macro we could not evaluate. Default: `n` / empty string. */
   unknown?(text: string): SymValue;
 }
@@ -163,10 +165,13 @@ export function evalExpr(e: Expr | undefined, src: ValueSource): Tristate {
   if (e === undefined) return Y;
   switch (e.kind) {
     case 'tri':
-    case 'str':
+      return e.value;
     case 'sym':
+      return src.tri ? src.tri(e.name) : (src.lookup(e.name)?.value.tri ?? N);
+    case 'str':
+      return N;
     case 'unknown':
-      return operandValue(e, src).value.tri;
+      return src.unknown?.(e.text).tri ?? N;
     case 'not':
       return triNot(evalExpr(e.arg, src));
     case 'and':

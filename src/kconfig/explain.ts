@@ -9,7 +9,7 @@ import type { KconfigTree } from './ast.js';
 import type { Explanation, TreeKnowledge } from './check.js';
 import type { ConfigFact, DotConfig } from './dotconfig.js';
 import { symbolInfo, renderInfo, type SymbolInfo } from './explain-info.js';
-import { nearestNames as suggestNames } from './suggest.js';
+import { NameIndex } from './suggest.js';
 import { valueText, whyValue } from './explain-why.js';
 import { renderLine, type ConfigLine, type ParsedConfig } from './fragment.js';
 import { buildModel, type KconfigModel } from './model.js';
@@ -83,8 +83,16 @@ export function resolveArch(arch: string | undefined, config: DotConfig | undefi
 
 /** Nearest defined names (the project's one suggestion engine). */
 export function nearestNames(name: string, model: KconfigModel, limit = 5): string[] {
-  return suggestNames(name, [...model.symbols.keys()], limit).map((s) => s.name);
+  let index = nameIndexes.get(model);
+  if (!index) {
+    index = new NameIndex([...model.symbols.keys()]);
+    nameIndexes.set(model, index);
+  }
+  return index.nearest(name, limit).map((s) => s.name);
 }
+
+/** One name index per model: a check asks for the nearest names of every unknown symbol. */
+const nameIndexes = new WeakMap<KconfigModel, NameIndex>();
 
 export function notDefined(name: string, model: KconfigModel): Explanation {
   const near = nearestNames(name, model);

@@ -112,3 +112,73 @@ export function exprSymbols(e: Expr | undefined, out: string[] = []): string[] {
       return unreachable(e, 'expression');
   }
 }
+
+/** Structural ids: two expressions have the same id exactly when they are written the same (same tree). */
+const idOfKey = new Map<string, number>();
+const idOfExpr = new WeakMap<Expr, number>();
+
+function structuralKey(e: Expr): string {
+  switch (e.kind) {
+    case 'tri':
+      return `t${e.value}`;
+    case 'sym':
+      return `s${e.name}`;
+    case 'str':
+      return `q${e.value}`;
+    case 'unknown':
+      return `u${e.text}`;
+    case 'not':
+      return `!${exprId(e.arg)}`;
+    case 'and':
+      return `&${exprId(e.left)},${exprId(e.right)}`;
+    case 'or':
+      return `|${exprId(e.left)},${exprId(e.right)}`;
+    case 'cmp':
+      return `${e.op}${exprId(e.left)},${exprId(e.right)}`;
+    default:
+      return unreachable(e, 'expression');
+  }
+}
+
+/** The structural id of an expression (memoised per object; expressions are never mutated). */
+export function exprId(e: Expr): number {
+  let id = idOfExpr.get(e);
+  if (id === undefined) {
+    const key = structuralKey(e);
+    id = idOfKey.get(key);
+    if (id === undefined) {
+      id = idOfKey.size;
+      idOfKey.set(key, id);
+    }
+    idOfExpr.set(e, id);
+  }
+  return id;
+}
+
+/**
+ * One object per distinct expression: `table` maps structural ids to the object kept for them. Returns the kept
+ * object for `e` (its operands kept too), so that a tree interned this way holds each distinct condition once.
+ */
+export function internExpr<T extends Expr>(e: T, table: Map<number, Expr>): T {
+  const id = exprId(e);
+  const kept = table.get(id);
+  if (kept) return kept as T;
+  switch (e.kind) {
+    case 'not':
+      e.arg = internExpr(e.arg, table);
+      break;
+    case 'and':
+    case 'or':
+      e.left = internExpr(e.left, table);
+      e.right = internExpr(e.right, table);
+      break;
+    case 'cmp':
+      e.left = internExpr(e.left, table);
+      e.right = internExpr(e.right, table);
+      break;
+    default:
+      break;
+  }
+  table.set(id, e);
+  return e;
+}

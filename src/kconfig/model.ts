@@ -6,6 +6,7 @@
  */
 import type { ChoiceEntry, ConfigEntry, DependsOn, Entry, Expr, KconfigTree, Loc, Operand, SymbolType } from './ast.js';
 import { and, or, rewriteM } from './eval.js';
+import { exprId } from './expr.js';
 
 export interface EffPrompt {
   text: string;
@@ -94,17 +95,6 @@ export function entryDep(e: { inherited?: Expr; dependsOn: DependsOn[] }, module
 /** `entryDep` per entry (and MODULES name): an entry's dependency is asked for once per select it makes. */
 const depMemo = new Map<string, WeakMap<object, Expr | undefined>>();
 
-/** A structural key per expression object (expressions are never mutated). */
-const keyMemo = new WeakMap<Expr, string>();
-function exprKey(e: Expr): string {
-  let k = keyMemo.get(e);
-  if (k === undefined) {
-    k = JSON.stringify(e);
-    keyMemo.set(e, k);
-  }
-  return k;
-}
-
 function conjuncts(e: Expr, out: Expr[]): Expr[] {
   if (e.kind === 'and') {
     conjuncts(e.left, out);
@@ -116,10 +106,11 @@ function conjuncts(e: Expr, out: Expr[]): Expr[] {
 /** `A && B && A` → `A && B` (as the kernel's `expr_eliminate_dups`); the value is unchanged. */
 export function dedupAnd(e: Expr | undefined): Expr | undefined {
   if (e === undefined) return e;
-  const seen = new Set<string>();
+  if (e.kind !== 'and') return e;
+  const seen = new Set<number>();
   let out: Expr | undefined;
   for (const c of conjuncts(e, [])) {
-    const key = exprKey(c);
+    const key = exprId(c);
     if (seen.has(key)) continue;
     seen.add(key);
     out = and(out, c);

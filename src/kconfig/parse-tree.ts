@@ -4,7 +4,7 @@
  * caller with a toolchain can run them and parse again (see `tree.ts`).
  */
 import { ExitCode, type CodeOf } from '../core/errors.js';
-import type { Diagnostic, KconfigTree, KSymbol, Loc } from './ast.js';
+import type { Diagnostic, Entry, KconfigTree, KSymbol, Loc } from './ast.js';
 import { FileLexer, TokenStream, type LexReporter, type Token } from './lexer.js';
 import { MacroEngine, type MacroHost } from './macros.js';
 import { Parser, type ParseOutput, type SourceKind } from './parser.js';
@@ -38,6 +38,30 @@ function diag(
 ): Diagnostic {
   const exit = severity === 'error' ? ExitCode.usage : ExitCode.ok;
   return { severity, code, message, where, exit, ...extra };
+}
+
+/**
+ * The symbol table of a tree's entries, as the parser builds it: symbols in the order of their first definition,
+ * every definition in order, the type from the first definition that gives one, and the reverse dependencies.
+ */
+export function symbolTable(entries: readonly Entry[]): Map<string, KSymbol> {
+  const symbols = new Map<string, KSymbol>();
+  const walk = (list: readonly Entry[]): void => {
+    for (const e of list) {
+      if (e.kind === 'config') {
+        let sym = symbols.get(e.name);
+        if (!sym) {
+          sym = { name: e.name, defs: [], selectedBy: [], impliedBy: [] };
+          symbols.set(e.name, sym);
+        }
+        sym.defs.push(e);
+        if (sym.type === undefined && e.type !== undefined) sym.type = e.type;
+      } else if (e.kind !== 'comment') walk(e.children);
+    }
+  };
+  walk(entries);
+  linkReverseDeps(symbols);
+  return symbols;
 }
 
 /** Fill every symbol's `selectedBy` / `impliedBy` from the `select` / `imply` lines of all definitions. */

@@ -56,7 +56,8 @@ export function wordSimilarity(w: string, o: string): number {
   if (w === o) return 1;
   const longest = Math.max(w.length, o.length);
   const shared = Math.max(commonSuffix(w, o), commonPrefix(w, o));
-  const near = 1 - editDistance(w, o) / longest;
+  // The distance is at least the difference in length: past 0.4 × the longer word, `near` cannot reach 0.6.
+  const near = longest - Math.min(w.length, o.length) > 0.4 * longest ? 0 : 1 - editDistance(w, o) / longest;
   return Math.max(shared >= 4 ? (0.8 * shared) / longest : 0, near >= 0.6 ? near * 0.8 : 0);
 }
 
@@ -122,8 +123,15 @@ export class NameScorer {
 
   /** Is `w` alike (≥ 0.5) to one of the unknown name's words? */
   hasAlike(w: string): boolean {
-    return this.words.some((x) => this.sim(x, w) >= 0.5);
+    let v = this.alike.get(w);
+    if (v === undefined) {
+      v = this.words.some((x) => this.sim(x, w) >= 0.5);
+      this.alike.set(w, v);
+    }
+    return v;
   }
+
+  private readonly alike = new Map<string, boolean>();
 
   /** Similarity in [0, 1]. */
   score(cand: string, wb: readonly string[] = cand.split('_').filter(Boolean)): number {
@@ -151,9 +159,18 @@ export interface Suggestion {
 
 /** Rarity weight of each `_`-separated word among `names` (inverse document frequency). */
 export function wordWeights(names: readonly string[]): (word: string) => number {
+  return weightsOf(names.map((n) => n.split('_').filter(Boolean)));
+}
+
+function weightsOf(split: readonly (readonly string[])[]): (word: string) => number {
   const df = new Map<string, number>();
-  for (const cand of names) for (const w of new Set(cand.split('_'))) df.set(w, (df.get(w) ?? 0) + 1);
-  return (w) => Math.log((names.length + 1) / (1 + (df.get(w) ?? 0)));
+  for (const words of split) {
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i] as string;
+      if (words.indexOf(w) === i) df.set(w, (df.get(w) ?? 0) + 1);
+    }
+  }
+  return (w) => Math.log((split.length + 1) / (1 + (df.get(w) ?? 0)));
 }
 
 /** The existing names, split into words once, ready to answer many "nearest names" questions. */
@@ -163,7 +180,7 @@ export class NameIndex {
 
   constructor(readonly names: readonly string[]) {
     this.words = names.map((n) => n.split('_').filter(Boolean));
-    this.weight = wordWeights(names);
+    this.weight = weightsOf(this.words);
   }
 
   /** The `n` names nearest to `name` (score ≥ `min`), best first. */

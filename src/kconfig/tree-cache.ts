@@ -13,12 +13,14 @@ import * as v8 from 'node:v8';
 import { cacheRoot } from '../core/cache-dir.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { hashFilesMemo, memoFile } from '../core/hash-memo.js';
-import type { Diagnostic, KconfigTree } from './ast.js';
+import type { Diagnostic, Entry as TreeEntry, Expr, KconfigTree, Loc } from './ast.js';
+import { symbolTable } from './parse-tree.js';
+import { internExpr } from './expr.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
 
 /** Bump when the AST or parser output changes shape. */
-const FORMAT = 'tarsmith-kconfig-2';
+const FORMAT = 'tarsmith-kconfig-4';
 
 export interface CacheOptions {
   dir?: string;
@@ -49,7 +51,9 @@ interface Freshness {
 }
 
 interface Entry extends Freshness {
+  /** Packed (`packTree`). */
   tree: KconfigTree;
+  locFiles: string[];
 }
 
 interface NamesEntry extends Freshness {
@@ -109,11 +113,141 @@ async function readEntry<T extends Freshness>(file: string, files: SourceFiles |
 }
 
 export async function readCache(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<KconfigTree | undefined> {
-  return (await readEntry<Entry>(entryPath(opts, key), files))?.tree;
+  const entry = await readEntry<Entry>(entryPath(opts, key), files);
+  if (!entry) return undefined;
+  unpackTree(entry.tree, entry.locFiles);
+  return entry.tree;
+}
+
+/** The places in a tree that hold a `loc`, always in the same order. */
+function eachLocHolder(tree: KconfigTree, fn: (holder: { loc: unknown }) => void): void {
+  const each = (list: readonly { loc: unknown }[]): void => {
+    for (const h of list) fn(h);
+  };
+  const walk = (entries: readonly TreeEntry[]): void => {
+    for (const e of entries) {
+      fn(e);
+      switch (e.kind) {
+        case 'config':
+          each(e.prompts); each(e.defaults); each(e.dependsOn); each(e.selects); each(e.implies); each(e.ranges);
+          break;
+        case 'choice':
+          each(e.prompts); each(e.defaults); each(e.dependsOn);
+          walk(e.children);
+          break;
+        case 'menu':
+          fn(e.prompt); each(e.dependsOn);
+          walk(e.children);
+          break;
+        case 'comment':
+          fn(e.prompt); each(e.dependsOn);
+          break;
+        case 'if':
+          walk(e.children);
+          break;
+      }
+    }
+  };
+  walk(tree.entries);
+  each(tree.unknownMacros);
+}
+
+const LINE_BITS = 2 ** 22;
+
+/**
+ * The stored form of a tree: each `loc` a number (file index × 2²² + line) into one table of file names, and no
+ * symbol table (rebuilt from the entries on reading): the serialiser writes every string and object it meets,
+ * and these are most of a kernel tree's objects. `unpackTree` undoes it in place.
+ */
+function packTree(tree: KconfigTree): { tree: KconfigTree; locFiles: string[] } {
+  const index = new Map<string, number>();
+  const locFiles: string[] = [];
+  eachLocHolder(tree, (h) => {
+    const loc = h.loc as Loc;
+    let i = index.get(loc.file);
+    if (i === undefined) {
+      i = locFiles.push(loc.file) - 1;
+      index.set(loc.file, i);
+    }
+    h.loc = i * LINE_BITS + loc.line;
+  });
+  return { tree: { ...tree, symbols: new Map() }, locFiles };
+}
+
+function unpackTree(tree: KconfigTree, locFiles: readonly string[]): void {
+  restoreLocs(tree, locFiles);
+  tree.symbols = symbolTable(tree.entries);
+}
+
+function restoreLocs(tree: KconfigTree, locFiles: readonly string[]): void {
+  eachLocHolder(tree, (h) => {
+    const n = h.loc as number;
+    h.loc = { file: locFiles[Math.floor(n / LINE_BITS)] as string, line: n % LINE_BITS };
+  });
 }
 
 export async function readNames(opts: CacheOptions, key: string, files: SourceFiles | undefined): Promise<SymbolNames | undefined> {
   return (await readEntry<NamesEntry>(entryPath(opts, key, 'names'), files))?.names;
+}
+
+/**
+ * Make the tree cheaper to store and to read back: every distinct condition is one object (the serialiser keeps
+ * shared objects shared), and the entries' empty property lists are one array. Values are unchanged; the tree is
+ * never mutated after it is loaded, so nothing can tell the shared objects apart.
+ */
+export function compactTree(tree: KconfigTree): void {
+  const table = new Map<number, Expr>();
+  const none: never[] = [];
+  const x = <T extends Expr | undefined>(e: T): T => (e === undefined ? e : internExpr(e as Expr, table)) as T;
+  const list = <T>(a: T[]): T[] => (a.length === 0 ? none : a);
+  const conds = <T extends { cond?: Expr }>(a: T[]): T[] => {
+    for (const p of a) if (p.cond) p.cond = x(p.cond);
+    return list(a);
+  };
+  const walk = (entries: TreeEntry[]): void => {
+    for (const e of entries) {
+      if (e.inherited) e.inherited = x(e.inherited);
+      if (e.visibleIf) e.visibleIf = x(e.visibleIf);
+      switch (e.kind) {
+        case 'config':
+          e.prompts = conds(e.prompts);
+          for (const d of e.defaults) d.value = x(d.value);
+          e.defaults = conds(e.defaults);
+          for (const d of e.dependsOn) d.expr = x(d.expr);
+          e.dependsOn = conds(e.dependsOn);
+          e.selects = conds(e.selects);
+          e.implies = conds(e.implies);
+          e.ranges = conds(e.ranges);
+          break;
+        case 'choice':
+          e.prompts = conds(e.prompts);
+          for (const d of e.defaults) d.value = x(d.value);
+          e.defaults = conds(e.defaults);
+          for (const d of e.dependsOn) d.expr = x(d.expr);
+          e.dependsOn = conds(e.dependsOn);
+          walk(e.children);
+          break;
+        case 'menu':
+          if (e.prompt.cond) e.prompt.cond = x(e.prompt.cond);
+          for (const d of e.dependsOn) d.expr = x(d.expr);
+          e.dependsOn = conds(e.dependsOn);
+          e.visible = list(e.visible.map(x));
+          walk(e.children);
+          break;
+        case 'comment':
+          if (e.prompt.cond) e.prompt.cond = x(e.prompt.cond);
+          for (const d of e.dependsOn) d.expr = x(d.expr);
+          e.dependsOn = conds(e.dependsOn);
+          break;
+        case 'if':
+          e.cond = x(e.cond);
+          e.children = list(e.children);
+          walk(e.children);
+          break;
+      }
+    }
+  };
+  walk(tree.entries);
 }
 
 export async function writeCache(
@@ -126,7 +260,15 @@ export async function writeCache(
   try {
     const stats = files?.dir ? await statsOf(files.dir, tree.files) : [];
     const fresh: Freshness = { format: FORMAT, stats, globs: deps.globs, absent: deps.absent };
-    await writeFileAtomic(entryPath(opts, key), v8.serialize({ ...fresh, tree } satisfies Entry));
+    compactTree(tree);
+    const packed = packTree(tree);
+    let data: Buffer;
+    try {
+      data = v8.serialize({ ...fresh, ...packed } satisfies Entry);
+    } finally {
+      restoreLocs(tree, packed.locFiles);
+    }
+    await writeFileAtomic(entryPath(opts, key), data);
     await writeFileAtomic(entryPath(opts, key, 'names'), v8.serialize({ ...fresh, names: symbolNamesOf(tree) } satisfies NamesEntry));
   } catch {
     /* a cache that cannot be written is only slower */

@@ -137,6 +137,12 @@ export class Calculator implements ValueSource {
     return { type: s.type, value: this.calc(name).value };
   }
 
+  tri(name: string): Tristate {
+    const done = this.state.get(name);
+    if (done) return done.value.tri;
+    return this.model.symbols.get(name)?.type ? this.calc(name).value.tri : N;
+  }
+
   eval(e: Parameters<typeof evalExpr>[0]): Tristate {
     return evalExpr(e, this);
   }
@@ -177,10 +183,9 @@ export class Calculator implements ValueSource {
     st.visible = vis;
     if (s.choice !== undefined) return;
     const asBool = this.effectiveType(s) === 'bool';
-    const lift = (t: Tristate): Tristate => (t === M && asBool ? Y : t);
-    st.dirDep = lift(s.dirDep === undefined ? Y : this.eval(s.dirDep));
-    st.revDep = lift(this.reverse(s.selectedBy));
-    st.implied = lift(this.reverse(s.impliedBy));
+    st.dirDep = lift(s.dirDep === undefined ? Y : this.eval(s.dirDep), asBool);
+    st.revDep = s.selectedBy.length === 0 ? N : lift(this.reverse(s.selectedBy), asBool);
+    st.implied = s.impliedBy.length === 0 ? N : lift(this.reverse(s.impliedBy), asBool);
   }
 
   /** Value of `from && cond` ORed over a list of selects or implies. */
@@ -347,6 +352,11 @@ export class Calculator implements ValueSource {
       .sort((a, b) => (this.users.get(b)?.line.line ?? 0) - (this.users.get(a)?.line.line ?? 0));
     return [...set, ...members.filter((n) => !this.users.get(n)?.ok)];
   }
+}
+
+/** `m` counts as `y` for a symbol that is a bool (or a tristate while modules are off). */
+function lift(t: Tristate, asBool: boolean): Tristate {
+  return t === M && asBool ? Y : t;
 }
 
 function blank(value: SymValue): SymState {

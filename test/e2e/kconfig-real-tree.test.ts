@@ -46,6 +46,28 @@ test('the .tar.xz read directly gives the same symbols as the extracted tree, an
   }
 });
 
+test('a tree read back from the parse cache equals the parsed one in every field (entries, symbols, locations, conditions)', async () => {
+  const k = await kernelTree();
+  const cache = await mkdtemp(path.join(os.tmpdir(), 'tarsmith-kconfig-cache-'));
+  try {
+    const parsed = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cacheDir: cache });
+    const fresh = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cacheDir: false });
+    const cached = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cacheDir: cache });
+    assert.notEqual(cached, parsed);
+    // The parse that wrote the entry is unchanged by writing it, and the entry read back is the same tree.
+    assert.deepStrictEqual(parsed, fresh);
+    assert.deepStrictEqual(cached, fresh);
+    assert.deepEqual([...cached.symbols.keys()], [...fresh.symbols.keys()], 'symbols in the order of their first definition');
+    const def = cached.symbols.get('IP_NF_IPTABLES_LEGACY')?.defs[0];
+    assert.equal(def?.loc.file, 'net/ipv4/netfilter/Kconfig');
+    const selected = [...cached.symbols.values()].flatMap((s) => s.selectedBy);
+    assert.ok(selected.length > 10000, `${selected.length} selects`);
+    assert.ok(selected.every((r) => cached.symbols.get(r.from)?.defs.includes(r.entry) && r.entry.selects.includes(r.dep)), 'reverse dependencies link the cached entries themselves');
+  } finally {
+    await rm(cache, { recursive: true, force: true });
+  }
+});
+
 test('with a toolchain (--cc gcc) the compiler probes are evaluated, not left unknown', async () => {
   const k = await kernelTree();
   const tree = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cc: 'gcc', cacheDir: false });
