@@ -174,10 +174,16 @@ export function evalExpr(e: Expr | undefined, src: ValueSource): Tristate {
       return src.unknown?.(e.text).tri ?? N;
     case 'not':
       return triNot(evalExpr(e.arg, src));
-    case 'and':
-      return triAnd(evalExpr(e.left, src), evalExpr(e.right, src));
-    case 'or':
-      return triOr(evalExpr(e.left, src), evalExpr(e.right, src));
+    // The kernel evaluates both sides; a symbol's value does not depend on when it is first asked for (values are
+    // computed once, from the values they depend on), so a side that cannot change the result is skipped.
+    case 'and': {
+      const l = evalExpr(e.left, src);
+      return l === N ? N : triAnd(l, evalExpr(e.right, src));
+    }
+    case 'or': {
+      const l = evalExpr(e.left, src);
+      return l === Y ? Y : triOr(l, evalExpr(e.right, src));
+    }
     case 'cmp':
       return compareResult(e.op, compareOperands(operandValue(e.left, src), operandValue(e.right, src)));
     default:

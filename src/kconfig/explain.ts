@@ -13,6 +13,7 @@ import { NameIndex } from './suggest.js';
 import { valueText, whyValue } from './explain-why.js';
 import { renderLine, type ConfigLine, type ParsedConfig } from './fragment.js';
 import { buildModel, type KconfigModel } from './model.js';
+import { loadKconfig } from './tree.js';
 import { Calculator } from './values.js';
 
 export interface LoadTreeOptions {
@@ -33,7 +34,6 @@ export const hasToolchain = (o: LoadTreeOptions): boolean => o.cc !== undefined 
  * probes stay unknown and their symbols take the `.config`'s values (see `Calculator`).
  */
 export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptions = {}): Promise<KconfigTree> {
-  const { loadKconfig } = await import('./tree.js');
   const tree = await loadKconfig({
     kernel,
     arch,

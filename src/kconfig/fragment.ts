@@ -6,7 +6,8 @@
  * kernel silently ignores a line the author surely meant as one (`#CONFIG_X is not set`, unquoted strings, text after
  * a value): those are reported as malformed with their line numbers. It never throws on user input.
  */
-import { ExitCode, unreachable, type Failure } from '../core/errors.js';
+import { readFile } from 'node:fs/promises';
+import { ExitCode, fail, ioFailure, unreachable, type Failure } from '../core/errors.js';
 
 export type TriLetter = 'n' | 'm' | 'y';
 
@@ -232,8 +233,6 @@ export function parseConfigText(text: string, file: string): ParsedConfig {
 
 /** A config file's text; an I/O error is thrown as a TarsmithError (exit 3) naming the file. */
 export async function readConfigText(file: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const { fail, ioFailure } = await import('../core/errors.js');
   try {
     return await readFile(file, 'utf8');
   } catch (e) {

@@ -4,7 +4,7 @@
  * `depends on`, every enclosing `if`/menu/choice dependency and, for prompts, the menus' `visible if`), with `m`
  * rewritten to `m && MODULES`. `dirDep` is the OR of the definitions' dependencies.
  */
-import type { ChoiceEntry, ConfigEntry, DependsOn, Entry, Expr, KconfigTree, Loc, Operand, SymbolType } from './ast.js';
+import type { ChoiceEntry, ConfigEntry, DependsOn, Entry, Expr, KconfigTree, KSymbol, Loc, Operand, SymbolType } from './ast.js';
 import { and, or, rewriteM } from './eval.js';
 import { exprId } from './expr.js';
 
@@ -82,9 +82,9 @@ function dependsExpr(d: DependsOn): Expr {
 
 /** The full dependency of an entry: enclosing conditions and its own `depends on`, `m` rewritten. */
 export function entryDep(e: { inherited?: Expr; dependsOn: DependsOn[] }, modules: string | undefined): Expr | undefined {
-  const memo = depMemo.get(modules ?? '') ?? new WeakMap();
-  depMemo.set(modules ?? '', memo);
-  if (memo.has(e)) return memo.get(e);
+  const memo = memoFor(modules ?? '');
+  const known = memo.get(e);
+  if (known !== undefined || memo.has(e)) return known;
   let dep = e.inherited;
   for (const d of e.dependsOn) dep = and(dep, dependsExpr(d));
   const out = dedupAnd(rewriteM(dep, modules));
@@ -94,6 +94,15 @@ export function entryDep(e: { inherited?: Expr; dependsOn: DependsOn[] }, module
 
 /** `entryDep` per entry (and MODULES name): an entry's dependency is asked for once per select it makes. */
 const depMemo = new Map<string, WeakMap<object, Expr | undefined>>();
+
+function memoFor(modules: string): WeakMap<object, Expr | undefined> {
+  let memo = depMemo.get(modules);
+  if (!memo) {
+    memo = new WeakMap();
+    depMemo.set(modules, memo);
+  }
+  return memo;
+}
 
 function conjuncts(e: Expr, out: Expr[]): Expr[] {
   if (e.kind === 'and') {
@@ -105,15 +114,32 @@ function conjuncts(e: Expr, out: Expr[]): Expr[] {
 
 /** `A && B && A` → `A && B` (as the kernel's `expr_eliminate_dups`); the value is unchanged. */
 export function dedupAnd(e: Expr | undefined): Expr | undefined {
-  if (e === undefined) return e;
-  if (e.kind !== 'and') return e;
-  const seen = new Set<number>();
+  if (e === undefined || e.kind !== 'and') return e;
+  const parts = conjuncts(e, []);
+  const ids = parts.map(exprId);
+  const seen = new Set<number>(ids);
+  // Without duplicates the expression stays as it is (the same conjunction, the same object).
+  if (seen.size === ids.length) return e;
+  seen.clear();
   let out: Expr | undefined;
-  for (const c of conjuncts(e, [])) {
-    const key = exprId(c);
-    if (seen.has(key)) continue;
+  parts.forEach((c, i) => {
+    const key = ids[i] as number;
+    if (seen.has(key)) return;
     seen.add(key);
     out = and(out, c);
+  });
+  return out;
+}
+
+/** The model's empty lists are one array (most symbols have no range, select or imply). */
+const NONE: never[] = [];
+
+function reverseOf(list: KSymbol['selectedBy'], modules: string | undefined): EffReverse[] {
+  if (list.length === 0) return NONE;
+  const out: EffReverse[] = [];
+  for (const { from, dep, entry } of list) {
+    const cond = dedupAnd(and(entryDep(entry, modules), rewriteM(dep.cond, modules)));
+    out.push(dep.cond ? { from, cond, own: dep.cond, loc: dep.loc } : { from, cond, loc: dep.loc });
   }
   return out;
 }
@@ -121,42 +147,40 @@ export function dedupAnd(e: Expr | undefined): Expr | undefined {
 function buildSymbol(tree: KconfigTree, name: string, modules: string | undefined): SymbolModel | undefined {
   const ks = tree.symbols.get(name);
   if (!ks) return undefined;
+  const prompts: EffPrompt[] = [];
+  const depsByDef: SymbolModel['depsByDef'] = [];
+  const defaults: EffDefault[] = [];
+  const ranges: EffRange[] = [];
+  let dirDep: Expr | undefined;
+  let choice: number | undefined;
+  for (const def of ks.defs) {
+    const dep = entryDep(def, modules);
+    depsByDef.push({ dep, loc: def.loc });
+    if (def.choice === undefined) dirDep = or(dirDep, dep);
+    else choice = def.choice;
+    for (const p of def.prompts) {
+      const visible = dedupAnd(and(dep, rewriteM(and(p.cond, def.visibleIf), modules)));
+      prompts.push(p.cond ? { text: p.text, visible, cond: p.cond, loc: p.loc } : { text: p.text, visible, loc: p.loc });
+    }
+    for (const d of def.defaults) {
+      const visible = and(dep, rewriteM(d.cond, modules));
+      defaults.push(d.cond ? { value: d.value, visible, cond: d.cond, loc: d.loc } : { value: d.value, visible, loc: d.loc });
+    }
+    for (const r of def.ranges) ranges.push({ min: r.min, max: r.max, visible: and(dep, rewriteM(r.cond, modules)), loc: r.loc });
+  }
   const m: SymbolModel = {
     name,
     type: ks.type,
     defs: ks.defs,
-    prompts: [],
-    depsByDef: [],
-    dirDep: undefined,
-    defaults: [],
-    ranges: [],
-    selectedBy: [],
-    impliedBy: [],
+    prompts: prompts.length ? prompts : NONE,
+    depsByDef,
+    dirDep,
+    defaults: defaults.length ? defaults : NONE,
+    ranges: ranges.length ? ranges : NONE,
+    selectedBy: reverseOf(ks.selectedBy, modules),
+    impliedBy: reverseOf(ks.impliedBy, modules),
   };
-  for (const def of ks.defs) {
-    const dep = entryDep(def, modules);
-    m.depsByDef.push({ dep, loc: def.loc });
-    if (def.choice === undefined) m.dirDep = or(m.dirDep, dep);
-    else m.choice = def.choice;
-    for (const p of def.prompts) {
-      const visible = dedupAnd(and(dep, rewriteM(and(p.cond, def.visibleIf), modules)));
-      m.prompts.push({ text: p.text, visible, ...(p.cond ? { cond: p.cond } : {}), loc: p.loc });
-    }
-    for (const d of def.defaults) {
-      const visible = and(dep, rewriteM(d.cond, modules));
-      m.defaults.push({ value: d.value, visible, ...(d.cond ? { cond: d.cond } : {}), loc: d.loc });
-    }
-    for (const r of def.ranges) m.ranges.push({ min: r.min, max: r.max, visible: and(dep, rewriteM(r.cond, modules)), loc: r.loc });
-  }
-  const reverse = (list: typeof ks.selectedBy): EffReverse[] =>
-    list.map(({ from, dep, entry }) => ({
-      from,
-      cond: dedupAnd(and(entryDep(entry, modules), rewriteM(dep.cond, modules))),
-      ...(dep.cond ? { own: dep.cond } : {}),
-      loc: dep.loc,
-    }));
-  m.selectedBy = reverse(ks.selectedBy);
-  m.impliedBy = reverse(ks.impliedBy);
+  if (choice !== undefined) m.choice = choice;
   return m;
 }
 

@@ -85,14 +85,38 @@ function confRun(ctx: Ctx, input: MergedLine[], presets?: ReadonlyMap<string, Tr
 
 /** Carry each value's origin over to the line written for it, for the steps that read it again. */
 function withSources(calc: Calculator, input: readonly MergedLine[], out: MergedLine[]): MergedLine[] {
-  for (const l of out) {
+  const from: OriginSource = { calc, input };
+  return out.map((l) => {
     const m = /^(?:# )?CONFIG_([A-Za-z0-9_]+)[= ]/.exec(l.text);
-    if (!m) continue;
-    let origin: Origin | undefined;
-    // Computed when asked (for --json): most runs never need them.
-    Object.defineProperty(l, 'origin', { enumerable: true, get: () => (origin ??= originOf(calc, m[1] as string, input)) });
+    return m ? new WrittenLine(l.text, l.file, l.line, from, m[1] as string) : l;
+  });
+}
+
+interface OriginSource {
+  calc: Calculator;
+  input: readonly MergedLine[];
+}
+
+/** A line a step wrote: its origin is computed when asked (for --json), since most runs never need it. */
+class WrittenLine implements MergedLine {
+  readonly #from: OriginSource;
+  readonly #name: string;
+  #origin: Origin | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly line: number,
+    from: OriginSource,
+    name: string,
+  ) {
+    this.#from = from;
+    this.#name = name;
   }
-  return out;
+
+  get origin(): Origin {
+    return (this.#origin ??= originOf(this.#from.calc, this.#name, this.#from.input));
+  }
 }
 
 function configsDir(req: ResolveRequest): string {
