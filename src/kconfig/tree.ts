@@ -14,7 +14,8 @@ import { exec } from '../core/exec.js';
 import type { KconfigTree } from './ast.js';
 
 export type { SymbolNames } from './tree-cache.js';
-import { cacheKey, readCache, readNames, symbolNamesOf, writeCache, type CacheOptions, type SymbolNames } from './tree-cache.js';
+import { cacheKey, defaultCacheDir, readCache, readNames, symbolNamesOf, writeCache, type CacheOptions, type SymbolNames } from './tree-cache.js';
+import { versionLines } from './tool-version.js';
 import { parseTree } from './parse-tree.js';
 import { DirFiles, readTarballKconfig, type SourceFiles } from './source-files.js';
 
@@ -65,16 +66,6 @@ export const MAKE_EXPORTS: Readonly<Record<string, string>> = {
   CLANG_FLAGS: '', USERCFLAGS: '', USERLDFLAGS: '', CROSS_COMPILE_COMPAT: '',
 };
 
-/** The first line a tool prints, `#` removed (as the Makefile's CC_VERSION_TEXT), or '' when it does not run. */
-async function firstLine(argv: string[]): Promise<string> {
-  try {
-    const r = await exec(argv, { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
-    return r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
-  } catch {
-    return '';
-  }
-}
-
 async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   const env = new Map<string, string>();
   if (opts.cc === undefined && opts.crossCompile === undefined) return env;
@@ -86,7 +77,8 @@ async function toolchainEnv(opts: LoadOptions): Promise<Map<string, string>> {
   env.set('CROSS_COMPILE', pfx);
   env.set('HOSTCC', 'gcc');
   for (const [k, v] of Object.entries(MAKE_EXPORTS)) env.set(k, v);
-  const [first, rustc] = await Promise.all([firstLine([cc, '--version']), firstLine(['rustc', '--version'])]);
+  const memo = opts.cacheDir === false ? undefined : path.join(opts.cacheDir ?? defaultCacheDir(), 'tool-versions.json');
+  const [first = '', rustc = ''] = await versionLines([[cc, '--version'], ['rustc', '--version']], memo);
   env.set('RUSTC_VERSION_TEXT', rustc.trimEnd());
   if (!first)
     fail({

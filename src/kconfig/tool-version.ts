@@ -1,0 +1,92 @@
+/**
+ * The first line a tool prints for `--version` (the Makefile's `CC_VERSION_TEXT`, `RUSTC_VERSION_TEXT`),
+ * remembered by the tool's identity: the program found on PATH, followed through symlinks, with its device, inode,
+ * size, mtime and ctime (nanoseconds), and PATH itself. An unchanged compiler is not run again, so a warm
+ * `kconfig resolve` starts no process; any reinstall, upgrade, retargeted symlink or other PATH runs it again.
+ * The memo is one small JSON file beside the parse cache.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/fs-atomic.js';
+import { exec } from '../core/exec.js';
+
+const MAX_ENTRIES = 200;
+
+interface Remembered {
+  line: string;
+  used: number;
+}
+
+/** The program `name` runs as, on `PATH` (or as given, when it has a slash), symlinks followed; undefined when absent. */
+async function programPath(name: string, PATH: string): Promise<string | undefined> {
+  const candidates = name.includes('/') ? [path.resolve(name)] : PATH.split(':').filter(Boolean).map((d) => path.join(d, name));
+  for (const c of candidates) {
+    try {
+      await fs.access(c, fs.constants.X_OK);
+      return await fs.realpath(c);
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+async function identity(argv: readonly string[], PATH: string): Promise<string | undefined> {
+  const prog = await programPath(argv[0] ?? '', PATH);
+  if (prog === undefined) return undefined;
+  try {
+    const s = await fs.stat(prog, { bigint: true });
+    if (!s.isFile()) return undefined;
+    return JSON.stringify([argv, PATH, prog, `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function run(argv: string[], PATH: string): Promise<string> {
+  try {
+    const r = await exec(argv, { env: { PATH, LC_ALL: 'C' } });
+    return r.code === 0 ? (r.stdout.split('\n')[0] ?? '').replaceAll('#', '') : '';
+  } catch {
+    return '';
+  }
+}
+
+async function readMemo(file: string): Promise<Record<string, Remembered>> {
+  try {
+    const data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, Remembered>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The first line each command prints, `#` removed, or '' when it does not run (in input order). With `memoPath`,
+ * a tool whose identity is unchanged since it was last run is answered from the memo; a tool that does not run
+ * is never remembered.
+ */
+export async function versionLines(commands: readonly string[][], memoPath?: string, PATH = process.env.PATH ?? ''): Promise<string[]> {
+  if (memoPath === undefined) return Promise.all(commands.map((c) => run(c, PATH)));
+  const [memo, ids] = await Promise.all([readMemo(memoPath), Promise.all(commands.map((c) => identity(c, PATH)))]);
+  let changed = false;
+  const now = Date.now();
+  const lines = await Promise.all(
+    commands.map(async (c, i) => {
+      const id = ids[i];
+      const hit = id !== undefined ? memo[id] : undefined;
+      if (hit) return hit.line;
+      const line = await run(c, PATH);
+      if (id !== undefined && line !== '') {
+        memo[id] = { line, used: now };
+        changed = true;
+      }
+      return line;
+    }),
+  );
+  if (changed) {
+    const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
+    await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
+  }
+  return lines;
+}
