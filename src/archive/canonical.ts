@@ -5,14 +5,16 @@
  * output. The build container only unpacks that plain tar, so any format tarsmith reads builds whatever the
  * builder has installed, and nothing the policy refuses reaches a build stage.
  *
- * A cached tree is used only when its recorded sha256 still matches its bytes; a damaged one is made again.
+ * A cached tree is used only when its recorded sha256 still matches its bytes (taken from the hash memo while the
+ * file's identity is unchanged, so a 1.5 GB kernel tree is not read again on every build); a damaged one is made
+ * again. The container's extract step checks the sha256 once more whenever it runs.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ioFailure, fail, isTarsmithError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
-import { sha256File } from '../core/hash-file.js';
+import { hashFilesMemo, rememberHash } from '../core/hash-memo.js';
 import { normalize } from './normalize.js';
 import type { AllowClass } from './policy.js';
 
@@ -54,8 +56,9 @@ async function fromCache(file: string, sidecar: string): Promise<CanonicalTree |
   try {
     const meta = JSON.parse(await fs.readFile(sidecar, 'utf8')) as Partial<Sidecar>;
     if (meta.version !== CANONICAL_VERSION || typeof meta.sha256 !== 'string') return undefined;
-    const h = await sha256File(file);
-    if (h.sha256 !== meta.sha256 || h.size !== meta.size) return undefined;
+    // Remembered by file identity (the hash memo): a tree unchanged since it was last hashed is not read again.
+    const [h] = await hashFilesMemo([file]);
+    if (!h?.ok || h.sha256 !== meta.sha256 || h.size !== meta.size) return undefined;
     return { file, sha256: h.sha256, size: h.size, cached: true };
   } catch {
     return undefined;
@@ -81,6 +84,7 @@ export async function canonicalTree(r: TreeRequest, cacheDir: string, onMake?: (
     });
     const meta: Sidecar = { version: CANONICAL_VERSION, sha256: out.sha256, size: out.size };
     await writeFileAtomic(sidecar, `${JSON.stringify(meta)}\n`);
+    await rememberHash(file, out.sha256, out.size);
     return { file, sha256: out.sha256, size: out.size, cached: false };
   } catch (e) {
     if (isTarsmithError(e)) throw e;

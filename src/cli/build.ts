@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('verify the inputs, build the target with the network off, export its artifacts into out/<name>/')
     .option('--out <dir>', 'folder that receives <name>/ (default: out/ beside the manifest)')
     .option('--kernel-config-only', 'only resolve the kernel config and check it against the fragments (nothing is compiled); writes out/<name>.kernel-config/')
-    .option('--no-kernel-preflight', 'do not predict the kernel config on the host before the engine starts (it is still checked in the engine before compiling)')
+    .option('--no-kernel-preflight', 'do not predict the kernel config on the host (it is still checked in the engine before compiling)')
     .option('--json', 'print one JSON result on stdout');
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',
@@ -23,11 +23,13 @@ provenance v1 predicate: the artifacts as subjects, every locked input with its 
 (CycloneDX 1.6 of the vendored inputs); all of them the same bytes for the same build. The full build log is
 out/<name>.log.
 
-With a kernel: section, a target with kernel: true (or modules:) first predicts the resolved kernel config on
-the host, before the engine is asked for anything (tarsmith's Kconfig engine on the locked kernel tarball; the
+With a kernel: section, a target with kernel: true (or modules:) predicts the resolved kernel config on the
+host, beside the engine's config stage and before anything is compiled (tarsmith's Kconfig engine on the
+locked kernel tarball; the
 compiler probes answered by the probes an earlier build of this kernel and toolchain recorded, or by the
 kernel build's compiler when this host has it; else skipped with a note), and checks the fragments against it:
-a fragment that cannot be satisfied stops the build at once, with the same report as the in-build check. Then
+a fragment that cannot be satisfied stops the build at once (the engine's config stage is stopped, nothing is
+written to out/), with the same report as the in-build check. Then
 it resolves the kernel config in the engine (base, the fragments merged with merge_config.sh -m, olddefconfig),
 compares it with the prediction (equality is recorded as kernel.prediction; a difference is a tarsmith bug,
 warned as kernel.prediction-differs with every symbol and both values) and checks it on the host against the

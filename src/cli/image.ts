@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('build the target with the network off and load its runtime image (one layer: the artifacts under /opt/<name>/) into the local image store; the same image ID on every run')
     .option('--tag <tag>', 'image tag (default: <name>:<target>)')
     .option('--push <ref>', 'then push the image to an OCI registry as REF (HOST[:PORT]/PATH[:TAG]), through the engine')
-    .option('--no-kernel-preflight', 'do not predict the kernel config on the host before the engine starts (it is still checked in the engine before compiling)')
+    .option('--no-kernel-preflight', 'do not predict the kernel config on the host (it is still checked in the engine before compiling)')
     .option('--json', 'print one JSON result on stdout');
   sourceOption(engineOptions(cmd)).addHelpText(
     'after',

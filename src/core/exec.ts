@@ -18,6 +18,8 @@ export interface ExecOptions {
   capture?: boolean;
   /** Inherit the parent's stdio instead of piping (interactive tools). */
   inherit?: boolean;
+  /** Called once the child process has started. */
+  onSpawn?: () => void;
 }
 
 export interface ExecResult {
@@ -105,7 +107,10 @@ export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<E
     }
     const onAbort = () => child.pid && killGroup(child.pid, 'SIGTERM');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('spawn', () => child.pid && live.add(child.pid));
+    child.on('spawn', () => {
+      if (child.pid) live.add(child.pid);
+      opts.onSpawn?.();
+    });
     child.on('error', (e) => {
       opts.signal?.removeEventListener('abort', onAbort);
       reject(e);

@@ -101,3 +101,13 @@ export async function refreshAfterLinking(files: readonly string[], memoPath = m
   }
   if (changed) await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
 }
+
+/** Remember a hash tarsmith just computed while writing the file (so the next lookup does not read it again). */
+export async function rememberHash(file: string, sha256: string, size: number, memoPath = memoFile()): Promise<void> {
+  const f = path.resolve(file);
+  const id = await identity(f);
+  if (id === undefined) return;
+  const memo = await readMemo(memoPath);
+  memo[f] = { id, sha256, size, used: Date.now() };
+  await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
+}

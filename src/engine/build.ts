@@ -27,7 +27,7 @@ import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
 import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
-import { finishKernel, kernelConfigPhase, preflightHook, type KernelOutcome, type KernelPreflight } from './kernel-phase.js';
+import { finishKernel, kernelConfigPhase, preflightRunner, type KernelOutcome, type PreflightRun } from './kernel-phase.js';
 import type { PredictionRecord } from '../kernel/preflight.js';
 import { lockedInputs } from '../attest/inputs.js';
 import { PROVENANCE_FILE, provenanceJson, type BuildFacts } from '../attest/provenance.js';
@@ -53,7 +53,7 @@ export interface EngineOptions {
   sourceDateEpoch?: string;
   /** A varied build of `tarsmith repro` (its own cache after the toolchain, a changed step environment). */
   variant?: BuildVariant;
-  /** Do not predict the kernel config on the host before the engine starts (the in-build check still runs). */
+  /** Do not predict the kernel config on the host (the in-build check still runs). */
   noKernelPreflight?: boolean;
 }
 
@@ -213,7 +213,7 @@ export async function buildWith(
   caps: EngineCaps,
   m: Manifest,
   plan: Plan,
-  opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; appendLog?: boolean; iidfile?: string },
+  opts: EngineOptions & { stage: string; output: BuildOutput; logFile?: string; logShownAs?: string; appendLog?: boolean; iidfile?: string; signal?: AbortSignal; onStarted?: () => void },
 ): Promise<BuiltStage> {
   const key = createHash('sha256').update(`${m.file}\0${plan.target.name}`).digest('hex').slice(0, 16);
   const ctx = await stageContext(plan.context, await stagingParent(m.dir), key);
@@ -247,7 +247,10 @@ export async function buildWith(
       inherit: progress === 'tty',
       view: progress === 'auto' ? 'compact' : 'raw',
       ...(opts.logFile !== undefined ? { logFile: opts.logFile } : {}),
+      ...(opts.logShownAs !== undefined ? { logShownAs: opts.logShownAs } : {}),
       ...(opts.appendLog ? { appendLog: true } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onStarted ? { onStarted: opts.onStarted } : {}),
     };
     const steps = await runBuild(inv, run);
     // The cache images are built from the same staged context, before it is removed (no second staging).
@@ -402,7 +405,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre?: KernelPreflight): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -410,13 +413,13 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
     });
   }
   let artifacts: ArtifactHash[] = [];
-  const k = await kernelConfigPhase(m, plan, (stage, dest) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile }), async (dir) => {
+  const k = await kernelConfigPhase(m, plan, (stage, dest, control) => buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, ...control }), async (dir) => {
     await withTempDirBeside(final, async (tmp) => {
       for (const f of ['config', 'config-check.json']) await fs.copyFile(path.join(dir, f), path.join(tmp, f));
       artifacts = (await scanExport(tmp)).files;
       await replaceDir(tmp, final);
     });
-  }, pre);
+  }, pre, logFile);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
     engine: engineSummary(caps), kernel: kernelSummary(k),
@@ -424,11 +427,12 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  let pre: KernelPreflight | undefined;
-  const beforeEngine = preflightHook(opts, (p) => (pre = p));
-  const { manifest: m, lock, trees, overrides, plan, caps } = await prepareWithEngine({ ...opts, beforeEngine });
-  checkCacheSpecs(caps, opts);
-  await ensureToolchain(caps, m, lock, plan);
+  const pre = preflightRunner(opts);
+  const { manifest: m, lock, trees, overrides, plan, caps } = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
+  await pre.first(async () => {
+    checkCacheSpecs(caps, opts);
+    await ensureToolchain(caps, m, lock, plan);
+  });
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
   const final = path.join(outRoot, name);
@@ -444,7 +448,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   let kernel: KernelOutcome | undefined;
   if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre);
   if (plan.kernel) {
-    kernel = await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile })), undefined, pre);
+    kernel = await kernelConfigPhase(m, plan, async (stage, dest, control) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, ...control })), undefined, pre, logFile);
   }
   const exported = await withTempDirBeside(final, async (tmp) => {
     try {

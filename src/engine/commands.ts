@@ -20,7 +20,7 @@ import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
-import { kernelConfigPhase, preflightHook, type KernelPreflight } from './kernel-phase.js';
+import { kernelConfigPhase, preflightRunner } from './kernel-phase.js';
 import { scanExport } from './artifacts.js';
 import { enginePlatform, loadImageArchive, parsePlatform, writeImageArchive } from './image-archive.js';
 
@@ -121,10 +121,12 @@ export interface ImageResult {
 export async function image(opts: EngineOptions & { tag?: string; push?: string }): Promise<ImageResult> {
   // A bad reference is refused before anything is built.
   if (opts.push !== undefined) checkPushRef(opts.push);
-  let pre: KernelPreflight | undefined;
-  const { manifest: m, lock, plan, caps } = await prepareWithEngine({ ...opts, beforeEngine: preflightHook(opts, (p) => (pre = p)) });
-  checkCacheSpecs(caps, opts);
-  await ensureToolchain(caps, m, lock, plan);
+  const pre = preflightRunner(opts);
+  const { manifest: m, lock, plan, caps } = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
+  await pre.first(async () => {
+    checkCacheSpecs(caps, opts);
+    await ensureToolchain(caps, m, lock, plan);
+  });
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
   const cacheExports: CacheExport[] = [];
@@ -132,7 +134,7 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
     cacheExports.push(...b.cacheExports);
     return b;
   };
-  if (plan.kernel) await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest } })), undefined, pre);
+  if (plan.kernel) await kernelConfigPhase(m, plan, async (stage, dest, { signal, onStarted }) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, signal, onStarted })), undefined, pre);
   const work = await fs.mkdtemp(path.join(await stagingParent(m.dir), 'tarsmith-image-'));
   try {
     const exported = path.join(work, 'artifacts');

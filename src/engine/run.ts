@@ -18,6 +18,8 @@ import type { BuildInvocation } from './argv.js';
 export interface RunOptions {
   /** Where to keep the full log; none for `tty` progress (the terminal shows it). */
   logFile?: string;
+  /** The log's name in messages, when it is written elsewhere first and moved there after (default: logFile). */
+  logShownAs?: string;
   /** Append to the log file (a second build of the same command) instead of starting it afresh. */
   appendLog?: boolean;
   /** `compact`: one line per finished step (and a live status line on a terminal); `raw`: BuildKit's stream as is. */
@@ -29,6 +31,10 @@ export interface RunOptions {
   what: string;
   /** The target built, and where its steps and artifacts are in the manifest (failures point there). */
   locate?: Locate;
+  /** Stops the build (the client's process group is ended). */
+  signal?: AbortSignal;
+  /** Called once the engine's client has started. */
+  onStarted?: () => void;
 }
 
 export interface Locate {
@@ -156,11 +162,15 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
  * Run the build; stream progress to stderr; throw the mapped failure when it fails. Returns which steps ran and
  * which were cached (undefined with tty progress: the terminal got the stream, not tarsmith).
  */
+function control(opts: RunOptions): { signal?: AbortSignal; onSpawn?: () => void } {
+  return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onStarted ? { onSpawn: opts.onStarted } : {}) };
+}
+
 export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<StepCounts | undefined> {
   const env = { ...process.env, ...inv.env };
   log.verbose(`$ ${inv.argv.join(' ')}`);
   if (opts.inherit) {
-    const r = await exec(inv.argv, { env, inherit: true });
+    const r = await exec(inv.argv, { env, inherit: true, ...control(opts) });
     if (r.code !== 0) fail(failureFromLog([], { steps: opts.steps, what: opts.what, ...(opts.locate ? { locate: opts.locate } : {}) }));
     return undefined;
   }
@@ -191,7 +201,7 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
   };
   let code: number;
   try {
-    const r = await exec(inv.argv, { env, capture: false, onStdoutLine: onLine, onStderrLine: onLine });
+    const r = await exec(inv.argv, { env, capture: false, onStdoutLine: onLine, onStderrLine: onLine, ...control(opts) });
     code = r.code;
   } catch (e) {
     return fail({
@@ -210,6 +220,7 @@ export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<
     });
   }
   if (logError) log.warn(`the build log could not be written to ${opts.logFile ?? ''}: ${logError.code ?? logError.message}`);
-  if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(opts.logFile ? { logFile: opts.logFile } : {}), ...(opts.locate ? { locate: opts.locate } : {}) }));
+  const shown = opts.logShownAs ?? opts.logFile;
+  if (code !== 0) fail(failureFromLog(lines, { steps: opts.steps, what: opts.what, ...(shown ? { logFile: shown } : {}), ...(opts.locate ? { locate: opts.locate } : {}) }));
   return tally.counts();
 }

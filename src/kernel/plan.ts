@@ -157,8 +157,7 @@ function sourceStage(i: KernelPlanInput, inputs: Inputs): { stage: Stage; contex
     ins.push({ kind: 'copy', sources: [cp], dest: `/tarsmith/kernel-patches/` });
     ins.push({ kind: 'run', argv: ['patch', '-p1', '-d', i.kdir, '-i', `/tarsmith/kernel-patches/${path.posix.basename(cp)}`], mounts: [] });
   });
-  if (inputs.context.length > 0) ins.push({ kind: 'copy', sources: ['kernel/inputs/'], dest: `${KERNEL_OUT.inputs}/` });
-  const doc = [`The kernel source ${s.name} alone (no other source enters the kernel stages), and its config inputs.`];
+  const doc = [`The kernel source ${s.name} alone (no other source enters the kernel stages).`];
   return { stage: { name: 'kernel-source', from: 'toolchain', doc, instructions: ins }, context, secrets };
 }
 
@@ -181,7 +180,12 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
       name: 'kernel-config',
       from: 'kernel-source',
       doc: ['The kernel config: base, fragments merged with merge_config.sh -m, then olddefconfig.'],
-      instructions: [{ kind: 'env', vars: env }, { kind: 'workdir', path: i.kdir }, run(configStep)],
+      // The base config and fragments are mounted for the config step alone (no layer of their own over the
+      // extracted tree: a COPY there costs a snapshot of the whole tree, longer than the copy itself).
+      instructions: [
+        { kind: 'env', vars: env }, { kind: 'workdir', path: i.kdir },
+        run(configStep, inputs.context.length > 0 ? [{ type: 'bind', source: 'kernel/inputs', target: KERNEL_OUT.inputs }] : []),
+      ],
     },
     {
       name: 'kernel-config-out',

@@ -1,5 +1,5 @@
 /**
- * The kernel pre-flight of a build: before the engine is asked for anything, tarsmith's Kconfig engine predicts
+ * The kernel pre-flight of a build: on the host, beside the engine's config stage, tarsmith's Kconfig engine predicts
  * the `.config` the kernel stage will resolve (base, fragments merged as merge_config.sh -m does, olddefconfig;
  * see src/kconfig/predict.ts) and checks the fragments against it with the same checker, policy and failure the
  * in-build check uses: a fragment that cannot be satisfied stops the build at once, with the same report.
@@ -218,7 +218,7 @@ export function describeProbes(p: ProbeSource): string {
 export function skippedNote(reason: string, where: Failure['where']): Diagnostic {
   return {
     code: 'kernel.preflight-skipped', severity: 'info', exit: ExitCode.ok, ...(where ? { where } : {}),
-    message: `the kernel config is not predicted before the engine starts: ${reason}; it is checked in the engine, after the kernel source is unpacked`,
+    message: `the kernel config is not predicted on the host: ${reason}; it is checked in the engine, after the kernel source is unpacked`,
     hint: 'install the compiler the kernel build uses on this host, or let this build record its probes: the next build predicts from them',
   };
 }

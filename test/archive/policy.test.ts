@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { canonicalTree, normalize, readEntries, treeHash } from '../../src/archive/index.js';
 import { isTarsmithError } from '../../src/core/errors.js';
+import { memoFile } from '../../src/core/hash-memo.js';
 import { MADE_ATTACKS } from './attacks.js';
 import { craftTar, gnuTar, listTree, tempDir } from './rig.js';
 
@@ -102,6 +103,34 @@ test('a truncated archive of every format fails as archive.truncated through nor
       await assert.rejects(canonicalTree(req, path.join(cut, 'trees')), truncated, format);
     }
     assert.deepEqual((await listTree(cut)).filter((n) => !n.startsWith('t.')), ['trees'], 'no temp or partial file left');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('canonical tree cache: a second request is answered from the cache (its hash remembered by file identity); a tree damaged in place, even with its mtime restored, is made again', async () => {
+  const { dir, cleanup } = await tempDir('policy-canonical-cache');
+  try {
+    const src = path.join(dir, 'src');
+    await fs.mkdir(path.join(src, 's'), { recursive: true });
+    await fs.writeFile(path.join(src, 's', 'f'), randomBytes(100_000));
+    const input = gnuTar(src, 's', 'tar.gz', path.join(dir, 'in.tar.gz'));
+    const req = { input, sha256: 'in', strip: 0, dropVcs: true, allow: [], sourceDateEpoch: EPOCH };
+    const trees = path.join(dir, 'trees');
+    const made = await canonicalTree(req, trees);
+    assert.equal(made.cached, false);
+    const memo = JSON.parse(await fs.readFile(memoFile(), 'utf8')) as Record<string, { sha256: string }>;
+    assert.equal(memo[made.file]?.sha256, made.sha256, 'the hash of the tree just written is remembered');
+    const again = await canonicalTree(req, trees);
+    assert.deepEqual(again, { ...made, cached: true });
+    const st = await fs.stat(made.file);
+    const fh = await fs.open(made.file, 'r+');
+    await fh.write(Buffer.from('X'), 0, 1, 600);
+    await fh.close();
+    await fs.utimes(made.file, st.atime, st.mtime);
+    const remade = await canonicalTree(req, trees);
+    assert.equal(remade.cached, false, 'the damage is noticed (ctime changed) and the tree made again');
+    assert.equal(remade.sha256, made.sha256);
   } finally {
     await cleanup();
   }

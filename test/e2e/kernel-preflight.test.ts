@@ -1,8 +1,9 @@
 /**
  * The kernel pre-flight end to end on x86_64 (Debian's linux-source-6.12, tinyconfig): a fragment that cannot be
- * satisfied stops the build before the engine is asked for anything — with DOCKER_HOST naming a socket nobody
- * listens on, the failure is the kernel config's, not engine.remote-unreachable, and nothing is written to out/ —
- * and the report is the one the in-build check gives (--no-kernel-preflight, real engine), code, text and JSON.
+ * satisfied stops the build — with DOCKER_HOST naming a socket nobody listens on, the failure is the kernel
+ * config's, not engine.remote-unreachable; on the real engine the prediction runs beside the engine's config stage
+ * and its refusal stops that stage; either way nothing is written to out/ — and the report is the one the in-build
+ * check gives (--no-kernel-preflight, real engine), code, text and JSON.
  * With the fix, a modules_prepare build and a module: the prediction matches the kernel's own .config, and the
  * text output, the JSON result, the build record and kernel/config-check.json say so.
  */
@@ -35,7 +36,9 @@ function failureText(stderr: string): string {
 const exists = (f: string) => fs.access(f).then(() => true, () => false);
 
 test('kernel pre-flight: an unsatisfiable fragment stops before the engine with the in-build report; a normal build records that the prediction matches', async () => {
-  const p = await kernelProject({ kernel: KERNEL, targets: TARGETS, files: { 'kernel/gw.config': 'CONFIG_MODULE_UNLOAD=y\nCONFIG_NETFILTER_XTABLES_LEGACY=y\n' } });
+  // A line of its own per run: the engine's config stage is never a cache hit of an earlier run of this test.
+  const nonce = `# run ${Date.now()}-${process.pid}\n`;
+  const p = await kernelProject({ kernel: KERNEL, targets: TARGETS, files: { 'kernel/gw.config': `CONFIG_MODULE_UNLOAD=y\nCONFIG_NETFILTER_XTABLES_LEGACY=y\n${nonce}` } });
   try {
     const dead = { ...process.env, DOCKER_HOST: `unix://${path.join(p.dir, 'nobody.sock')}` };
     const started = Date.now();
@@ -54,6 +57,15 @@ test('kernel pre-flight: an unsatisfiable fragment stops before the engine with 
     assert.deepEqual(preflightErrors.map((e) => e.code), ['kernel.config-mismatch', 'kernel.modules-disabled']);
     console.log(`pre-flight stop: ${seconds.toFixed(1)} s`);
 
+    // on the real engine: the prediction runs beside the engine's config stage, and its refusal stops that stage
+    const beside = await p.tarsmith(['build', '--progress', 'plain']);
+    assert.equal(beside.code, 1, beside.stderr);
+    assert.match(beside.stderr, /kernel: resolving the config/);
+    assert.match(beside.stderr, /\[internal\] load build definition/, 'the engine was started');
+    assert.doesNotMatch(beside.stderr, /kernel \(olddefconfig\)|kernel: the prediction (matches|differs)/, 'the engine\'s config stage did not finish');
+    assert.equal(failureText(beside.stderr), failureText(text.stderr));
+    assert.equal(await exists(path.join(p.dir, 'out')), false, 'nothing written to out/ (no log either)');
+
     // the in-build check on the real engine, for the same inputs: the same report
     const inBuild = await p.tarsmith(['build', '--no-kernel-preflight', '--progress', 'plain']);
     assert.equal(inBuild.code, 1, inBuild.stderr);
@@ -67,7 +79,7 @@ test('kernel pre-flight: an unsatisfiable fragment stops before the engine with 
     assert.equal((await p.tarsmith(['vendor'])).code, 0);
     const ok = await p.tarsmith(['build', '--json']);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stderr, /kernel: predicted on the host before the engine starts \(tinyconfig \+ kernel\/gw\.config, olddefconfig; probes: (compiler gcc|recorded); [\d.]+ s\): the fragments are satisfied \(2 lines\)/);
+    assert.match(ok.stderr, /kernel: predicted on the host before anything is compiled \(tinyconfig \+ kernel\/gw\.config, olddefconfig; probes: (compiler gcc|recorded); [\d.]+ s\): the fragments are satisfied \(2 lines\)/);
     assert.match(ok.stderr, /kernel: the prediction matches the kernel's \.config \(\d+ lines, byte for byte; probes: (compiler gcc|recorded)\)/);
     const res = JSON.parse(ok.stdout) as { out: string; kernel: { prediction: { status: string; lines: number; probes: string; hostProbes?: unknown } } };
     assert.equal(res.kernel.prediction.status, 'matches');

@@ -18,13 +18,12 @@ RUN ["sha256sum", "-c", "/tarsmith/SHA256SUMS"]
 # source gateway: the checked tree of gateway-1.0.tar.gz
 RUN --mount=type=bind,source=trees/gateway.tar,target=/tarsmith/trees/gateway.tar ["/bin/sh", "/tarsmith/bin/extract.sh", "/tarsmith/trees/gateway.tar", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/src/gateway"]
 
-# The kernel source linux alone (no other source enters the kernel stages), and its config inputs.
+# The kernel source linux alone (no other source enters the kernel stages).
 FROM toolchain AS kernel-source
 COPY ["tarsmith/bin/extract.sh", "tarsmith/bin/step.sh", "tarsmith/bin/kernel.sh", "/tarsmith/bin/"]
 RUN --mount=type=bind,source=kernel/trees/linux.tar,target=/tarsmith/kernel-trees/linux.tar ["/bin/sh", "/tarsmith/bin/extract.sh", "/tarsmith/kernel-trees/linux.tar", "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", "/src/linux"]
 COPY ["kernel/patches/001.patch", "/tarsmith/kernel-patches/"]
 RUN ["patch", "-p1", "-d", "/src/linux", "-i", "/tarsmith/kernel-patches/001.patch"]
-COPY ["kernel/inputs/", "/tarsmith/kernel/"]
 
 # The kernel config: base, fragments merged with merge_config.sh -m, then olddefconfig.
 FROM kernel-source AS kernel-config
@@ -39,7 +38,7 @@ ENV ARCH="arm64"
 ENV CROSS_COMPILE="aarch64-linux-gnu-"
 ENV KCFLAGS="-ffile-prefix-map=/src/linux/="
 WORKDIR /src/linux
-RUN ["/bin/sh", "/tarsmith/bin/step.sh", "kernel.config", "/bin/sh /tarsmith/bin/kernel.sh config /tarsmith/kernel-config file /tarsmith/kernel/base.config /tarsmith/kernel/fragments/001.config"]
+RUN --mount=type=bind,source=kernel/inputs,target=/tarsmith/kernel ["/bin/sh", "/tarsmith/bin/step.sh", "kernel.config", "/bin/sh /tarsmith/bin/kernel.sh config /tarsmith/kernel-config file /tarsmith/kernel/base.config /tarsmith/kernel/fragments/001.config"]
 
 # The resolved config, checked against the fragments on the host before anything is compiled.
 FROM scratch AS kernel-config-out
