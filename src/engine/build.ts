@@ -406,7 +406,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre?: KernelPreflight): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre?: KernelPreflight, base?: BaseOrigin): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -423,7 +423,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   }, pre);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: engineSummary(caps), kernel: kernelSummary(k),
+    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}),
   };
 }
 
@@ -435,7 +435,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   checkCacheSpecs(caps, opts);
   await ensureToolchain(caps, m, lock, prepared.plan);
   // With a registry cache, the rootfs base goes through the registry instead of in the build context.
-  const { plan, base } = opts.kernelConfigOnly ? { plan: prepared.plan, base: undefined } : await registryBase(caps, m, lock, prepared.plan, opts);
+  const { plan, base } = await registryBase(caps, m, lock, prepared.plan, opts);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
   const final = path.join(outRoot, name);
@@ -449,7 +449,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return b;
   };
   let kernel: KernelOutcome | undefined;
-  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre);
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base);
   if (plan.kernel) {
     kernel = await kernelConfigPhase(m, plan, async (stage, dest) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, logFile })), undefined, pre);
   }
