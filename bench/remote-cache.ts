@@ -7,14 +7,15 @@
  * Beside them: the same cold build with the base from the registry (`--no-cache --cache-from REF`: the fresh engine
  * pulls the base image's layer instead of receiving the rootfs), and the cached build on an engine that already holds
  * the base image (pulled before the timed run). The time BuildKit took to receive the build context is read from
- * the progress log and printed beside. Median of RUNS whole-process runs each.
+ * the progress log and printed beside. Median of RUNS whole-process runs each, interleaved.
  */
 import { exec } from '../src/core/exec.js';
 import { measure, median, seconds as secs } from './lib.js';
 import { BIN, dockerClient, exampleCopy } from '../test/e2e/build-rig.js';
 import { startRegistry, startSecondEngine } from '../test/e2e/remote-rig.js';
 
-const RUNS = 3;
+/** Runs of each build (`TARSMITH_BENCH_RUNS`, default 5): the cached build is well under a second, so a loaded machine's noise is large. */
+const RUNS = Number(process.env.TARSMITH_BENCH_RUNS ?? 5);
 
 /** One whole-process run, timed (wall), its output kept; it must exit 0. */
 const timed = (argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => measure(argv, { ...opts, usage: false });
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       const st = s.last?.steps;
       const steps = st ? `; ${st.cached} of ${st.total} steps from the cache` : '';
       const from = s.last?.base ? `; base from the ${s.last.base.from}` : '';
-      console.log(`${what.padEnd(54)} ${secs(median(s.ms))} (median of ${RUNS}; receiving the context ${secs(median(s.ctx))}${steps}${from}) = ${((100 * median(s.ms)) / c).toFixed(1)} % of cold`);
+      console.log(`${what.padEnd(54)} ${secs(median(s.ms), 2)} (median of ${RUNS}, ${secs(Math.min(...s.ms), 2)} to ${secs(Math.max(...s.ms), 2)}; receiving the context ${secs(median(s.ctx), 2)}${steps}${from}) = ${((100 * median(s.ms)) / c).toFixed(1)} % of cold`);
     };
     line('fresh engine, cold (rootfs in the context):', cold);
     line('fresh engine, cold, base pulled from the registry:', coldPull);
