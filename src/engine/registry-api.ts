@@ -77,7 +77,8 @@ export async function lookupManifest(host: string, repository: string, tag: stri
         message: `the registry ${host} refused the manifest request for ${repository}:${tag}: HTTP ${r.status}`,
         value: url,
         exit: ExitCode.engine,
-        details: body.length > 0 ? [`| ${body.toString('utf8').slice(0, 300)}`] : [],
+        // An HTTPS attempt that failed first (a certificate this machine does not trust, say) is said too.
+        details: [...tried, ...(body.length > 0 ? [`| ${body.toString('utf8').slice(0, 300)}`] : [])],
         hint: r.status === 401 || r.status === 403
           ? `the registry wants credentials for ${repository}; tarsmith asks it anonymously to check the base image, so let ${repository} be read without them (or build without the registry cache)`
           : `check that ${host} serves the registry API (/v2/) and that ${repository} can be read`,
@@ -99,6 +100,6 @@ export async function lookupManifest(host: string, repository: string, tag: stri
     value: host,
     exit: ExitCode.engine,
     details: tried,
-    hint: `check that the registry runs at ${host} and that this machine reaches it (tarsmith reads the base image's manifest from here; the engine pulls and pushes it)`,
+    hint: `check that the registry runs at ${host} and that this machine reaches it (tarsmith reads the base image's manifest from here; the engine pulls and pushes it); a registry certificate signed by a private CA needs NODE_EXTRA_CA_CERTS=CA.pem here`,
   });
 }

@@ -227,8 +227,9 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
     await remote.reset();
     const b = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
     assert.equal(b.code, 0, b.stderr);
-    const br = JSON.parse(b.stdout) as { steps: Steps; engine: { endpoint: string } };
+    const br = JSON.parse(b.stdout) as { steps: Steps; engine: { endpoint: string }; base: { from: string } };
     assert.equal(br.engine.endpoint, remote.tcp);
+    assert.equal(br.base.from, 'registry', 'the base came through the registry (pushed beside the cache image by A)');
     assert.match(b.stderr, new RegExp(`importing cache manifest from ${ref.replace(/\./g, '\\.')}`));
     assert.ok(br.steps.total >= 10, `the build's steps were seen (${br.steps.total})`);
     assert.deepEqual(br.steps.ran, [], 'no step ran again');
@@ -241,7 +242,8 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
     await remote.reset();
     const bi = await tarsmith(['image', '--json', '--progress', 'plain', '--cache-from', `type=registry,ref=${imgRef}`], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
     assert.equal(bi.code, 0, bi.stderr);
-    const bImage = JSON.parse(bi.stdout) as ImageJson & { steps: Steps };
+    const bImage = JSON.parse(bi.stdout) as ImageJson & { steps: Steps; base: { from: string } };
+    assert.equal(bImage.base.from, 'registry');
     assert.deepEqual(bImage.steps.ran, [], 'no step ran again');
     assert.equal(bImage.steps.cached, bImage.steps.total);
     assert.equal(bImage.imageId, aImage.imageId, 'the same image ID');
@@ -376,6 +378,13 @@ test('a cache image the registry does not take is a registry error; nothing is w
   assert.match(r.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer`));
   assert.equal(await sums(ex.dir), before, 'out/ is untouched');
   await run([await dockerClient(), 'image', 'rm', `127.0.0.1:${port}/hello:cache`]);
+  // A cache import from a registry this machine cannot reach: the base image's manifest cannot be read.
+  const from = await tarsmith(['build', '--cache-from', `127.0.0.1:${port}/hello:cache`], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+  assert.equal(from.code, 4, from.stderr);
+  assert.match(from.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer this machine`));
+  assert.match(from.stderr, /ECONNREFUSED/);
+  assert.doesNotMatch(from.stderr, /build context/, 'refused before anything was built');
+  assert.equal(await sums(ex.dir), before, 'out/ is untouched');
   // A registry that refuses the push of the base image (read-only): refused before the build, out/ untouched.
   const readOnly = await startRegistry({ readOnly: true });
   try {
