@@ -26,6 +26,13 @@ before(async () => {
   [remote, ex, registry] = await Promise.all([startSecondEngine(), exampleCopy(), startRegistry()]);
 });
 after(async () => {
+  // Every image of the machine's engine that names this run's registry (cache images, the base image, their digests).
+  if (registry) {
+    const docker = await dockerClient();
+    const ls = await run([docker, 'image', 'ls', '--digests', '--format', '{{.ID}} {{.Repository}}']);
+    const ids = ls.stdout.split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${registry.host}/`)).map((l) => l.split(' ')[0] as string);
+    if (ids.length > 0) await run([docker, 'image', 'rm', '-f', ...new Set(ids)]);
+  }
   await Promise.all([remote?.stop(), ex?.cleanup(), registry?.stop()]);
 });
 
