@@ -51,14 +51,20 @@ of the same inputs on a fresh engine with --cache-from REF runs no step. buildx 
 remote driver (--builder) does every type, type=registry,mode=max included. The JSON result counts the steps
 and those taken from the cache, and lists the cache images pushed (cacheExports).
 
+With a registry cache, a builder.rootfs base goes through the same registry, not in the build context: the
+locked rootfs as an image (one layer, its ID computed from the lock) under REPO:base-<16 hex of its sha256>,
+pushed by --cache-to when the registry lacks it, and checked before a --cache-from build (another image there
+is registry.base-mismatch; none falls back to the context). The JSON result and the record say where the base
+came from (base).
+
 The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
 build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
 
 Progress: --progress auto prints one line per finished step (and a live status line on a terminal);
 plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
 
-Exit codes: 0 built, 1 an input is missing or does not match the lock, or the kernel config does not satisfy
-            the fragments, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
+Exit codes: 0 built, 1 an input is missing or does not match the lock, the kernel config does not satisfy
+            the fragments, or the registry's base image is not the locked rootfs's, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
             vermagic is not the kernel's.
 
 Examples:

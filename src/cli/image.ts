@@ -30,9 +30,11 @@ other plain-HTTP registry must be in its insecure-registries). The registry's di
 
 Shared cache: --cache-to type=registry,ref=REF (or type=inline,ref=REF) also pushes a cache image (the target
 built by the engine with the inline cache; not the image above, whose ID stays the same); another engine
-building the same inputs with --cache-from REF runs no step and writes the same image ID.
+building the same inputs with --cache-from REF runs no step and writes the same image ID. A builder.rootfs
+base then goes through the same registry as an image (REPO:base-<16 hex>), not in the build context.
 
-Exit codes: 0 loaded (and pushed), 1 an input is missing or does not match the lock, 2 bad manifest or option
+Exit codes: 0 loaded (and pushed), 1 an input is missing or does not match the lock (or the registry's base
+            image is not the locked rootfs's), 2 bad manifest or option
             (a bad --push reference), 4 engine missing or unreachable, a build step failed, or the registry
             did not answer or refused the push.
 

@@ -16,7 +16,9 @@ export type BaseSpec =
   /** A root filesystem tarball in the context, added to `scratch`. */
   | { kind: 'rootfs'; contextPath: string }
   /** A toolchain image made earlier by `tarsmith toolchain` (the build then has no base/toolchain stages). */
-  | { kind: 'toolchain-image'; ref: string };
+  | { kind: 'toolchain-image'; ref: string }
+  /** The locked rootfs as an image of its own (one layer: the tarball's bytes), pulled by digest from a registry. */
+  | { kind: 'rootfs-image'; ref: string };
 
 export interface SourceSpec {
   name: string;
@@ -136,10 +138,18 @@ function baseStages(spec: BuildSpec): Stage[] {
         { name: 'toolchain', from: b.ref, doc: ['The toolchain image made by `tarsmith toolchain`.'], instructions: [] },
       ];
     case 'image':
+    case 'rootfs-image':
     case 'rootfs': {
       const base: Stage =
         b.kind === 'image'
           ? { name: 'base', from: b.ref, doc: ['The builder image, pinned by digest.'], instructions: mountPointsAdd(spec) }
+          : b.kind === 'rootfs-image'
+          ? {
+              name: 'base',
+              from: b.ref,
+              doc: ['The builder root filesystem: the locked tarball as an image layer, pinned by digest.'],
+              instructions: [...mountPointsAdd(spec), { kind: 'env', vars: [{ name: 'PATH', value: [DEFAULT_PATH] }] }],
+            }
           : {
               name: 'base',
               from: 'scratch',

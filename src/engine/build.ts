@@ -20,6 +20,7 @@ import { cacheArgs, cacheBuilder, stageCache } from './cache.js';
 import { pushCacheImages, type CacheExport } from './cache-carrier.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type BuildVariant, type Plan } from './plan.js';
+import { registryBase, type BaseOrigin } from './registry-base.js';
 import { prepareWithEngine } from './prepare.js';
 import { describeEndpoint, type EngineCaps } from './probe.js';
 import { runBuild, type Locate, type RunOptions } from './run.js';
@@ -84,6 +85,8 @@ export interface BuildResult {
   steps?: StepCounts;
   /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache images pushed. */
   cacheExports?: CacheExport[];
+  /** Where the rootfs base came from: the build context, or the base image through the registry cache's registry. */
+  base?: BaseOrigin;
   engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed), the host's prediction against the kernel's .config. */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[]; prediction?: PredictionRecord };
@@ -315,7 +318,7 @@ function recordSources(m: Manifest, { lock, trees, overrides }: RecordInputs): R
   return sources;
 }
 
-function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome) {
+function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome, base?: BaseOrigin) {
   const { lock } = inputs;
   const sources = recordSources(m, inputs);
   return {
@@ -329,6 +332,7 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
     builder: {
       ...(m.builder?.image ? { image: m.builder.image } : {}),
       ...(m.builder?.rootfs ? { rootfs: m.builder.rootfs } : {}),
+      ...(base ? { base } : {}),
       family: m.builder?.family,
       packages: m.builder?.packages ?? [],
       ...(lock.builderPackages ? { vendored: Object.fromEntries(Object.entries(lock.builderPackages.packages).map(([k, p]) => [k, { version: p.version, sha256: p.sha256 }])) } : {}),
@@ -405,7 +409,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun, base?: BaseOrigin): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -422,16 +426,19 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   }, pre, logFile);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: engineSummary(caps), kernel: kernelSummary(k),
+    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}),
   };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const pre = preflightRunner(opts);
-  const { manifest: m, lock, trees, overrides, plan, caps } = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
-  await pre.first(async () => {
+  const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
+  const { manifest: m, lock, trees, overrides, caps } = prepared;
+  // With a registry cache, the rootfs base goes through the registry instead of in the build context.
+  const { plan, base } = await pre.first(async () => {
     checkCacheSpecs(caps, opts);
-    await ensureToolchain(caps, m, lock, plan);
+    await ensureToolchain(caps, m, lock, prepared.plan);
+    return registryBase(caps, m, lock, prepared.plan, opts);
   });
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
@@ -446,7 +453,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return b;
   };
   let kernel: KernelOutcome | undefined;
-  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre);
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base);
   if (plan.kernel) {
     kernel = await kernelConfigPhase(m, plan, async (stage, dest, control) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, ...control })), undefined, pre, logFile);
   }
@@ -467,7 +474,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
     const sums = Buffer.from(formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 }))), 'latin1');
-    const record = canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel));
+    const record = canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel, base));
     const att = await attestations(m, lock, plan, caps, opts, out, [{ name: ARTIFACT_SUMS, text: sums }, { name: RECORD_FILE, text: record }]);
     try {
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), sums);
@@ -492,6 +499,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     context: { size: context.size, files: context.files },
     ...(context.steps ? { steps: context.steps } : {}),
     ...(cacheExports.length > 0 ? { cacheExports } : {}),
+    ...(base ? { base } : {}),
     engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };

@@ -16,6 +16,7 @@ import { buildWith, checkCacheSpecs, checkToolchainRecord, ensureToolchain, imag
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
+import { registryBase, type BaseOrigin } from './registry-base.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild, type RunOptions } from './run.js';
@@ -111,6 +112,8 @@ export interface ImageResult {
   steps?: StepCounts;
   /** With `--cache-to type=registry,ref=REF` on a builder that exports only the inline cache: the cache images pushed. */
   cacheExports?: CacheExport[];
+  /** Where the rootfs base came from: the build context, or the base image through the registry cache's registry. */
+  base?: BaseOrigin;
 }
 
 /**
@@ -122,10 +125,12 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
   // A bad reference is refused before anything is built.
   if (opts.push !== undefined) checkPushRef(opts.push);
   const pre = preflightRunner(opts);
-  const { manifest: m, lock, plan, caps } = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
-  await pre.first(async () => {
+  const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
+  const { manifest: m, lock, caps } = prepared;
+  const { plan, base } = await pre.first(async () => {
     checkCacheSpecs(caps, opts);
-    await ensureToolchain(caps, m, lock, plan);
+    await ensureToolchain(caps, m, lock, prepared.plan);
+    return registryBase(caps, m, lock, prepared.plan, opts);
   });
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
@@ -150,7 +155,7 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
     await loadImageArchive(caps.client, archive, tag);
     // The push takes the local tag: the engine DOCKER_HOST or --context names sends it to the registry.
     const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
-    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}), ...(cacheExports.length > 0 ? { cacheExports } : {}) };
+    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}), ...(cacheExports.length > 0 ? { cacheExports } : {}), ...(base ? { base } : {}) };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -53,14 +53,21 @@ export async function writeImageArchive(artifacts: string, workDir: string, o: {
   const layerFile = path.join(workDir, 'layer.tar');
   const layer = await packFolder(artifacts, layerFile, { prefix: `opt/${o.name}`, mtime: o.sourceDateEpoch });
   const config = imageConfig({ ...o, diffId: layer.sha256 });
+  return packImageArchive(path.join(workDir, 'image.tar'), config, { file: layerFile, sha256: layer.sha256, size: layer.size }, o.tag, o.sourceDateEpoch);
+}
+
+/**
+ * The Docker image archive of one config and one layer (an uncompressed tar on disk, its sha256 the config's one
+ * diff ID) under `tag`, written to `file`: the config, the layer and manifest.json, member times `mtime`.
+ */
+export async function packImageArchive(file: string, config: Buffer, layer: { file: string; sha256: string; size: number }, tag: string, mtime: number): Promise<ImageArchive> {
   const configHex = createHash('sha256').update(config).digest('hex');
-  const manifest = Buffer.from(JSON.stringify([{ Config: `${configHex}.json`, RepoTags: [o.tag], Layers: [`${layer.sha256}/layer.tar`] }]));
-  const file = path.join(workDir, 'image.tar');
+  const manifest = Buffer.from(JSON.stringify([{ Config: `${configHex}.json`, RepoTags: [tag], Layers: [`${layer.sha256}/layer.tar`] }]));
   await packMembers(file, [
     { name: `${configHex}.json`, bytes: config },
-    { name: `${layer.sha256}/layer.tar`, file: layerFile, size: layer.size },
+    { name: `${layer.sha256}/layer.tar`, file: layer.file, size: layer.size },
     { name: 'manifest.json', bytes: manifest },
-  ], o.sourceDateEpoch);
+  ], mtime);
   return { file, imageId: `sha256:${configHex}`, diffId: `sha256:${layer.sha256}` };
 }
 

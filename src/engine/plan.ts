@@ -459,6 +459,18 @@ function componentsOf(m: Manifest, lock: Lock, target: Target, trees: PlanOption
   return planComponents(m, lock, target, { locked: (s) => lockedSource(m, lock, s), tree: (s) => treeOf(m, s, trees), into: sourceInto }, kernel);
 }
 
+/**
+ * The plan with its rootfs base taken from an image pinned by digest (`HOST/REPO@sha256:…`, the locked rootfs as
+ * one layer; see base-image.ts) instead of the tarball in the build context: the Dockerfile's base stage is
+ * `FROM ref`, and the rootfs is no longer staged. A plan without a rootfs base of its own is returned as it is.
+ */
+export function withRootfsImage(p: Plan, ref: string): Plan {
+  const b = p.spec.base;
+  if (b.kind !== 'rootfs') return p;
+  const spec: BuildSpec = { ...p.spec, base: { kind: 'rootfs-image', ref } };
+  return { ...p, spec, dockerfile: emit(generateDockerfile(spec)), context: p.context.filter((e) => e.contextPath !== b.contextPath) };
+}
+
 /** The image tag of a toolchain: named by the hash of its inputs. */
 export function toolchainTag(m: Manifest, inputsHash: string): string {
   const repo = m.name.toLowerCase().replace(/[^a-z0-9._-]/g, '-');

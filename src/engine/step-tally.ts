@@ -2,7 +2,9 @@
  * Which build steps ran and which came from the cache, read from BuildKit's plain progress stream: a step is a
  * vertex named `[stage i/n] INSTRUCTION` (BuildKit's own `[internal]` and `[auth]` vertices are not steps), and its
  * last state line says how it ended (`#N CACHED`, `#N DONE 1.2s`, `#N ERROR …`). A build whose cache came from a
- * registry shows every step CACHED.
+ * registry shows every step CACHED. A `[stage i/n] FROM REF` vertex is not a step either: it is an image source,
+ * reported DONE once its manifest and config are resolved, whether or not a step then runs on it (its layers are
+ * pulled only for a step that runs, and that step is counted).
  */
 
 export interface StepCounts {
@@ -24,7 +26,7 @@ export class StepTally {
     if (!m) return;
     const [, id, rest] = m as unknown as [string, string, string];
     if (rest.startsWith('[') && !this.names.has(id)) {
-      if (!rest.startsWith('[internal]') && !rest.startsWith('[auth]')) this.names.set(id, rest);
+      if (!rest.startsWith('[internal]') && !rest.startsWith('[auth]') && !/^\[[^\]]*\] FROM /.test(rest)) this.names.set(id, rest);
       return;
     }
     if (!this.names.has(id)) return;

@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-rig.js';
+import { baseImageId } from '../../src/engine/base-image.js';
 import { freePort, startRegistry, startSecondEngine, type Registry, type SecondEngine } from './remote-rig.js';
 
 let remote: SecondEngine;
@@ -25,6 +26,13 @@ before(async () => {
   [remote, ex, registry] = await Promise.all([startSecondEngine(), exampleCopy(), startRegistry()]);
 });
 after(async () => {
+  // Every image of the machine's engine that names this run's registry (cache images, the base image, their digests).
+  if (registry) {
+    const docker = await dockerClient();
+    const ls = await run([docker, 'image', 'ls', '--digests', '--format', '{{.ID}} {{.Repository}}']);
+    const ids = ls.stdout.split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${registry.host}/`)).map((l) => l.split(' ')[0] as string);
+    if (ids.length > 0) await run([docker, 'image', 'rm', '-f', ...new Set(ids)]);
+  }
   await Promise.all([remote?.stop(), ex?.cleanup(), registry?.stop()]);
 });
 
@@ -191,9 +199,9 @@ async function registryDigest(ref: string): Promise<string | null> {
   return head.headers.get('docker-content-digest');
 }
 
-/** Every step vertex of a plain progress log ended CACHED, and how many there were. */
+/** Every step vertex of a plain progress log ended CACHED, and how many there were (a FROM is an image source, no step). */
 function everyStepCached(stderr: string): { steps: number; all: boolean } {
-  const steps = new Set([...stderr.matchAll(/^#(\d+) \[(?!internal|auth)[^\]]+\] /gm)].map((m) => m[1]));
+  const steps = new Set([...stderr.matchAll(/^#(\d+) \[(?!internal|auth)[^\]]+\] (?!FROM )/gm)].map((m) => m[1]));
   const cached = new Set([...stderr.matchAll(/^#(\d+) CACHED$/gm)].map((m) => m[1]));
   return { steps: steps.size, all: [...steps].every((s) => cached.has(s)) };
 }
@@ -226,8 +234,9 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
     await remote.reset();
     const b = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
     assert.equal(b.code, 0, b.stderr);
-    const br = JSON.parse(b.stdout) as { steps: Steps; engine: { endpoint: string } };
+    const br = JSON.parse(b.stdout) as { steps: Steps; engine: { endpoint: string }; base: { from: string } };
     assert.equal(br.engine.endpoint, remote.tcp);
+    assert.equal(br.base.from, 'registry', 'the base came through the registry (pushed beside the cache image by A)');
     assert.match(b.stderr, new RegExp(`importing cache manifest from ${ref.replace(/\./g, '\\.')}`));
     assert.ok(br.steps.total >= 10, `the build's steps were seen (${br.steps.total})`);
     assert.deepEqual(br.steps.ran, [], 'no step ran again');
@@ -240,7 +249,8 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
     await remote.reset();
     const bi = await tarsmith(['image', '--json', '--progress', 'plain', '--cache-from', `type=registry,ref=${imgRef}`], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
     assert.equal(bi.code, 0, bi.stderr);
-    const bImage = JSON.parse(bi.stdout) as ImageJson & { steps: Steps };
+    const bImage = JSON.parse(bi.stdout) as ImageJson & { steps: Steps; base: { from: string } };
+    assert.equal(bImage.base.from, 'registry');
     assert.deepEqual(bImage.steps.ran, [], 'no step ran again');
     assert.equal(bImage.steps.cached, bImage.steps.total);
     assert.equal(bImage.imageId, aImage.imageId, 'the same image ID');
@@ -253,8 +263,118 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
     assert.equal(cold.code, 0, cold.stderr);
     assert.ok((JSON.parse(cold.stdout) as { steps: Steps }).steps.ran.some((r) => r.includes('make -j2')), 'a cold build runs make');
   } finally {
-    await run([...client, 'image', 'rm', ref, imgRef]);
+    // The cache images, and the base image's tag beside them (pushed by the first build with --cache-to).
+    const tags = (await run([...client, 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', `${registry.host}/tarsmith-e2e/hello-cache`])).stdout.split('\n').filter(Boolean);
+    await run([...client, 'image', 'rm', ...new Set([ref, imgRef, ...tags])]);
   }
+});
+
+interface BaseOrigin {
+  from: 'context' | 'registry';
+  rootfs: string;
+  imageId?: string;
+  ref?: string;
+  pinned?: string;
+  pushed?: boolean;
+}
+
+/** The manifest the registry serves for REF (GET, the Docker and OCI media types), and its digest header. */
+async function registryManifest(ref: string): Promise<{ digest: string | null; config?: string }> {
+  const m = /^([^/]+)\/(.+):([^:/]+)$/.exec(ref);
+  assert.ok(m, ref);
+  const r = await fetch(`http://${m[1]}/v2/${m[2]}/manifests/${m[3]}`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' } });
+  assert.equal(r.status, 200, `the registry has ${ref}`);
+  const j = (await r.json()) as { config?: { digest?: string } };
+  return { digest: r.headers.get('docker-content-digest'), ...(j.config?.digest ? { config: j.config.digest } : {}) };
+}
+
+/** The bytes BuildKit received as the build context (`[internal] load build context`: `transferring context: 45.23kB done`). */
+function contextBytes(plain: string): number {
+  const id = /^#(\d+) \[internal\] load build context$/m.exec(plain)?.[1];
+  assert.ok(id !== undefined, 'the log shows the build context vertex');
+  const sizes = [...plain.matchAll(new RegExp(`^#${id} transferring context: ([\\d.]+)([kMG]?B)`, 'gm'))];
+  assert.ok(sizes.length > 0, 'the log shows the context transfer');
+  const last = sizes.at(-1) as RegExpMatchArray;
+  const unit = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[last[2] as 'B' | 'kB' | 'MB' | 'GB'];
+  return Number(last[1]) * unit;
+}
+
+test('the base through the registry: A pushes the locked rootfs as an image beside the cache image; a fresh B builds FROM it by digest, the rootfs not in its context, every step cached', async () => {
+  const ref = `${registry.host}/tarsmith-e2e/hello-base:build`;
+  const client = [await dockerClient()];
+  const lock = JSON.parse(await fs.readFile(path.join(ex.dir, 'tarsmith.lock'), 'utf8')) as { rootfs: { sha256: string } };
+  const rootfs = lock.rootfs.sha256;
+  const imageId = baseImageId({ rootfsSha256: rootfs, platform: { os: 'linux', architecture: 'amd64' } });
+  const baseRef = `${registry.host}/tarsmith-e2e/hello-base:base-${rootfs.slice(0, 16)}`;
+  try {
+    await run([...client, 'image', 'rm', '-f', imageId]);
+    // A: the base image is loaded into A's engine from the archive (the ID tarsmith computed), pushed under the base tag.
+    const a = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-to', `type=registry,ref=${ref}`], ex.dir, base);
+    assert.equal(a.code, 0, a.stderr);
+    const ab = (JSON.parse(a.stdout) as { base: BaseOrigin }).base;
+    assert.deepEqual([ab.from, ab.rootfs, ab.imageId, ab.ref, ab.pushed], ['registry', rootfs, imageId, baseRef, true]);
+    assert.match(a.stderr, /loading the base image .* into the engine/);
+    const loaded = await run([...client, 'image', 'inspect', '--format', '{{.Id}}', baseRef]);
+    assert.equal(loaded.stdout.trim(), imageId, 'docker load kept the image ID computed from the lock');
+    const held = await registryManifest(baseRef);
+    assert.equal(held.config, imageId, 'the registry\'s manifest names the config tarsmith computed');
+    assert.equal(ab.pinned, `${registry.host}/tarsmith-e2e/hello-base@${held.digest}`);
+    assert.ok(contextBytes(a.stderr) < 1e6, 'A sent no rootfs either');
+    const aSums = await sums(ex.dir);
+    // A again: the registry has the base image, so it is not pushed again.
+    const a2 = await tarsmith(['build', '--json', '--cache-to', `type=registry,ref=${ref}`], ex.dir, base);
+    assert.equal(a2.code, 0, a2.stderr);
+    assert.equal((JSON.parse(a2.stdout) as { base: BaseOrigin }).base.pushed, false);
+    assert.doesNotMatch(a2.stderr, new RegExp(`pushing ${baseRef.replace(/\./g, '\\.')}`));
+
+    // B, fresh: the base is checked in the registry, the context is small, every step from the cache.
+    await remote.reset();
+    const b = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(b.code, 0, b.stderr);
+    const br = JSON.parse(b.stdout) as { steps: Steps; base: BaseOrigin; context: { size: number } };
+    assert.deepEqual([br.base.from, br.base.pinned, br.base.pushed], ['registry', ab.pinned, false]);
+    assert.ok(br.steps.total >= 10, `the build's steps were seen (${br.steps.total})`);
+    assert.deepEqual(br.steps.ran, [], 'no step ran again');
+    assert.ok(everyStepCached(b.stderr).all, 'every step vertex is CACHED in the log');
+    assert.match(b.stderr, new RegExp(`FROM ${ab.pinned?.replace(/\./g, '\\.')}`));
+    assert.ok(br.context.size < 1e6, `the staged context holds no rootfs (${br.context.size} bytes)`);
+    assert.ok(contextBytes(b.stderr) < 1e6, 'BuildKit received no rootfs');
+    assert.equal(await sums(ex.dir), aSums, 'the same artifacts');
+    assert.deepEqual((JSON.parse(await fs.readFile(path.join(ex.dir, 'out', 'hello', 'tarsmith-build.json'), 'utf8')) as { builder: { base: BaseOrigin } }).builder.base, br.base);
+    // Every step a cache hit: B pulled none of the base's layers (its build cache holds the small context and the artifacts' layer).
+    const df = await run([...remote.client, 'system', 'df', '--format', '{{.Type}}\t{{.Size}}']);
+    const cacheSize = /^Build Cache\t([\d.]+)([kMG]?B)$/m.exec(df.stdout);
+    assert.ok(cacheSize, df.stdout);
+    assert.ok(Number(cacheSize[1]) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[cacheSize[2] as 'B' | 'kB' | 'MB' | 'GB'] < 10e6, `B's build cache is small: ${df.stdout}`);
+
+    // Another image pushed under the base tag (tampered) is refused by code before anything is built.
+    const before = await sums(ex.dir);
+    const t = await run([...client, 'tag', ref, baseRef]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal((await run([...client, 'push', baseRef])).code, 0);
+    assert.notEqual((await registryManifest(baseRef)).config, imageId);
+    await remote.reset();
+    const tampered = await tarsmith(['build', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(tampered.code, 1, tampered.stderr);
+    assert.match(tampered.stderr, new RegExp(`error\\[registry\\.base-mismatch\\]: the registry holds another image under ${baseRef.replace(/\./g, '\\.')}: its manifest sha256:[0-9a-f]{64} names the config sha256:[0-9a-f]{64}, not the base image ${imageId}`));
+    assert.match(tampered.stderr, /fix: the tag was overwritten/);
+    assert.doesNotMatch(tampered.stderr, /build context/, 'refused before anything was staged or built');
+    assert.equal(await sums(ex.dir), before, 'out/ is untouched');
+  } finally {
+    await run([...client, 'image', 'rm', ref, baseRef]);
+  }
+});
+
+test('a registry cache without the base image: the rootfs goes in the build context, said by an info line and in the record', async () => {
+  const ref = `${registry.host}/tarsmith-e2e/hello-nobase:build`;
+  await remote.reset();
+  const b = await tarsmith(['build', '--json', '--cache-from', ref], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stderr, new RegExp(`info\\[registry\\.base-absent\\]: the registry has no base image ${registry.host.replace(/\./g, '\\.')}/tarsmith-e2e/hello-nobase:base-[0-9a-f]{16}: the rootfs goes to the engine in the build context`));
+  const br = JSON.parse(b.stdout) as { base: BaseOrigin; context: { size: number } };
+  assert.equal(br.base.from, 'context');
+  assert.ok(br.context.size > 100e6, 'the rootfs is in the context');
+  assert.equal((JSON.parse(await fs.readFile(path.join(ex.dir, 'out', 'hello', 'tarsmith-build.json'), 'utf8')) as { builder: { base: BaseOrigin } }).builder.base.from, 'context');
 });
 
 test('a cache image the registry does not take is a registry error; nothing is written to out/', async () => {
@@ -265,6 +385,26 @@ test('a cache image the registry does not take is a registry error; nothing is w
   assert.match(r.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer`));
   assert.equal(await sums(ex.dir), before, 'out/ is untouched');
   await run([await dockerClient(), 'image', 'rm', `127.0.0.1:${port}/hello:cache`]);
+  // A cache import from a registry this machine cannot reach: the base image's manifest cannot be read.
+  const from = await tarsmith(['build', '--cache-from', `127.0.0.1:${port}/hello:cache`], ex.dir, { ...base, DOCKER_HOST: remote.tcp });
+  assert.equal(from.code, 4, from.stderr);
+  assert.match(from.stderr, new RegExp(`error\\[registry\\.unreachable\\]: the registry 127\\.0\\.0\\.1:${port} does not answer this machine`));
+  assert.match(from.stderr, /ECONNREFUSED/);
+  assert.doesNotMatch(from.stderr, /build context/, 'refused before anything was built');
+  assert.equal(await sums(ex.dir), before, 'out/ is untouched');
+  // A registry that refuses the push of the base image (read-only): refused before the build, out/ untouched.
+  const readOnly = await startRegistry({ readOnly: true });
+  try {
+    const ro = await tarsmith(['build', '--cache-to', `type=registry,ref=${readOnly.host}/hello:cache`], ex.dir, base);
+    assert.equal(ro.code, 4, ro.stderr);
+    assert.match(ro.stderr, new RegExp(`error\\[registry\\.refused\\]: the registry 127\\.0\\.0\\.1:\\d+ refused the push of ${readOnly.host.replace(/\./g, '\\.')}/hello:base-[0-9a-f]{16}: .*HTTP 405`));
+    assert.doesNotMatch(ro.stderr, /build context/, 'refused before anything was built');
+    assert.equal(await sums(ex.dir), before, 'out/ is untouched');
+  } finally {
+    const tags = (await run([await dockerClient(), 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', `${readOnly.host}/hello`])).stdout.split('\n').filter(Boolean);
+    if (tags.length > 0) await run([await dockerClient(), 'image', 'rm', ...tags]);
+    await readOnly.stop();
+  }
 });
 
 test('cache modes the builder cannot do are refused before the build, naming what works', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { buildPlatform, type Manifest } from '../../src/manifest/types.js';
-import { plan as planWith, type PlanOptions } from '../../src/engine/plan.js';
+import { plan as planWith, withRootfsImage, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
 import { withPackages } from '../support/locked-packages.js';
 
@@ -53,6 +53,22 @@ const lock: Lock = {
 };
 
 const withRootfs = `${base}builder:\n  rootfs: packages/rootfs.tar\n  family: apt\n`;
+
+test('the rootfs base from a registry: FROM the pinned base image, the rootfs no longer in the context', () => {
+  const p = plan(manifest(withRootfs), lock);
+  const ref = `127.0.0.1:5000/team/app@sha256:${SHA('f')}`;
+  const r = withRootfsImage(p, ref);
+  assert.deepEqual(r.context.map((c) => c.contextPath), p.context.map((c) => c.contextPath).filter((c) => c !== 'rootfs/rootfs.tar'));
+  assert.match(r.dockerfile, new RegExp(`^FROM ${ref.replace(/\./g, '\\.')} AS base$`, 'm'));
+  assert.doesNotMatch(r.dockerfile, /rootfs\.tar|FROM scratch AS base/);
+  // The stages after the base are the same: only the base stage changed.
+  assert.equal(r.dockerfile.slice(r.dockerfile.indexOf('AS toolchain')), p.dockerfile.slice(p.dockerfile.indexOf('AS toolchain')));
+  assert.match(r.dockerfile, /^ENV PATH=/m);
+  assert.deepEqual(r.spec.base, { kind: 'rootfs-image', ref });
+  // A plan whose base is an image already (a toolchain image) is left as it is.
+  const img = plan(manifest(`${base}builder:\n  image: debian:12@sha256:${SHA('e')}\n  family: apt\n`), { ...lock, rootfs: undefined, toolchain: { inputsHash: '', tag: 't', layers: [] } } as Lock);
+  assert.equal(withRootfsImage(img, ref), img);
+});
 
 test('rootfs without packages: no toolchain image, the context holds only what the build needs', () => {
   const p = plan(manifest(withRootfs), lock);
