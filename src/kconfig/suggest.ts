@@ -14,8 +14,11 @@ let row = new Int32Array(64);
 let prevRow = new Int32Array(64);
 let prev2Row = new Int32Array(64);
 
-/** Edit distance counting insertions, deletions, substitutions and swaps of two neighbours (`HDC` ~ `HCD`). */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance counting insertions, deletions, substitutions and swaps of two neighbours (`HDC` ~ `HCD`). With
+ * `max`, any distance above it is answered as `max + 1` as soon as a whole row exceeds it.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   if (row.length <= b.length) {
     row = new Int32Array(b.length * 2 + 1);
     prevRow = new Int32Array(b.length * 2 + 1);
@@ -24,13 +27,17 @@ export function editDistance(a: string, b: string): number {
   for (let j = 0; j <= b.length; j++) prevRow[j] = j;
   for (let i = 1; i <= a.length; i++) {
     row[0] = i;
+    let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const cb = b.charCodeAt(j - 1);
       let v = Math.min((prevRow[j] as number) + 1, (row[j - 1] as number) + 1, (prevRow[j - 1] as number) + (ca === cb ? 0 : 1));
       if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, (prev2Row[j - 2] as number) + 1);
       row[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    // A later row is never below this one's minimum less one (a swap reaches back two rows): stop once past max.
+    if (rowMin > max + 1) return max + 1;
     const t = prev2Row;
     prev2Row = prevRow;
     prevRow = row;
@@ -57,7 +64,10 @@ export function wordSimilarity(w: string, o: string): number {
   const longest = Math.max(w.length, o.length);
   const shared = Math.max(commonSuffix(w, o), commonPrefix(w, o));
   // The distance is at least the difference in length: past 0.4 × the longer word, `near` cannot reach 0.6.
-  const near = longest - Math.min(w.length, o.length) > 0.4 * longest ? 0 : 1 - editDistance(w, o) / longest;
+  // `near` counts only from 0.6 up: a distance past 0.4 × the longer word (at least the difference in length) is 0.
+  const max = Math.floor(0.4 * longest);
+  const d = longest - Math.min(w.length, o.length) > max ? max + 1 : editDistance(w, o, max);
+  const near = d > max ? 0 : 1 - d / longest;
   return Math.max(shared >= 4 ? (0.8 * shared) / longest : 0, near >= 0.6 ? near * 0.8 : 0);
 }
 
