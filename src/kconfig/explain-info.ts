@@ -17,6 +17,8 @@ export interface DefinitionInfo {
   /** Conditions of the enclosing `if`/menu/choice blocks. */
   inherited?: string;
   visibleIf?: string;
+  /** The definition's `help` text, as the kernel's menuconfig shows it. */
+  help?: string;
 }
 
 export interface SymbolInfo {
@@ -52,7 +54,16 @@ function definitionInfo(d: ConfigEntry): DefinitionInfo {
     ...(own !== undefined ? { dependsOn: own } : {}),
     ...(d.inherited ? { inherited: exprToString(dedupAnd(d.inherited)) } : {}),
     ...(d.visibleIf ? { visibleIf: exprToString(d.visibleIf) } : {}),
+    ...(d.help !== undefined ? { help: d.help } : {}),
   };
+}
+
+/** The first paragraph of a help text (up to `max` lines), for the text form. */
+function helpSummary(help: string, max = 4): string[] {
+  const lines = help.split('\n');
+  const end = lines.findIndex((l) => l.trim() === '');
+  const para = (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trimEnd());
+  return para.length > max ? [...para.slice(0, max), '…'] : para;
 }
 
 /** Static facts about a defined symbol, or undefined when the tree does not define it. */
@@ -101,6 +112,7 @@ export function renderInfo(info: SymbolInfo): string[] {
     if (d.dependsOn) out.push(`    depends on ${d.dependsOn}`);
     if (d.inherited) out.push(`    inside: ${d.inherited}`);
     if (d.visibleIf) out.push(`    visible if ${d.visibleIf}`);
+    if (d.help) for (const [i, l] of helpSummary(d.help).entries()) out.push(`    ${i === 0 ? 'help: ' : '      '}${l}`);
   }
   if (info.choice) out.push(`  choice "${info.choice.prompt ?? ''}" at ${info.choice.at}: ${info.choice.members.join(', ')}`);
   const list = (title: string, items: { symbol: string; if?: string; at: string }[]) => {

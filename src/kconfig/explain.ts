@@ -13,7 +13,7 @@ import { NameIndex } from './suggest.js';
 import { valueText, whyValue } from './explain-why.js';
 import { renderLine, type ConfigLine, type ParsedConfig } from './fragment.js';
 import { buildModel, type KconfigModel } from './model.js';
-import { loadKconfig } from './tree.js';
+import { loadHelp, loadKconfig } from './tree.js';
 import { Calculator } from './values.js';
 
 export interface LoadTreeOptions {
@@ -25,6 +25,8 @@ export interface LoadTreeOptions {
   /** Extra macro environment (make variables Kconfig reads, e.g. `USERCFLAGS`). */
   env?: Readonly<Record<string, string>>;
   onProgress?: (msg: string) => void;
+  /** The help texts too (a tree read from the parse cache comes without them). */
+  help?: boolean;
 }
 
 export const hasToolchain = (o: LoadTreeOptions): boolean => o.cc !== undefined || o.crossCompile !== undefined;
@@ -47,6 +49,7 @@ export async function loadTree(kernel: string, arch: string, opts: LoadTreeOptio
   if (tree.symbols.size === 0) {
     return fail(errors.length ? errors : { code: 'kconfig.empty-tree', message: `no Kconfig symbols in ${kernel}`, exit: ExitCode.usage });
   }
+  if (opts.help) await loadHelp(tree);
   return tree;
 }
 
@@ -160,7 +163,7 @@ export async function runExplain(input: ExplainInput): Promise<ExplainResult> {
   const config = input.config !== undefined ? await readDotConfig(input.config) : undefined;
   const arch = resolveArch(input.arch, config);
   const opts = treeOptions(input);
-  const tree = await loadTree(input.kernel, arch, opts);
+  const tree = await loadTree(input.kernel, arch, { ...opts, help: true });
   const model = buildModel(tree);
   const name = stripPrefix(input.symbol);
   const info = symbolInfo(model, name);

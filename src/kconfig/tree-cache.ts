@@ -20,7 +20,7 @@ import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
 
 /** Bump when the AST or parser output changes shape. */
-const FORMAT = 'tarsmith-kconfig-4';
+const FORMAT = 'tarsmith-kconfig-5';
 
 export interface CacheOptions {
   dir?: string;
@@ -76,8 +76,8 @@ export async function cacheKey(kernel: string, isDir: boolean, env: ReadonlyMap<
   return createHash('sha256').update(`${FORMAT}\n${what}\n${envText}`).digest('hex');
 }
 
-function entryPath(opts: CacheOptions, key: string, kind: 'tree' | 'names' = 'tree'): string {
-  return path.join(opts.dir ?? defaultCacheDir(), kind === 'tree' ? `${key}.v8` : `${key}.names.v8`);
+function entryPath(opts: CacheOptions, key: string, kind: 'tree' | 'names' | 'help' = 'tree'): string {
+  return path.join(opts.dir ?? defaultCacheDir(), kind === 'tree' ? `${key}.v8` : `${key}.${kind}.v8`);
 }
 
 /** The mtime and size of each file (synchronous: a kernel has some 1,600 Kconfig files, and a stat is microseconds). */
@@ -115,7 +115,51 @@ export async function readCache(opts: CacheOptions, key: string, files: SourceFi
   const entry = await readEntry<Entry>(entryPath(opts, key), files);
   if (!entry) return undefined;
   unpackTree(entry.tree, entry.locFiles);
+  helpOf.set(entry.tree, entryPath(opts, key, 'help'));
   return entry.tree;
+}
+
+/**
+ * Trees read from the cache come without their help texts (a fifth of the entry, and only `kconfig explain` shows
+ * them): the entry beside the tree's that holds them, until `loadHelp` puts them back.
+ */
+const helpOf = new WeakMap<KconfigTree, string>();
+
+/** Every entry of a tree, depth first, in the order they were parsed. */
+function eachEntry(entries: readonly TreeEntry[], fn: (e: TreeEntry) => void): void {
+  for (const e of entries) {
+    fn(e);
+    if (e.kind === 'menu' || e.kind === 'choice' || e.kind === 'if') eachEntry(e.children, fn);
+  }
+}
+
+/** The help texts of a tree's entries, by their depth-first index. */
+function helpTexts(tree: KconfigTree): [number, string][] {
+  const out: [number, string][] = [];
+  let i = 0;
+  eachEntry(tree.entries, (e) => {
+    if ((e.kind === 'config' || e.kind === 'choice') && e.help !== undefined) out.push([i, e.help]);
+    i++;
+  });
+  return out;
+}
+
+/**
+ * Put the help texts back into a tree read from the cache (a tree parsed here has them already). A missing or
+ * stale help entry leaves the tree without help texts, as for Kconfig without `help` blocks.
+ */
+export async function loadHelp(tree: KconfigTree): Promise<void> {
+  const file = helpOf.get(tree);
+  if (file === undefined) return;
+  helpOf.delete(tree);
+  let stored: { format: string; key: string; help: [number, string][] };
+  try {
+    stored = v8.deserialize(await fs.readFile(file)) as typeof stored;
+  } catch {
+    return;
+  }
+  if (stored.format !== FORMAT || stored.key !== path.basename(file, '.help.v8')) return;
+  restoreHelp(tree, stored.help);
 }
 
 /** The places in a tree that hold a `loc`, always in the same order. */
@@ -158,6 +202,15 @@ const LINE_BITS = 2 ** 22;
  * symbol table (rebuilt from the entries on reading): the serialiser writes every string and object it meets,
  * and these are most of a kernel tree's objects. `unpackTree` undoes it in place.
  */
+function restoreHelp(tree: KconfigTree, help: readonly [number, string][]): void {
+  const byIndex = new Map(help);
+  let i = 0;
+  eachEntry(tree.entries, (e) => {
+    const text = byIndex.get(i++);
+    if (text !== undefined && (e.kind === 'config' || e.kind === 'choice')) e.help = text;
+  });
+}
+
 function packTree(tree: KconfigTree): { tree: KconfigTree; locFiles: string[] } {
   const index = new Map<string, number>();
   const locFiles: string[] = [];
@@ -169,6 +222,9 @@ function packTree(tree: KconfigTree): { tree: KconfigTree; locFiles: string[] } 
       index.set(loc.file, i);
     }
     h.loc = i * LINE_BITS + loc.line;
+  });
+  eachEntry(tree.entries, (e) => {
+    if (e.kind === 'config' || e.kind === 'choice') delete e.help;
   });
   return { tree: { ...tree, symbols: new Map() }, locFiles };
 }
@@ -260,13 +316,16 @@ export async function writeCache(
     const stats = files?.dir ? statsOf(files.dir, tree.files) : [];
     const fresh: Freshness = { format: FORMAT, stats, globs: deps.globs, absent: deps.absent };
     compactTree(tree);
+    const help = helpTexts(tree);
     const packed = packTree(tree);
     let data: Buffer;
     try {
       data = v8.serialize({ ...fresh, ...packed } satisfies Entry);
     } finally {
       restoreLocs(tree, packed.locFiles);
+      restoreHelp(tree, help);
     }
+    await writeFileAtomic(entryPath(opts, key, 'help'), v8.serialize({ format: FORMAT, key, help }));
     await writeFileAtomic(entryPath(opts, key), data);
     await writeFileAtomic(entryPath(opts, key, 'names'), v8.serialize({ ...fresh, names: symbolNamesOf(tree) } satisfies NamesEntry));
   } catch {

@@ -14,6 +14,7 @@ import { exec } from '../core/exec.js';
 import type { KconfigTree } from './ast.js';
 
 export type { SymbolNames } from './tree-cache.js';
+export { loadHelp } from './tree-cache.js';
 import { cacheKey, defaultCacheDir, readCache, readNames, symbolNamesOf, writeCache, type CacheOptions, type SymbolNames } from './tree-cache.js';
 import { versionLines } from './tool-version.js';
 import { parseTree } from './parse-tree.js';

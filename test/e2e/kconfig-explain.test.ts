@@ -19,7 +19,7 @@ interface ExplainJson {
   nearest?: string[];
   info?: {
     type: string;
-    definitions: { at: string; prompt?: { text: string }; dependsOn?: string }[];
+    definitions: { at: string; prompt?: { text: string }; dependsOn?: string; help?: string }[];
     selectedBy: { symbol: string }[];
     selects: { symbol: string }[];
     ranges: { min: string; max: string }[];
@@ -67,6 +67,11 @@ test('explain without a .config: definitions match the kernel parser; conditions
     assert.match(ip6?.info?.definitions[0]?.dependsOn ?? '', /IPV6/);
     assert.ok(ip6?.info?.selects.some((s) => s.symbol === 'NETFILTER_XTABLES'));
     assert.deepEqual(docs.get('LOG_BUF_SHIFT')?.info?.ranges.map((r) => [r.min, r.max]), [['12', '25']]);
+    // The help text, also when the tree comes from the parse cache (every call after the first): kept beside it.
+    assert.match(docs.get('LOG_BUF_SHIFT')?.info?.definitions[0]?.help ?? '', /^Select the minimal kernel log buffer size as a power of 2\.\n[^]*Examples:/);
+    const text = spawnSync(bin, ['kconfig', 'explain', 'LOG_BUF_SHIFT', '--kernel', k.dir, '--arch', 'arm64'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /\n {4}help: Select the minimal kernel log buffer size as a power of 2\.\n {10}The final size is affected by LOG_CPU_MAX_BUF_SHIFT config\n/);
     assert.ok(docs.get('PREEMPT_NONE')?.info?.choice?.members.includes('PREEMPT_VOLUNTARY'));
     const crc = docs.get('CRC32');
     assert.ok((crc?.info?.selectedBy.length ?? 0) > 10);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadKconfig } from '../../src/kconfig/tree.js';
+import { loadHelp, loadKconfig } from '../../src/kconfig/tree.js';
 import { groundTruthSymbols, kernelTree } from '../kconfig/kernel-tree.js';
 
 /** Symbol name → "type defs" as tarsmith parsed it. */
@@ -54,8 +54,14 @@ test('a tree read back from the parse cache equals the parsed one in every field
     const fresh = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cacheDir: false });
     const cached = await loadKconfig({ kernel: k.dir, arch: 'x86_64', cacheDir: cache });
     assert.notEqual(cached, parsed);
-    // The parse that wrote the entry is unchanged by writing it, and the entry read back is the same tree.
+    // The parse that wrote the entry is unchanged by writing it, and the entry read back is the same tree once its
+    // help texts (kept beside it, read only for `kconfig explain`) are back.
     assert.deepStrictEqual(parsed, fresh);
+    const helpOf = (t: typeof fresh) => t.symbols.get('NF_SOCKET_IPV4')?.defs[0]?.help;
+    assert.match(helpOf(fresh) ?? '', /IPv4 socket lookup infrastructure/);
+    assert.equal(helpOf(cached), undefined, 'read from the cache without its help texts');
+    await loadHelp(cached);
+    assert.equal(helpOf(cached), helpOf(fresh));
     assert.deepStrictEqual(cached, fresh);
     assert.deepEqual([...cached.symbols.keys()], [...fresh.symbols.keys()], 'symbols in the order of their first definition');
     const def = cached.symbols.get('IP_NF_IPTABLES_LEGACY')?.defs[0];

@@ -132,13 +132,14 @@ test('symbol info: definitions, menu conditions, visible if, selects, ranges, de
   const model = buildModel(tree);
   const nf = symbolInfo(model, 'NF');
   assert.deepEqual(nf?.definitions, [
-    { at: 'Kconfig:10', kind: 'config', type: 'tristate', prompt: { text: 'nf' }, dependsOn: 'IPV6', inherited: 'NET', visibleIf: 'EXPERT' },
+    { at: 'Kconfig:10', kind: 'config', type: 'tristate', prompt: { text: 'nf' }, dependsOn: 'IPV6', inherited: 'NET', visibleIf: 'EXPERT', help: 'Netfilter.' },
   ]);
   assert.deepEqual(symbolInfo(model, 'DEEP')?.selectedBy, [{ symbol: 'HELPER', if: 'NET', at: 'Kconfig:22' }]);
   assert.deepEqual(symbolInfo(model, 'SHIFT')?.ranges, [{ min: '12', max: '25', at: 'Kconfig:33' }]);
   assert.deepEqual(symbolInfo(model, 'P1')?.choice?.members, ['P1', 'P2']);
   assert.equal(symbolInfo(model, 'NOPE'), undefined);
   assert.match(renderInfo(nf as NonNullable<typeof nf>).join('\n'), /defined at Kconfig:10 \(config tristate\)\n {4}prompt: "nf"\n {4}depends on IPV6/);
+  assert.match(renderInfo(nf as NonNullable<typeof nf>).join('\n'), /\n {4}visible if EXPERT\n {4}help: Netfilter\.$/, 'the help text, after the conditions');
 });
 
 test('invisible with a default: a requested n is ignored and the default applies', () => {
