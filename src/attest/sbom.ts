@@ -13,7 +13,7 @@
 import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Input, PatchInput } from './inputs.js';
 
-export const SBOM_FILE = 'sbom.cdx.json';
+export { SBOM_FILE } from './files.js';
 
 export interface SbomFacts {
   name: string;

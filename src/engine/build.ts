@@ -30,9 +30,9 @@ import type { SourceTrees } from './trees.js';
 import type { SourceOverride } from '../lock/override.js';
 import { finishKernel, kernelConfigPhase, preflightRunner, type KernelOutcome, type PreflightRun } from './kernel-phase.js';
 import type { PredictionRecord } from '../kernel/preflight.js';
-import { lockedInputs } from '../attest/inputs.js';
 import { PROVENANCE_FILE, provenanceJson, type BuildFacts } from '../attest/provenance.js';
-import { SBOM_FILE, sbomJson, type SbomComponent } from '../attest/sbom.js';
+import { SBOM_FILE } from '../attest/files.js';
+import type { SbomComponent } from '../attest/sbom.js';
 
 export interface EngineOptions {
   manifest?: string;
@@ -379,6 +379,8 @@ const sha256Of = (text: string | Buffer): string => createHash('sha256').update(
  * docs/design/attest.md); the byproducts are the other files written beside the artifacts, with their digests.
  */
 async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, written: { name: string; text: string | Buffer }[]) {
+  // The SBOM's libraries (CycloneDX, package URLs) are loaded only here, at the end of a build.
+  const [{ lockedInputs }, { sbomJson }] = await Promise.all([import('../attest/inputs.js'), import('../attest/sbom.js')]);
   const inputs = lockedInputs(m, lock);
   const subjects = out.files.map((f) => ({ name: f.path, sha256: f.sha256 }));
   const version = m.build?.version.find((v) => v.path === 'VERSION')?.content.trim();

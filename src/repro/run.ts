@@ -12,7 +12,7 @@ import { exec } from '../core/exec.js';
 import { replaceDir, withTempDirBeside, writeFileAtomic } from '../core/fs-atomic.js';
 import { log } from '../core/log.js';
 import { ARTIFACT_SUMS, build, type BuildOptions, type BuildResult } from '../engine/build.js';
-import { SBOM_FILE } from '../attest/sbom.js';
+import { SBOM_FILE } from '../attest/files.js';
 import { outName, selectTarget, sourceInto, withSourceRoot } from '../engine/plan.js';
 import { canonicalJson } from '../lock/lock.js';
 import { loadManifest } from '../manifest/load.js';
