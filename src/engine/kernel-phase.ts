@@ -160,7 +160,7 @@ async function checkPrediction(pre: KernelPreflight, kernelConfig: string): Prom
  * engine's client runs; a refusal stops the engine build at once (its log is dropped: nothing is written to out/)
  * and is the failure; otherwise the build's own outcome counts. The pre-flight's lines are shown after the stage.
  */
-async function configStageWithPreflight(kp: NonNullable<Plan['kernel']>, buildStage: BuildStage, dir: string, preflight: PreflightRun | undefined, logFile: string | undefined): Promise<KernelPreflight | undefined> {
+export async function configStageWithPreflight(kp: NonNullable<Plan['kernel']>, buildStage: BuildStage, dir: string, preflight: PreflightRun | undefined, logFile: string | undefined): Promise<KernelPreflight | undefined> {
   const stageLog = path.join(dir, 'stage.log');
   const ac = new AbortController();
   const lines: [Parameters<Say>[0], string][] = [];
