@@ -13,7 +13,7 @@ import * as v8 from 'node:v8';
 import { cacheRoot } from '../core/cache-dir.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { hashFilesMemo, memoFile } from '../core/hash-memo.js';
-import type { Diagnostic, Entry as TreeEntry, Expr, KconfigTree, Loc } from './ast.js';
+import type { Default, DependsOn, Diagnostic, Entry as TreeEntry, Expr, KconfigTree, Loc, Prompt } from './ast.js';
 import { symbolTable } from './parse-tree.js';
 import { internExpr } from './expr.js';
 import type { ParseDeps } from './parse-tree.js';
@@ -259,27 +259,26 @@ export function compactTree(tree: KconfigTree): void {
     for (const p of a) if (p.cond) p.cond = x(p.cond);
     return list(a);
   };
+  const symbolLike = (e: { prompts: Prompt[]; defaults: Default[]; dependsOn: DependsOn[] }): void => {
+    e.prompts = conds(e.prompts);
+    for (const d of e.defaults) d.value = x(d.value);
+    e.defaults = conds(e.defaults);
+    for (const d of e.dependsOn) d.expr = x(d.expr);
+    e.dependsOn = conds(e.dependsOn);
+  };
   const walk = (entries: TreeEntry[]): void => {
     for (const e of entries) {
       if (e.inherited) e.inherited = x(e.inherited);
       if (e.visibleIf) e.visibleIf = x(e.visibleIf);
       switch (e.kind) {
         case 'config':
-          e.prompts = conds(e.prompts);
-          for (const d of e.defaults) d.value = x(d.value);
-          e.defaults = conds(e.defaults);
-          for (const d of e.dependsOn) d.expr = x(d.expr);
-          e.dependsOn = conds(e.dependsOn);
+          symbolLike(e);
           e.selects = conds(e.selects);
           e.implies = conds(e.implies);
           e.ranges = conds(e.ranges);
           break;
         case 'choice':
-          e.prompts = conds(e.prompts);
-          for (const d of e.defaults) d.value = x(d.value);
-          e.defaults = conds(e.defaults);
-          for (const d of e.dependsOn) d.expr = x(d.expr);
-          e.dependsOn = conds(e.dependsOn);
+          symbolLike(e);
           walk(e.children);
           break;
         case 'menu':

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-rig.js';
 import { baseImageId } from '../../src/engine/base-image.js';
 import { freePort, startRegistry, startSecondEngine, type Registry, type SecondEngine } from './remote-rig.js';
+import type { BaseOrigin } from '../../src/engine/registry-base.js';
 
 let remote: SecondEngine;
 let ex: Example;
@@ -269,14 +270,6 @@ test('the shared cache: engine A pushes cache images to the registry; a fresh en
   }
 });
 
-interface BaseOrigin {
-  from: 'context' | 'registry';
-  rootfs: string;
-  imageId?: string;
-  ref?: string;
-  pinned?: string;
-  pushed?: boolean;
-}
 
 /** The manifest the registry serves for REF (GET, the Docker and OCI media types), and its digest header. */
 async function registryManifest(ref: string): Promise<{ digest: string | null; config?: string }> {
