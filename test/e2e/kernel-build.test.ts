@@ -54,7 +54,7 @@ test('kernel: config checked before compiling, then a full kernel, modules with 
     files: { 'kernel/gateway.config': 'CONFIG_MODULE_UNLOAD=y\nCONFIG_NETFILTER_XTABLES_LEGACY=y\n' },
   });
   try {
-    // the in-build check (the pre-flight, which stops the same report before the engine, is kernel-preflight.test.ts)
+    // the in-build check (the pre-flight, which stops the same report before anything is compiled, is kernel-preflight.test.ts)
     const bad = await p.tarsmith(['build', '--no-kernel-preflight', '--progress', 'plain']);
     assert.equal(bad.code, 1, bad.stderr);
     assert.match(bad.stderr, /error\[kernel\.config-mismatch\]: 2 specified values did not make it into the kernel's final configuration \(checked before compiling: nothing was compiled\)/);

@@ -35,7 +35,7 @@ function failureText(stderr: string): string {
 
 const exists = (f: string) => fs.access(f).then(() => true, () => false);
 
-test('kernel pre-flight: an unsatisfiable fragment stops before the engine with the in-build report; a normal build records that the prediction matches', async () => {
+test('kernel pre-flight: an unsatisfiable fragment stops the build with the in-build report (before the engine when it does not answer, stopping its config stage when it does); a normal build records that the prediction matches', async () => {
   // A line of its own per run: the engine's config stage is never a cache hit of an earlier run of this test.
   const nonce = `# run ${Date.now()}-${process.pid}\n`;
   const p = await kernelProject({ kernel: KERNEL, targets: TARGETS, files: { 'kernel/gw.config': `CONFIG_MODULE_UNLOAD=y\nCONFIG_NETFILTER_XTABLES_LEGACY=y\n${nonce}` } });
