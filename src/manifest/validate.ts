@@ -1,17 +1,14 @@
 /** Schema validation (Ajv) of the parsed YAML, with each error mapped to file:line:col, the value and a fix. */
-import AjvImport, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ExitCode, type Failure, type FailureCode } from '../core/errors.js';
 import { nearest } from '../core/suggest.js';
-import { allowedKeysAt, manifestJsonSchema } from './schema.js';
+import compiledValidator from './manifest-validator.gen.js';
+import { allowedKeysAt } from './schema.js';
 import { pointerOf, positionFor, type PositionIndex } from './positions.js';
 
-type AjvCtor = new (opts: Record<string, unknown>) => { compile(schema: unknown): ValidateFunction };
-const Ajv = ((AjvImport as unknown as { default?: AjvCtor }).default ?? AjvImport) as unknown as AjvCtor;
-
-let compiled: ValidateFunction | undefined;
+/** The schema's validator, compiled ahead of time (scripts/docs/validator.ts; a test keeps it current). */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(manifestJsonSchema);
-  return compiled;
+  return compiledValidator as ValidateFunction;
 }
 
 function segmentsOf(instancePath: string): string[] {
