@@ -32,6 +32,9 @@ interface MemoEntry {
 
 const MAX_ENTRIES = 2000;
 
+/** A hit refreshes its entry's last-use time (and so rewrites the memo) only when that is older than this. */
+const USE_REFRESH_MS = 60 * 60 * 1000;
+
 export function memoFile(): string {
   return path.join(cacheRoot(), 'hash-memo.json');
 }
@@ -73,12 +76,21 @@ export async function hashFilesMemo(files: readonly string[], memoPath = memoFil
   const fresh = todo.length ? await hasher(todo) : [];
   let k = 0;
   const now = Date.now();
+  // The memo is rewritten (a few hundred kB, fsynced) only when it learned a hash, or to refresh the last-use time
+  // of entries not used for an hour (what the eviction orders by): a build's many lookups of unchanged files
+  // write nothing.
+  let changed = false;
   for (const [i, f] of abs.entries()) {
-    if (results[i] === undefined) results[i] = fresh[k++]!;
+    const hit = results[i] !== undefined;
+    if (!hit) results[i] = fresh[k++]!;
     const r = results[i]!;
     const id = ids[i];
-    if (r.ok && id !== undefined) memo[f] = { id, sha256: r.sha256, size: r.size, used: now };
+    if (!r.ok || id === undefined) continue;
+    if (hit && now - (memo[f]?.used ?? 0) < USE_REFRESH_MS) continue;
+    memo[f] = { id, sha256: r.sha256, size: r.size, used: now };
+    changed = true;
   }
+  if (!changed) return results as HashOutcome[];
   const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
   await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
   return results as HashOutcome[];

@@ -72,3 +72,35 @@ test('hash memo: a hard link made and removed by tarsmith keeps the memo valid; 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('hash memo: lookups that only hit write nothing; a new hash, or a last use over an hour old, rewrites the memo', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tarsmith-memo-'));
+  try {
+    const memo = path.join(dir, 'memo.json');
+    const a = path.join(dir, 'a.tar');
+    const b = path.join(dir, 'b.tar');
+    await writeFile(a, 'aaa');
+    await writeFile(b, 'bbb');
+    await hashFilesMemo([a], memo);
+    const first = await stat(memo);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await hashFilesMemo([a], memo), [{ ok: true, sha256: sha('aaa'), size: 3 }]);
+    const hit = await stat(memo);
+    assert.equal(hit.ino, first.ino, 'a hit does not rewrite the memo (an atomic rewrite is a new inode)');
+    assert.equal(hit.mtimeMs, first.mtimeMs);
+    await hashFilesMemo([a, b], memo);
+    const learned = await stat(memo);
+    assert.notEqual(learned.ino, first.ino, 'a new hash is written');
+    // An entry last used over an hour ago is refreshed (its use time orders the eviction).
+    const stored = JSON.parse(await readFile(memo, 'utf8')) as Record<string, { used: number }>;
+    stored[a]!.used = Date.now() - 2 * 60 * 60 * 1000;
+    await writeFile(memo, JSON.stringify(stored));
+    const planted = await stat(memo);
+    await hashFilesMemo([a], memo);
+    const refreshed = JSON.parse(await readFile(memo, 'utf8')) as Record<string, { used: number }>;
+    assert.notEqual((await stat(memo)).ino, planted.ino);
+    assert.ok(Date.now() - refreshed[a]!.used < 60_000);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
