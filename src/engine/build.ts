@@ -374,7 +374,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun, base?: BaseOrigin): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun, base?: BaseOrigin, toolchain?: ToolchainOrigin): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -391,7 +391,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   }, pre, logFile);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}),
+    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}),
   };
 }
 
@@ -418,7 +418,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return b;
   };
   let kernel: KernelOutcome | undefined;
-  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base);
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base, toolchain);
   if (plan.kernel) {
     kernel = await kernelConfigPhase(m, plan, async (stage, dest, control) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, ...control })), undefined, pre, logFile);
   }
