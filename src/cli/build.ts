@@ -55,7 +55,11 @@ With a registry cache, a builder.rootfs base goes through the same registry, not
 locked rootfs as an image (one layer, its ID computed from the lock) under REPO:base-<16 hex of its sha256>,
 pushed by --cache-to when the registry lacks it, and checked before a --cache-from build (another image there
 is registry.base-mismatch; none falls back to the context). The JSON result and the record say where the base
-came from (base).
+came from (base). The toolchain image of \`tarsmith toolchain\` (builder.packages, a builder.image) goes the same
+way, under REPO:toolchain-<16 hex of its inputs hash>: pushed from this engine by --cache-to when the registry
+lacks it, its config's layers checked against tarsmith.lock before a --cache-from build (other layers are
+registry.toolchain-mismatch; none: the engine's own store must hold it, build.toolchain-missing otherwise); the
+JSON result and the record say where it came from (toolchain, builder.toolchainOrigin).
 
 The engine may be remote: DOCKER_HOST (tcp://, ssh://, unix://) or --context NAME (a docker context); the
 build context and secrets travel to it, the artifacts come back here. The build record names the endpoint.
@@ -64,7 +68,7 @@ Progress: --progress auto prints one line per finished step (and a live status l
 plain prints BuildKit's whole stream; the full log is always in out/<name>.log.
 
 Exit codes: 0 built, 1 an input is missing or does not match the lock, the kernel config does not satisfy
-            the fragments, or the registry's base image is not the locked rootfs's, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
+            the fragments, or the registry's base or toolchain image is not the locked one, 2 bad manifest or option, 4 engine missing or unreachable, a build step failed, or a module's
             vermagic is not the kernel's.
 
 Examples:

@@ -17,9 +17,12 @@ then this, once (and again whenever builder.* changes). It needs no network: the
 per-run files are removed and mtimes clamped, so a --no-cache rebuild gives the same layers (the lock records
 them, not the image ID). \`tarsmith build\` refuses a missing or stale toolchain image and never installs packages.
 
-The image lives in the engine that built it: on another engine run this there too. --cache-to
-type=registry,ref=REF pushes a cache image of it (REF with the tag TAG-toolchain), and --cache-from REF on the
-other engine takes every step from it.
+The image lives in the engine that built it: on another engine run this there too, or build once here with
+\`tarsmith build --cache-to type=registry,ref=REF\`, which pushes the image beside the cache image
+(REPO:toolchain-<16 hex of the inputs hash>) so that \`build --cache-from REF\` on another engine builds FROM it
+by digest. --cache-to type=registry,ref=REF here pushes a cache image of it (REF with the tag TAG-toolchain), and
+--cache-from REF on the other engine takes every step from it. The lock also records the packages installed in
+the image (the build record's list, read without running it).
 
 Exit codes: 0 done, 1 an input is missing or does not match the lock (or builder.packages are not vendored),
             2 bad manifest or option,

@@ -22,7 +22,8 @@ import { humanSize, stageContext, stagingParent } from './context.js';
 import { outName, type BuildVariant, type Plan } from './plan.js';
 import { registryBase, type BaseOrigin } from './registry-base.js';
 import { prepareWithEngine } from './prepare.js';
-import { describeEndpoint, type EngineCaps } from './probe.js';
+import type { EngineCaps } from './probe.js';
+import { registryToolchain, toolchainEntry, type ToolchainOrigin } from './toolchain-image.js';
 import { runBuild, type Locate, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
 import { scanExport, type ArtifactHash, type ArtifactLink, type ExportedTree } from './artifacts.js';
@@ -87,61 +88,11 @@ export interface BuildResult {
   cacheExports?: CacheExport[];
   /** Where the rootfs base came from: the build context, or the base image through the registry cache's registry. */
   base?: BaseOrigin;
+  /** Where the toolchain image came from: the engine's store, or the registry cache's registry. */
+  toolchain?: ToolchainOrigin;
   engine: { docker: string; mode: string; server: string; endpoint: string; context: string };
   /** With a kernel: the release, the kernel's vermagic, what the config check dropped (as allowed), the host's prediction against the kernel's .config. */
   kernel?: { release?: string; vermagic?: string; dropped: { fragment: string; line: number; text: string; allowedBy?: string }[]; prediction?: PredictionRecord };
-}
-
-/** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
-export async function imageLayers(client: readonly string[], ref: string): Promise<string[] | undefined> {
-  const r = await exec([...client, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
-  if (r.code !== 0) return undefined;
-  try {
-    const v: unknown = JSON.parse(r.stdout);
-    return Array.isArray(v) ? v.map(String) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const TOOLCHAIN_RUN = 'run `tarsmith toolchain` (it installs the vendored packages, network off), then build again';
-
-/**
- * The toolchain `tarsmith toolchain` recorded in the lock must be the one the plan needs (same inputs hash);
- * `requireRecorded` also refuses a lock that records none. `build` requires it; `generate` refuses only a stale
- * record (without one, Dockerfile.toolchain builds it by hand under the tag the Dockerfile names).
- */
-export function checkToolchainRecord(m: Manifest, lock: Lock, plan: Plan, requireRecorded: boolean): void {
-  if (!plan.needsToolchainImage) return;
-  const t = lock.toolchain;
-  if (!t && !requireRecorded) return;
-  if (!t || t.inputsHash !== plan.toolchainInputsHash) {
-    fail({
-      code: 'build.toolchain-stale',
-      message: t ? 'the toolchain inputs changed since `tarsmith toolchain` ran' : 'no toolchain image is recorded in tarsmith.lock',
-      exit: ExitCode.usage,
-      where: { file: m.file },
-      hint: TOOLCHAIN_RUN,
-    });
-  }
-}
-
-/** The toolchain image the plan needs must be the one `tarsmith toolchain` recorded, and still be there. */
-export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock, plan: Plan): Promise<void> {
-  checkToolchainRecord(m, lock, plan, true);
-  const t = lock.toolchain;
-  if (!plan.needsToolchainImage || !t) return;
-  const run = TOOLCHAIN_RUN;
-  const layers = await imageLayers(caps.client, t.tag);
-  if (!layers || layers.join(' ') !== t.layers.join(' ')) {
-    fail({
-      code: 'build.toolchain-missing',
-      message: !layers ? `the toolchain image ${t.tag} is not in the image store of the engine at ${describeEndpoint(caps.endpoint)}` : `the toolchain image ${t.tag} does not hold the layers recorded in tarsmith.lock`,
-      value: t.tag,
-      exit: ExitCode.engine,
-      hint: run,
-    });
-  }
 }
 
 /** Where a target's steps (`build.targets.T.steps[i]`, `build.steps[i]`) and artifacts are in the manifest. */
@@ -285,6 +236,19 @@ export async function installedPackages(client: readonly string[], image: string
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * The toolchain's installed packages for the build record: the list `tarsmith toolchain` recorded in the lock when
+ * it made the image (a function of the layers both sides check), so no engine runs the image for it (which would
+ * pull it onto a fresh engine). A lock written before the list was recorded: the image is asked, as before.
+ */
+async function toolchainPackages(caps: EngineCaps, lock: Lock, family: 'apt' | 'apk', origin: ToolchainOrigin | undefined): Promise<Record<string, string>> {
+  const t = lock.toolchain as NonNullable<Lock['toolchain']>;
+  if (t.installed) return t.installed;
+  const image = origin?.pinned ?? t.tag;
+  log.info(`tarsmith.lock records no package list for the toolchain image: asking ${image} (\`tarsmith toolchain\` records it)`);
+  return installedPackages(caps.client, image, family);
+}
+
 function kernelRecord(plan: Plan, k: KernelOutcome | undefined) {
   if (!plan.kernel || !k) return {};
   const { spec, inputsHash } = plan.kernel;
@@ -318,7 +282,7 @@ function recordSources(m: Manifest, { lock, trees, overrides }: RecordInputs): R
   return sources;
 }
 
-function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome, base?: BaseOrigin) {
+function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: EngineCaps, opts: BuildOptions, out: ExportedTree, installed?: Record<string, string>, k?: KernelOutcome, base?: BaseOrigin, toolchain?: ToolchainOrigin) {
   const { lock } = inputs;
   const sources = recordSources(m, inputs);
   return {
@@ -337,7 +301,8 @@ function buildRecord(m: Manifest, inputs: RecordInputs, plan: Plan, caps: Engine
       packages: m.builder?.packages ?? [],
       ...(lock.builderPackages ? { vendored: Object.fromEntries(Object.entries(lock.builderPackages.packages).map(([k, p]) => [k, { version: p.version, sha256: p.sha256 }])) } : {}),
       ...(installed ? { installed } : {}),
-      ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: lock.toolchain } : {}),
+      ...(plan.needsToolchainImage && lock.toolchain ? { toolchain: toolchainEntry(lock.toolchain) } : {}),
+      ...(toolchain ? { toolchainOrigin: toolchain } : {}),
     },
     engine: {
       client: caps.clientVersion, server: caps.serverVersion, mode: caps.mode, ...(caps.buildx ? { buildx: caps.buildx } : {}),
@@ -411,7 +376,7 @@ async function attestations(m: Manifest, lock: Lock, plan: Plan, caps: EngineCap
 }
 
 /** `build --kernel-config-only`: the config stage, the check, and the resolved config with its report; no compile. */
-async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun, base?: BaseOrigin): Promise<BuildResult> {
+async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts: BuildOptions, final: string, logFile: string, pre: PreflightRun, base?: BaseOrigin, toolchain?: ToolchainOrigin): Promise<BuildResult> {
   if (!plan.kernel) {
     return fail({
       code: 'build.no-kernel', message: `target ${plan.target.name} does not build against the kernel`, value: plan.target.name, exit: ExitCode.usage,
@@ -428,7 +393,7 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   }, pre, logFile);
   return {
     name: m.name, target: plan.target.name, out: final, artifacts, symlinks: [], record: path.join(final, 'config-check.json'), context: { size: 0, files: 0 },
-    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}),
+    engine: engineSummary(caps), kernel: kernelSummary(k), ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}),
   };
 }
 
@@ -437,10 +402,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
   const { manifest: m, lock, trees, overrides, caps } = prepared;
   // With a registry cache, the rootfs base goes through the registry instead of in the build context.
-  const { plan, base } = await pre.first(async () => {
+  const { plan, base, toolchain } = await pre.first(async () => {
     checkCacheSpecs(caps, opts);
-    await ensureToolchain(caps, m, lock, prepared.plan);
-    return registryBase(caps, m, lock, prepared.plan, opts);
+    const tc = await registryToolchain(caps, m, lock, prepared.plan, opts);
+    return { ...(await registryBase(caps, m, lock, tc.plan, opts)), ...(tc.toolchain ? { toolchain: tc.toolchain } : {}) };
   });
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
@@ -455,7 +420,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return b;
   };
   let kernel: KernelOutcome | undefined;
-  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base);
+  if (opts.kernelConfigOnly) return kernelConfigOnly(caps, m, plan, opts, path.join(outRoot, `${name}.kernel-config`), logFile, pre, base, toolchain);
   if (plan.kernel) {
     kernel = await kernelConfigPhase(m, plan, async (stage, dest, control) => stageBuilt(await buildWith(caps, m, plan, { ...opts, stage, output: { kind: 'local', dest }, ...control })), undefined, pre, logFile);
   }
@@ -468,7 +433,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     if (kernel) kernel = await finishKernel(tmp, kernel);
     const out = await scanExport(tmp);
-    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await installedPackages(caps.client, lock.toolchain.tag, m.builder.family) : undefined;
+    const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await toolchainPackages(caps, lock, m.builder.family, toolchain) : undefined;
     for (const reserved of RESERVED_NAMES) {
       if ([...out.files, ...out.symlinks].some((h) => h.path === reserved)) {
         fail({ code: 'build.reserved-name', message: `an artifact is named ${reserved}, which tarsmith writes itself`, value: reserved, exit: ExitCode.usage, hint: 'rename the artifact (artifacts[].rename)' });
@@ -476,7 +441,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     // Names are bytes: the sums file is written byte for byte (binary-string names, latin1 out).
     const sums = Buffer.from(formatSums(out.rawFiles.map((h) => ({ file: h.name, sha256: h.sha256 }))), 'latin1');
-    const record = canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel, base));
+    const record = canonicalJson(buildRecord(m, { lock, trees, overrides }, plan, caps, opts, out, installed, kernel, base, toolchain));
     const att = await attestations(m, lock, plan, caps, opts, out, [{ name: ARTIFACT_SUMS, text: sums }, { name: RECORD_FILE, text: record }]);
     try {
       await writeFileAtomic(path.join(tmp, ARTIFACT_SUMS), sums);
@@ -502,6 +467,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     ...(context.steps ? { steps: context.steps } : {}),
     ...(cacheExports.length > 0 ? { cacheExports } : {}),
     ...(base ? { base } : {}),
+    ...(toolchain ? { toolchain } : {}),
     engine: engineSummary(caps),
     ...(kernel ? { kernel: kernelSummary(kernel) } : {}),
   };

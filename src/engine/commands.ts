@@ -12,7 +12,8 @@ import { buildPlatform } from '../manifest/types.js';
 import { buildArgv, type BuildRequest } from './argv.js';
 import { cacheBuilder, stageCache } from './cache.js';
 import { pushCacheImages, type CacheExport } from './cache-carrier.js';
-import { buildWith, checkCacheSpecs, checkToolchainRecord, ensureToolchain, imageLayers, type BuiltStage, type EngineOptions } from './build.js';
+import { buildWith, checkCacheSpecs, installedPackages, type BuiltStage, type EngineOptions } from './build.js';
+import { checkToolchainRecord, imageLayers, registryToolchain, type ToolchainOrigin } from './toolchain-image.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
 import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
@@ -95,7 +96,9 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   }
   const layers = await imageLayers(caps.client, tag);
   if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
-  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers } });
+  // The packages installed in it, recorded once here: a build lists them from the lock, without running the image.
+  const installed = m.builder ? await installedPackages(caps.client, tag, m.builder.family) : undefined;
+  await writeLock(m.dir, { ...lock, toolchain: { inputsHash: plan.toolchainInputsHash, tag, layers, ...(installed ? { installed } : {}) } });
   return { needed: true, tag, imageId, layers, inputsHash: plan.toolchainInputsHash, ...(cacheExports.length > 0 ? { cacheExports } : {}) };
 }
 
@@ -114,6 +117,8 @@ export interface ImageResult {
   cacheExports?: CacheExport[];
   /** Where the rootfs base came from: the build context, or the base image through the registry cache's registry. */
   base?: BaseOrigin;
+  /** Where the toolchain image came from: the engine's store, or the registry cache's registry. */
+  toolchain?: ToolchainOrigin;
 }
 
 /**
@@ -127,10 +132,10 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
   const pre = preflightRunner(opts);
   const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
   const { manifest: m, lock, caps } = prepared;
-  const { plan, base } = await pre.first(async () => {
+  const { plan, base, toolchain } = await pre.first(async () => {
     checkCacheSpecs(caps, opts);
-    await ensureToolchain(caps, m, lock, prepared.plan);
-    return registryBase(caps, m, lock, prepared.plan, opts);
+    const tc = await registryToolchain(caps, m, lock, prepared.plan, opts);
+    return { ...(await registryBase(caps, m, lock, tc.plan, opts)), ...(tc.toolchain ? { toolchain: tc.toolchain } : {}) };
   });
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
@@ -155,7 +160,7 @@ export async function image(opts: EngineOptions & { tag?: string; push?: string 
     await loadImageArchive(caps.client, archive, tag);
     // The push takes the local tag: the engine DOCKER_HOST or --context names sends it to the registry.
     const pushed = opts.push !== undefined ? await pushImage(caps, tag, opts.push) : undefined;
-    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}), ...(cacheExports.length > 0 ? { cacheExports } : {}), ...(base ? { base } : {}) };
+    return { tag, imageId: archive.imageId, target: plan.target.name, layer: archive.diffId, platform, ...(pushed ? { pushed } : {}), ...(built.steps ? { steps: built.steps } : {}), ...(cacheExports.length > 0 ? { cacheExports } : {}), ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -471,6 +471,17 @@ export function withRootfsImage(p: Plan, ref: string): Plan {
   return { ...p, spec, dockerfile: emit(generateDockerfile(spec)), context: p.context.filter((e) => e.contextPath !== b.contextPath) };
 }
 
+/**
+ * The plan with its toolchain stage `FROM` an image pinned by digest (`HOST/REPO@sha256:…`, the recorded toolchain
+ * image through a registry; see toolchain-image.ts) instead of the local tag `tarsmith toolchain` gave it. The
+ * context is unchanged (the toolchain's inputs are never in it). A plan without a toolchain image is returned as it is.
+ */
+export function withToolchainImage(p: Plan, ref: string): Plan {
+  if (p.spec.base.kind !== 'toolchain-image') return p;
+  const spec: BuildSpec = { ...p.spec, base: { kind: 'toolchain-image', ref } };
+  return { ...p, spec, dockerfile: emit(generateDockerfile(spec)) };
+}
+
 /** The image tag of a toolchain: named by the hash of its inputs. */
 export function toolchainTag(m: Manifest, inputsHash: string): string {
   const repo = m.name.toLowerCase().replace(/[^a-z0-9._-]/g, '-');

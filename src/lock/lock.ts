@@ -75,6 +75,11 @@ export interface LockedToolchain {
   tag: string;
   /** The image's layer diff IDs (sha256 of each uncompressed layer): content only, the same on every machine. */
   layers: string[];
+  /**
+   * `name:arch version` of every package installed in the image, as its package manager listed them when
+   * `tarsmith toolchain` made it (a function of the layers): the build record's list, read without running the image.
+   */
+  installed?: Record<string, string>;
 }
 
 export interface Lock {
@@ -210,6 +215,8 @@ function validateLock(data: unknown, file: string): Lock {
     const t = o.toolchain as Record<string, unknown>;
     // A toolchain entry of an older tarsmith (an image ID, no layers) is dropped: `tarsmith toolchain` makes it again.
     if (t === null || typeof t !== 'object' || !Array.isArray(t.layers)) delete o.toolchain;
+    // A malformed package list is dropped alone: the build lists the packages from the image then.
+    else if (t.installed !== undefined && (t.installed === null || typeof t.installed !== 'object' || !Object.values(t.installed).every((v) => typeof v === 'string'))) delete t.installed;
   }
   if (o.kernelConfigs !== undefined) {
     if (o.kernelConfigs === null || typeof o.kernelConfigs !== 'object') return bad('kernelConfigs must be an object');

@@ -14,6 +14,7 @@ import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-
 import { baseImageId } from '../../src/engine/base-image.js';
 import { freePort, startRegistry, startSecondEngine, type Registry, type SecondEngine } from './remote-rig.js';
 import type { BaseOrigin } from '../../src/engine/registry-base.js';
+import { kernelProject } from './kernel-rig.js';
 
 let remote: SecondEngine;
 let ex: Example;
@@ -27,12 +28,15 @@ before(async () => {
   [remote, ex, registry] = await Promise.all([startSecondEngine(), exampleCopy(), startRegistry()]);
 });
 after(async () => {
-  // Every image of the machine's engine that names this run's registry (cache images, the base image, their digests).
+  // Every name of the machine's engine that is in this run's registry (cache images, the base and toolchain images,
+  // the digests the tampering left), removed by name: an image with other names (the toolchain image, which the
+  // kernel tests share) keeps them.
   if (registry) {
     const docker = await dockerClient();
-    const ls = await run([docker, 'image', 'ls', '--digests', '--format', '{{.ID}} {{.Repository}}']);
-    const ids = ls.stdout.split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${registry.host}/`)).map((l) => l.split(' ')[0] as string);
-    if (ids.length > 0) await run([docker, 'image', 'rm', '-f', ...new Set(ids)]);
+    const ls = await run([docker, 'image', 'ls', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}']);
+    const names = ls.stdout.split('\n').map((l) => l.split(' ')).filter(([repo]) => repo?.startsWith(`${registry.host}/`))
+      .map(([repo, tag, digest]) => (tag && tag !== '<none>' ? `${repo}:${tag}` : `${repo}@${digest}`));
+    if (names.length > 0) await run([docker, 'image', 'rm', ...new Set(names)]);
   }
   await Promise.all([remote?.stop(), ex?.cleanup(), registry?.stop()]);
 });
@@ -420,4 +424,101 @@ test('cache modes the builder cannot do are refused before the build, naming wha
   const local = await tarsmith(['build', '--cache-from', 'type=local,src=/tmp'], ex.dir, base);
   assert.equal(local.code, 2, local.stderr);
   assert.match(local.stderr, /imports cache only from images in a registry, not type=local/);
+});
+
+interface ToolchainOrigin {
+  from: 'engine' | 'registry';
+  tag: string;
+  inputsHash: string;
+  ref?: string;
+  pinned?: string;
+  pushed?: boolean;
+}
+
+interface KernelRecord {
+  builder: { installed?: Record<string, string>; toolchain?: { tag: string; layers: string[] }; toolchainOrigin?: ToolchainOrigin };
+}
+
+test('the toolchain through the registry: A pushes the kernel project\'s toolchain image beside the cache image; a fresh B builds FROM it by digest, every step cached, the same artifacts and package list', async () => {
+  const started = Date.now();
+  const p = await kernelProject({
+    kernel: '  source: linux\n  arch: x86_64\n  defconfig: tinyconfig\n  fragments: [kernel/gw.config]\n  build: modules_prepare\n',
+    targets: '    gateway:\n      kernel: true\n      modules: [cdx]\n      steps: [make userspace]\n      artifacts: [bin/cmm]\n',
+    files: { 'kernel/gw.config': 'CONFIG_MODULES=y\n' },
+  });
+  const ref = `${registry.host}/tarsmith-e2e/gw-cache:build`;
+  const client = [await dockerClient()];
+  const lock = JSON.parse(await fs.readFile(path.join(p.dir, 'tarsmith.lock'), 'utf8')) as { toolchain: { inputsHash: string; tag: string; layers: string[]; installed: Record<string, string> } };
+  const tcRef = `${registry.host}/tarsmith-e2e/gw-cache:toolchain-${lock.toolchain.inputsHash.slice(0, 16)}`;
+  const out = path.join(p.dir, 'out', 'gw');
+  const kernelRecord = async () => JSON.parse(await fs.readFile(path.join(out, 'tarsmith-build.json'), 'utf8')) as KernelRecord;
+  try {
+    // `tarsmith toolchain` recorded what is installed in the image: the build record's list comes from there.
+    assert.ok(lock.toolchain.installed['bc:amd64'] && lock.toolchain.installed['libelf-dev:amd64'], 'the lock lists the toolchain\'s packages');
+    // A: the toolchain image is pushed from A's engine under the toolchain tag; the registry's config has the lock's layers.
+    const a = await tarsmith(['build', '--json', '--cache-to', `type=registry,ref=${ref}`], p.dir, base);
+    assert.equal(a.code, 0, a.stderr);
+    const at = (JSON.parse(a.stdout) as { toolchain: ToolchainOrigin }).toolchain;
+    assert.deepEqual([at.from, at.tag, at.ref, at.pushed], ['registry', lock.toolchain.tag, tcRef, true]);
+    const held = await registryManifest(tcRef);
+    assert.equal(at.pinned, `${registry.host}/tarsmith-e2e/gw-cache@${held.digest}`);
+    const blob = await fetch(`http://${registry.host}/v2/tarsmith-e2e/gw-cache/blobs/${held.config}`);
+    assert.deepEqual(((await blob.json()) as { rootfs: { diff_ids: string[] } }).rootfs.diff_ids, lock.toolchain.layers, 'the registry\'s config names the recorded layers');
+    const aSums = await fs.readFile(path.join(out, 'SHA256SUMS'), 'utf8');
+    assert.match(aSums, /modules\/cdx\/cdx\.ko/);
+    const aRecord = await kernelRecord();
+    assert.deepEqual(aRecord.builder.installed, lock.toolchain.installed);
+    const aSeconds = (Date.now() - started) / 1000;
+
+    // B, fresh (no images, no cache): the toolchain is checked in the registry, every step from the cache.
+    await remote.reset();
+    const bStarted = Date.now();
+    const b = await tarsmith(['build', '--json', '--progress', 'plain', '--cache-from', ref], p.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(b.code, 0, b.stderr);
+    const br = JSON.parse(b.stdout) as { steps: Steps; toolchain: ToolchainOrigin };
+    assert.deepEqual([br.toolchain.from, br.toolchain.pinned, br.toolchain.pushed], ['registry', at.pinned, false]);
+    assert.ok(br.steps.total >= 5, `the build's steps were seen (${br.steps.total})`);
+    assert.deepEqual(br.steps.ran, [], 'no step ran again');
+    const log = await fs.readFile(path.join(p.dir, 'out', 'gw.log'), 'utf8');
+    assert.match(log, new RegExp(`FROM ${at.pinned?.replace(/\./g, '\\.')}`), 'the toolchain stage names the pinned image');
+    assert.doesNotMatch(log, /\[kernel \d+\/\d+\] kernel\.build: .* · done/, 'the kernel was not compiled on B');
+    assert.equal(await fs.readFile(path.join(out, 'SHA256SUMS'), 'utf8'), aSums, 'the same artifacts');
+    const bRecord = await kernelRecord();
+    assert.deepEqual(bRecord.builder.toolchainOrigin, br.toolchain);
+    assert.deepEqual(bRecord.builder.installed, aRecord.builder.installed, 'the same package list, read from the lock');
+    assert.deepEqual(bRecord.builder.toolchain, aRecord.builder.toolchain);
+    // The image was not run to list its packages: B's engine has no container and no image of it.
+    const ps = await run([...remote.client, 'ps', '-aq']);
+    assert.equal(ps.stdout.trim(), '', 'no container ran on B');
+    const bSeconds = (Date.now() - bStarted) / 1000;
+    // Every step a cache hit: B pulled none of the toolchain's layers (only the cache images' results at the last vertices).
+    const tcManifest = await fetch(`http://${registry.host}/v2/tarsmith-e2e/gw-cache/manifests/${held.digest}`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const tcLayers = ((await tcManifest.json()) as { layers: { digest: string }[] }).layers.map((l) => l.digest);
+    assert.equal(tcLayers.length, lock.toolchain.layers.length);
+    const pulled = [...log.matchAll(/^#\d+ pulling (sha256:[0-9a-f]{64})/gm)].map((m) => m[1]);
+    assert.deepEqual(pulled.filter((d) => tcLayers.includes(d as string)), [], `B pulled no toolchain layer (it pulled ${pulled.join(', ')})`);
+
+    // A repository without the toolchain image: said, then the engine's own store is asked, which has none.
+    await remote.reset();
+    const none = await tarsmith(['build', '--cache-from', `${registry.host}/tarsmith-e2e/gw-none:build`], p.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(none.code, 4, none.stderr);
+    assert.match(none.stderr, /info\[registry\.toolchain-absent\]: the registry has no toolchain image .*gw-none:toolchain-[0-9a-f]{16}/);
+    assert.match(none.stderr, /error\[build\.toolchain-missing\]: the toolchain image tarsmith-toolchain\/gw:[0-9a-f]{16} is not in the image store of the engine at/);
+    assert.match(none.stderr, /fix: build once with --cache-to type=registry,ref=… on the engine that ran `tarsmith toolchain`/);
+
+    // Another image pushed under the toolchain tag (tampered) is refused by code before anything is built.
+    assert.equal((await run([...client, 'tag', ref, tcRef])).code, 0);
+    assert.equal((await run([...client, 'push', tcRef])).code, 0);
+    await remote.reset();
+    const tampered = await tarsmith(['build', '--cache-from', ref], p.dir, { ...base, DOCKER_HOST: remote.tcp });
+    assert.equal(tampered.code, 1, tampered.stderr);
+    assert.match(tampered.stderr, new RegExp(`error\\[registry\\.toolchain-mismatch\\]: the registry holds another image under ${tcRef.replace(/\./g, '\\.')}: its manifest sha256:[0-9a-f]{64} names the config sha256:[0-9a-f]{64}: its layers are not the recorded ones`));
+    assert.doesNotMatch(tampered.stderr, /build context/, 'refused before anything was staged or built');
+    assert.equal(await fs.readFile(path.join(out, 'SHA256SUMS'), 'utf8'), aSums, 'out/ is untouched');
+    console.log(`toolchain through the registry: A ${aSeconds.toFixed(1)} s (project, build, push), B ${bSeconds.toFixed(1)} s, whole test ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    // By name: the toolchain image keeps its own tag for the other kernel tests.
+    await run([...client, 'image', 'rm', ref, tcRef, `${ref}-kernel-config-out`]);
+    await p.cleanup();
+  }
 });

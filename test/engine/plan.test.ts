@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isTarsmithError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { buildPlatform, type Manifest } from '../../src/manifest/types.js';
-import { plan as planWith, withRootfsImage, type PlanOptions } from '../../src/engine/plan.js';
+import { plan as planWith, withRootfsImage, withToolchainImage, type PlanOptions } from '../../src/engine/plan.js';
 import type { Lock } from '../../src/lock/lock.js';
 import { withPackages } from '../support/locked-packages.js';
 
@@ -68,6 +68,21 @@ test('the rootfs base from a registry: FROM the pinned base image, the rootfs no
   // A plan whose base is an image already (a toolchain image) is left as it is.
   const img = plan(manifest(`${base}builder:\n  image: debian:12@sha256:${SHA('e')}\n  family: apt\n`), { ...lock, rootfs: undefined, toolchain: { inputsHash: '', tag: 't', layers: [] } } as Lock);
   assert.equal(withRootfsImage(img, ref), img);
+});
+
+test('the toolchain image from a registry: the toolchain stage FROM the pinned image, nothing else changed', () => {
+  const img = plan(manifest(`${base}builder:\n  image: debian:12@sha256:${SHA('e')}\n  family: apt\n`), { ...lock, rootfs: undefined, toolchain: { inputsHash: '', tag: 't', layers: [] } } as Lock);
+  assert.equal(img.spec.base.kind, 'toolchain-image');
+  const ref = `127.0.0.1:5000/team/app@sha256:${SHA('f')}`;
+  const r = withToolchainImage(img, ref);
+  assert.deepEqual(r.spec.base, { kind: 'toolchain-image', ref });
+  assert.match(r.dockerfile, new RegExp(`^FROM ${ref.replace(/\./g, '\\.')} AS toolchain$`, 'm'));
+  const local = img.spec.base.kind === 'toolchain-image' ? img.spec.base.ref : '';
+  assert.equal(r.dockerfile, img.dockerfile.replace(`FROM ${local} AS toolchain`, `FROM ${ref} AS toolchain`));
+  assert.deepEqual(r.context, img.context);
+  // A plan that builds its own base (a rootfs without packages) has no toolchain image to replace.
+  const own = plan(manifest(withRootfs), lock);
+  assert.equal(withToolchainImage(own, ref), own);
 });
 
 test('rootfs without packages: no toolchain image, the context holds only what the build needs', () => {

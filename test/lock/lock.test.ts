@@ -44,6 +44,21 @@ test('writeLock keeps the toolchain entry and writes a SHA256SUMS that sha256sum
   }
 });
 
+test('the toolchain entry keeps its installed-packages list; a malformed list is dropped alone', async () => {
+  const p = await project('lock-installed');
+  try {
+    const toolchain = { inputsHash: 'x', layers: ['sha256:y'], tag: 'demo:tc', installed: { 'bc:amd64': '1.07.1-3+b1', 'make:amd64': '4.3-4.1' } };
+    await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), canonicalJson({ lockVersion: 1, sources: {}, patches: {}, toolchain }));
+    assert.deepEqual((await readLock(p.dir))?.toolchain, toolchain);
+    await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), canonicalJson({ lockVersion: 1, sources: {}, patches: {}, toolchain: { ...toolchain, installed: { 'bc:amd64': 1 } } }));
+    assert.deepEqual((await readLock(p.dir))?.toolchain, { inputsHash: 'x', layers: ['sha256:y'], tag: 'demo:tc' });
+    await fs.writeFile(path.join(p.dir, 'tarsmith.lock'), canonicalJson({ lockVersion: 1, sources: {}, patches: {}, toolchain: { ...toolchain, installed: null } }));
+    assert.deepEqual((await readLock(p.dir))?.toolchain, { inputsHash: 'x', layers: ['sha256:y'], tag: 'demo:tc' });
+  } finally {
+    await p.cleanup();
+  }
+});
+
 test('readLock reports a broken lock as a usage failure, not a crash', async () => {
   const p = await project('badlock');
   try {
