@@ -114,8 +114,21 @@ export function exprSymbols(e: Expr | undefined, out: string[] = []): string[] {
 }
 
 /** Structural ids: two expressions have the same id exactly when they are written the same (same tree). */
-const idOfKey = new Map<string, number>();
-const idOfExpr = new WeakMap<Expr, number>();
+let idOfKey = new Map<string, number>();
+let idOfExpr = new WeakMap<Expr, number>();
+
+/** Ids of one kernel tree take some 60 k keys; a process that reads many trees starts afresh past this many. */
+const MAX_IDS = 1_000_000;
+
+/**
+ * Forget every structural id when the table has grown past `MAX_IDS`. Ids are compared only within one top-level
+ * operation (building a model, compacting a tree), so this is called at the start of each, never in between.
+ */
+export function startExprIds(): void {
+  if (idOfKey.size < MAX_IDS) return;
+  idOfKey = new Map();
+  idOfExpr = new WeakMap();
+}
 
 function structuralKey(e: Expr): string {
   switch (e.kind) {

@@ -6,7 +6,7 @@
  */
 import type { ChoiceEntry, ConfigEntry, DependsOn, Entry, Expr, KconfigTree, KSymbol, Loc, Operand, SymbolType } from './ast.js';
 import { and, or, rewriteM } from './eval.js';
-import { exprId } from './expr.js';
+import { exprId, startExprIds } from './expr.js';
 
 export interface EffPrompt {
   text: string;
@@ -210,6 +210,7 @@ function buildChoice(c: ChoiceEntry, modules: string | undefined): ChoiceModel {
 
 /** Build the effective model of a loaded tree. */
 export function buildModel(tree: KconfigTree): KconfigModel {
+  startExprIds();
   let modules: string | undefined;
   for (const s of tree.symbols.values()) if (s.defs.some((d) => d.modules)) modules ??= s.name;
   const symbols = new Map<string, SymbolModel>();

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../core/fs-atomic.js';
 import { hashFilesMemo, memoFile } from '../core/hash-memo.js';
 import type { Default, DependsOn, Diagnostic, Entry as TreeEntry, Expr, KconfigTree, Loc, Prompt } from './ast.js';
 import { symbolTable } from './parse-tree.js';
-import { internExpr } from './expr.js';
+import { internExpr, startExprIds } from './expr.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
 
@@ -251,6 +251,7 @@ export async function readNames(opts: CacheOptions, key: string, files: SourceFi
  * never mutated after it is loaded, so nothing can tell the shared objects apart.
  */
 export function compactTree(tree: KconfigTree): void {
+  startExprIds();
   const table = new Map<number, Expr>();
   const none: never[] = [];
   const x = <T extends Expr | undefined>(e: T): T => (e === undefined ? e : internExpr(e as Expr, table)) as T;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { readdir } from 'node:fs/promises';
-import { loadKconfig, loadSymbolNames, srcarchOf } from '../../src/kconfig/tree.js';
+import { loadHelp, loadKconfig, loadSymbolNames, srcarchOf } from '../../src/kconfig/tree.js';
 
 const run = promisify(execFile);
 
@@ -121,6 +121,31 @@ test('tarball cache key: the tarball is hashed once (the hash memo beside the ca
     await writeFile(tgz, await readFile(tgz));
     assert.equal(await cacheKey(tgz, false, env, { dir: cache }), key);
     assert.deepEqual([...(await loadKconfig({ kernel: tgz, arch: 'arm64', cacheDir: cache })).symbols.keys()], [...first.symbols.keys()]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cache that cannot be written: the parsed tree comes back whole (help texts and locations as parsed)', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tarsmith-ktree-'));
+  try {
+    const tree = path.join(dir, 'linux');
+    await makeTree(tree);
+    await writeFile(path.join(tree, 'drivers/a/Kconfig'), 'config DRV_A\n\ttristate "A"\n\thelp\n\t  The A driver.\n');
+    // The cache folder's place is taken by a file: nothing can be written there.
+    const blocked = path.join(dir, 'cache');
+    await writeFile(blocked, 'not a folder');
+    const t = await loadKconfig({ kernel: tree, arch: 'x86_64', cacheDir: blocked });
+    const a = t.symbols.get('DRV_A')?.defs[0];
+    assert.equal(a?.help, 'The A driver.\n');
+    assert.deepEqual(a?.loc, { file: 'drivers/a/Kconfig', line: 1 });
+    assert.deepEqual(a?.prompts[0]?.loc, { file: 'drivers/a/Kconfig', line: 2 });
+    // With a cache, the load that parses returns the tree as the cache holds it: the help text is read on demand.
+    const cache = path.join(dir, 'cache2');
+    const stored = await loadKconfig({ kernel: tree, arch: 'x86_64', cacheDir: cache });
+    assert.equal(stored.symbols.get('DRV_A')?.defs[0]?.help, undefined);
+    await loadHelp(stored);
+    assert.equal(stored.symbols.get('DRV_A')?.defs[0]?.help, 'The A driver.\n');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
