@@ -267,6 +267,11 @@ export function compactTree(tree: KconfigTree): void {
     for (const d of e.dependsOn) d.expr = x(d.expr);
     e.dependsOn = conds(e.dependsOn);
   };
+  const titled = (e: { prompt: Prompt; dependsOn: DependsOn[] }): void => {
+    if (e.prompt.cond) e.prompt.cond = x(e.prompt.cond);
+    for (const d of e.dependsOn) d.expr = x(d.expr);
+    e.dependsOn = conds(e.dependsOn);
+  };
   const walk = (entries: TreeEntry[]): void => {
     for (const e of entries) {
       if (e.inherited) e.inherited = x(e.inherited);
@@ -283,16 +288,12 @@ export function compactTree(tree: KconfigTree): void {
           walk(e.children);
           break;
         case 'menu':
-          if (e.prompt.cond) e.prompt.cond = x(e.prompt.cond);
-          for (const d of e.dependsOn) d.expr = x(d.expr);
-          e.dependsOn = conds(e.dependsOn);
+          titled(e);
           e.visible = list(e.visible.map(x));
           walk(e.children);
           break;
         case 'comment':
-          if (e.prompt.cond) e.prompt.cond = x(e.prompt.cond);
-          for (const d of e.dependsOn) d.expr = x(d.expr);
-          e.dependsOn = conds(e.dependsOn);
+          titled(e);
           break;
         case 'if':
           e.cond = x(e.cond);

@@ -14,6 +14,7 @@ import { dockerClient, exampleCopy, run, tarsmith, type Example } from './build-
 import { baseImageId } from '../../src/engine/base-image.js';
 import { freePort, startRegistry, startSecondEngine, type Registry, type SecondEngine } from './remote-rig.js';
 import type { BaseOrigin } from '../../src/engine/registry-base.js';
+import type { ToolchainOrigin } from '../../src/engine/toolchain-image.js';
 import { kernelProject } from './kernel-rig.js';
 
 let remote: SecondEngine;
@@ -425,15 +426,6 @@ test('cache modes the builder cannot do are refused before the build, naming wha
   assert.equal(local.code, 2, local.stderr);
   assert.match(local.stderr, /imports cache only from images in a registry, not type=local/);
 });
-
-interface ToolchainOrigin {
-  from: 'engine' | 'registry';
-  tag: string;
-  inputsHash: string;
-  ref?: string;
-  pinned?: string;
-  pushed?: boolean;
-}
 
 interface KernelRecord {
   builder: { installed?: Record<string, string>; toolchain?: { tag: string; layers: string[] }; toolchainOrigin?: ToolchainOrigin };
