@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './fs-atomic.js';
+import { readMemoFile, writeMemoFile } from './memo-file.js';
 import { cacheRoot } from './cache-dir.js';
 import { hashFile, type HashOutcome } from './hash-file.js';
 
@@ -54,14 +54,7 @@ function contentIdentity(id: string): string {
   return id.slice(0, id.lastIndexOf(':'));
 }
 
-async function readMemo(file: string): Promise<Record<string, MemoEntry>> {
-  try {
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, MemoEntry>) : {};
-  } catch {
-    return {};
-  }
-}
+const readMemo = (file: string) => readMemoFile<MemoEntry>(file);
 
 /** Hashes with `hasher`, but files unchanged since their last hash are answered from the memo. Results in input order. */
 export async function hashFilesMemo(files: readonly string[], memoPath = memoFile(), hasher: Hasher = hashOneByOne): Promise<HashOutcome[]> {
@@ -90,9 +83,7 @@ export async function hashFilesMemo(files: readonly string[], memoPath = memoFil
     memo[f] = { id, sha256: r.sha256, size: r.size, used: now };
     changed = true;
   }
-  if (!changed) return results as HashOutcome[];
-  const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
-  await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
+  if (changed) await writeMemoFile(memoPath, memo, MAX_ENTRIES);
   return results as HashOutcome[];
 }
 
@@ -111,7 +102,7 @@ export async function refreshAfterLinking(files: readonly string[], memoPath = m
     memo[f] = { ...hit, id };
     changed = true;
   }
-  if (changed) await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
+  if (changed) await writeMemoFile(memoPath, memo, MAX_ENTRIES);
 }
 
 /** Remember a hash tarsmith just computed while writing the file (so the next lookup does not read it again). */
@@ -121,5 +112,5 @@ export async function rememberHash(file: string, sha256: string, size: number, m
   if (id === undefined) return;
   const memo = await readMemo(memoPath);
   memo[f] = { id, sha256, size, used: Date.now() };
-  await writeFileAtomic(memoPath, `${JSON.stringify(memo)}\n`).catch(() => undefined);
+  await writeMemoFile(memoPath, memo, MAX_ENTRIES);
 }

@@ -6,9 +6,8 @@
  * The memo is one small JSON file beside the parse cache.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { writeFileAtomic } from '../core/fs-atomic.js';
-import { exec } from '../core/exec.js';
+import { exec, which } from '../core/exec.js';
+import { readMemoFile, writeMemoFile } from '../core/memo-file.js';
 
 const MAX_ENTRIES = 200;
 
@@ -17,24 +16,12 @@ interface Remembered {
   used: number;
 }
 
-/** The program `name` runs as, on `PATH` (or as given, when it has a slash), symlinks followed; undefined when absent. */
-async function programPath(name: string, PATH: string): Promise<string | undefined> {
-  const candidates = name.includes('/') ? [path.resolve(name)] : PATH.split(':').filter(Boolean).map((d) => path.join(d, name));
-  for (const c of candidates) {
-    try {
-      await fs.access(c, fs.constants.X_OK);
-      return await fs.realpath(c);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-
 async function identity(argv: readonly string[], PATH: string): Promise<string | undefined> {
-  const prog = await programPath(argv[0] ?? '', PATH);
-  if (prog === undefined) return undefined;
+  const found = await which(argv[0] ?? '', PATH);
+  if (found === undefined) return undefined;
   try {
+    // The program it runs as, symlinks followed (a retargeted `gcc` link is another compiler).
+    const prog = await fs.realpath(found);
     const s = await fs.stat(prog, { bigint: true });
     if (!s.isFile()) return undefined;
     return JSON.stringify([argv, PATH, prog, `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`]);
@@ -52,15 +39,6 @@ async function run(argv: string[], PATH: string): Promise<string> {
   }
 }
 
-async function readMemo(file: string): Promise<Record<string, Remembered>> {
-  try {
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, Remembered>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /**
  * The first line each command prints, `#` removed, or '' when it does not run (in input order). With `memoPath`,
  * a tool whose identity is unchanged since it was last run is answered from the memo; a tool that does not run
@@ -68,7 +46,7 @@ async function readMemo(file: string): Promise<Record<string, Remembered>> {
  */
 export async function versionLines(commands: readonly string[][], memoPath?: string, PATH = process.env.PATH ?? ''): Promise<string[]> {
   if (memoPath === undefined) return Promise.all(commands.map((c) => run(c, PATH)));
-  const [memo, ids] = await Promise.all([readMemo(memoPath), Promise.all(commands.map((c) => identity(c, PATH)))]);
+  const [memo, ids] = await Promise.all([readMemoFile<Remembered>(memoPath), Promise.all(commands.map((c) => identity(c, PATH)))]);
   let changed = false;
   const now = Date.now();
   const lines = await Promise.all(
@@ -84,9 +62,6 @@ export async function versionLines(commands: readonly string[][], memoPath?: str
       return line;
     }),
   );
-  if (changed) {
-    const kept = Object.entries(memo).sort((a, b) => b[1].used - a[1].used || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_ENTRIES);
-    await writeFileAtomic(memoPath, `${JSON.stringify(Object.fromEntries(kept))}\n`).catch(() => undefined);
-  }
+  if (changed) await writeMemoFile(memoPath, memo, MAX_ENTRIES);
   return lines;
 }
