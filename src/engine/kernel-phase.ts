@@ -1,9 +1,8 @@
 /**
  * Wiring of the kernel stages into a build: the resolved config is predicted on the host and checked
  * (src/kernel/preflight.ts) while the engine builds the config stage, and a refusal stops that build at once; the
- * config stage's resolved
- * `.config` exported into a temp folder, compared with the prediction and checked on the host (src/kernel/check.ts)
- * before anything is compiled; after the full build, every exported `.ko` is checked against the kernel's vermagic
+ * config stage's resolved `.config` is exported into a temp folder, compared with the prediction and checked on
+ * the host (src/kernel/check.ts) before anything is compiled; after the full build, every exported `.ko` is checked against the kernel's vermagic
  * and the check report is written beside the config.
  */
 import { promises as fs } from 'node:fs';

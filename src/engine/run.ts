@@ -158,13 +158,15 @@ export function failureFromLog(lines: readonly string[], opts: { steps: readonly
   };
 }
 
+/** The stop switch and the started call of `opts`, as `exec` takes them. */
+function control(opts: RunOptions): { signal?: AbortSignal; onSpawn?: () => void } {
+  return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onStarted ? { onSpawn: opts.onStarted } : {}) };
+}
+
 /**
  * Run the build; stream progress to stderr; throw the mapped failure when it fails. Returns which steps ran and
  * which were cached (undefined with tty progress: the terminal got the stream, not tarsmith).
  */
-function control(opts: RunOptions): { signal?: AbortSignal; onSpawn?: () => void } {
-  return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onStarted ? { onSpawn: opts.onStarted } : {}) };
-}
 
 export async function runBuild(inv: BuildInvocation, opts: RunOptions): Promise<StepCounts | undefined> {
   const env = { ...process.env, ...inv.env };

@@ -46,22 +46,26 @@ function diag(
  */
 export function symbolTable(entries: readonly Entry[]): Map<string, KSymbol> {
   const symbols = new Map<string, KSymbol>();
-  const walk = (list: readonly Entry[]): void => {
-    for (const e of list) {
-      if (e.kind === 'config') {
-        let sym = symbols.get(e.name);
-        if (!sym) {
-          sym = { name: e.name, defs: [], selectedBy: [], impliedBy: [] };
-          symbols.set(e.name, sym);
-        }
-        sym.defs.push(e);
-        if (sym.type === undefined && e.type !== undefined) sym.type = e.type;
-      } else if (e.kind !== 'comment') walk(e.children);
+  eachEntry(entries, (e) => {
+    if (e.kind !== 'config') return;
+    let sym = symbols.get(e.name);
+    if (!sym) {
+      sym = { name: e.name, defs: [], selectedBy: [], impliedBy: [] };
+      symbols.set(e.name, sym);
     }
-  };
-  walk(entries);
+    sym.defs.push(e);
+    if (sym.type === undefined && e.type !== undefined) sym.type = e.type;
+  });
   linkReverseDeps(symbols);
   return symbols;
+}
+
+/** Every entry of a tree, depth first, in the order they were parsed (an entry before its children). */
+export function eachEntry(entries: readonly Entry[], fn: (e: Entry) => void): void {
+  for (const e of entries) {
+    fn(e);
+    if (e.kind === 'menu' || e.kind === 'choice' || e.kind === 'if') eachEntry(e.children, fn);
+  }
 }
 
 /** Fill every symbol's `selectedBy` / `impliedBy` from the `select` / `imply` lines of all definitions. */

@@ -63,7 +63,6 @@ export function wordSimilarity(w: string, o: string): number {
   if (w === o) return 1;
   const longest = Math.max(w.length, o.length);
   const shared = Math.max(commonSuffix(w, o), commonPrefix(w, o));
-  // The distance is at least the difference in length: past 0.4 × the longer word, `near` cannot reach 0.6.
   // `near` counts only from 0.6 up: a distance past 0.4 × the longer word (at least the difference in length) is 0.
   const max = Math.floor(0.4 * longest);
   const d = longest - Math.min(w.length, o.length) > max ? max + 1 : editDistance(w, o, max);

@@ -13,8 +13,8 @@ import * as v8 from 'node:v8';
 import { cacheRoot } from '../core/cache-dir.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { hashFilesMemo, memoFile } from '../core/hash-memo.js';
-import type { Default, DependsOn, Diagnostic, Entry as TreeEntry, Expr, KconfigTree, Loc, Prompt } from './ast.js';
-import { symbolTable } from './parse-tree.js';
+import type { Default, DependsOn, Diagnostic, Expr, KconfigTree, Loc, Prompt } from './ast.js';
+import { eachEntry, symbolTable } from './parse-tree.js';
 import { internExpr, startExprIds } from './expr.js';
 import type { ParseDeps } from './parse-tree.js';
 import type { SourceFiles } from './source-files.js';
@@ -125,14 +125,6 @@ export async function readCache(opts: CacheOptions, key: string, files: SourceFi
  */
 const helpOf = new WeakMap<KconfigTree, string>();
 
-/** Every entry of a tree, depth first, in the order they were parsed. */
-function eachEntry(entries: readonly TreeEntry[], fn: (e: TreeEntry) => void): void {
-  for (const e of entries) {
-    fn(e);
-    if (e.kind === 'menu' || e.kind === 'choice' || e.kind === 'if') eachEntry(e.children, fn);
-  }
-}
-
 /** The help texts of a tree's entries, by their depth-first index. */
 function helpTexts(tree: KconfigTree): [number, string][] {
   const out: [number, string][] = [];
@@ -167,41 +159,29 @@ function eachLocHolder(tree: KconfigTree, fn: (holder: { loc: unknown }) => void
   const each = (list: readonly { loc: unknown }[]): void => {
     for (const h of list) fn(h);
   };
-  const walk = (entries: readonly TreeEntry[]): void => {
-    for (const e of entries) {
-      fn(e);
-      switch (e.kind) {
-        case 'config':
-          each(e.prompts); each(e.defaults); each(e.dependsOn); each(e.selects); each(e.implies); each(e.ranges);
-          break;
-        case 'choice':
-          each(e.prompts); each(e.defaults); each(e.dependsOn);
-          walk(e.children);
-          break;
-        case 'menu':
-          fn(e.prompt); each(e.dependsOn);
-          walk(e.children);
-          break;
-        case 'comment':
-          fn(e.prompt); each(e.dependsOn);
-          break;
-        case 'if':
-          walk(e.children);
-          break;
-      }
+  eachEntry(tree.entries, (e) => {
+    fn(e);
+    switch (e.kind) {
+      case 'config':
+        each(e.prompts); each(e.defaults); each(e.dependsOn); each(e.selects); each(e.implies); each(e.ranges);
+        break;
+      case 'choice':
+        each(e.prompts); each(e.defaults); each(e.dependsOn);
+        break;
+      case 'menu':
+      case 'comment':
+        fn(e.prompt); each(e.dependsOn);
+        break;
+      case 'if':
+        break;
     }
-  };
-  walk(tree.entries);
+  });
   each(tree.unknownMacros);
 }
 
 const LINE_BITS = 2 ** 22;
 
-/**
- * The stored form of a tree: each `loc` a number (file index × 2²² + line) into one table of file names, and no
- * symbol table (rebuilt from the entries on reading): the serialiser writes every string and object it meets,
- * and these are most of a kernel tree's objects. `unpackTree` undoes it in place.
- */
+/** Put help texts (by depth-first entry index, as `helpTexts` lists them) back into a tree. */
 function restoreHelp(tree: KconfigTree, help: readonly [number, string][]): void {
   const byIndex = new Map(help);
   let i = 0;
@@ -211,6 +191,11 @@ function restoreHelp(tree: KconfigTree, help: readonly [number, string][]): void
   });
 }
 
+/**
+ * The stored form of a tree: each `loc` a number (file index × 2²² + line) into one table of file names, no help
+ * texts (stored apart) and no symbol table (rebuilt from the entries on reading): the serialiser writes every
+ * string and object it meets, and these are most of a kernel tree's objects. `unpackTree` undoes it in place.
+ */
 function packTree(tree: KconfigTree): { tree: KconfigTree; locFiles: string[] } {
   const index = new Map<string, number>();
   const locFiles: string[] = [];
@@ -272,38 +257,32 @@ export function compactTree(tree: KconfigTree): void {
     for (const d of e.dependsOn) d.expr = x(d.expr);
     e.dependsOn = conds(e.dependsOn);
   };
-  const walk = (entries: TreeEntry[]): void => {
-    for (const e of entries) {
-      if (e.inherited) e.inherited = x(e.inherited);
-      if (e.visibleIf) e.visibleIf = x(e.visibleIf);
-      switch (e.kind) {
-        case 'config':
-          symbolLike(e);
-          e.selects = conds(e.selects);
-          e.implies = conds(e.implies);
-          e.ranges = conds(e.ranges);
-          break;
-        case 'choice':
-          symbolLike(e);
-          walk(e.children);
-          break;
-        case 'menu':
-          titled(e);
-          e.visible = list(e.visible.map(x));
-          walk(e.children);
-          break;
-        case 'comment':
-          titled(e);
-          break;
-        case 'if':
-          e.cond = x(e.cond);
-          e.children = list(e.children);
-          walk(e.children);
-          break;
-      }
+  eachEntry(tree.entries, (e) => {
+    if (e.inherited) e.inherited = x(e.inherited);
+    if (e.visibleIf) e.visibleIf = x(e.visibleIf);
+    switch (e.kind) {
+      case 'config':
+        symbolLike(e);
+        e.selects = conds(e.selects);
+        e.implies = conds(e.implies);
+        e.ranges = conds(e.ranges);
+        break;
+      case 'choice':
+        symbolLike(e);
+        break;
+      case 'menu':
+        titled(e);
+        e.visible = list(e.visible.map(x));
+        break;
+      case 'comment':
+        titled(e);
+        break;
+      case 'if':
+        e.cond = x(e.cond);
+        e.children = list(e.children);
+        break;
     }
-  };
-  walk(tree.entries);
+  });
 }
 
 export async function writeCache(

@@ -184,8 +184,8 @@ export class Calculator implements ValueSource {
     if (s.choice !== undefined) return;
     const asBool = this.effectiveType(s) === 'bool';
     st.dirDep = lift(s.dirDep === undefined ? Y : this.eval(s.dirDep), asBool);
-    st.revDep = s.selectedBy.length === 0 ? N : lift(this.reverse(s.selectedBy), asBool);
-    st.implied = s.impliedBy.length === 0 ? N : lift(this.reverse(s.impliedBy), asBool);
+    st.revDep = lift(this.reverse(s.selectedBy), asBool);
+    st.implied = lift(this.reverse(s.impliedBy), asBool);
   }
 
   /** Value of `from && cond` ORed over a list of selects or implies. */

@@ -7,9 +7,7 @@ import { allowedKeysAt } from './schema.js';
 import { pointerOf, positionFor, type PositionIndex } from './positions.js';
 
 /** The schema's validator, compiled ahead of time (scripts/docs/validator.ts; a test keeps it current). */
-function validator(): ValidateFunction {
-  return compiledValidator as ValidateFunction;
-}
+const validate = compiledValidator as ValidateFunction;
 
 function segmentsOf(instancePath: string): string[] {
   return instancePath
@@ -157,7 +155,6 @@ function fromAjv(err: ErrorObject, data: unknown, file: string, pos: PositionInd
 
 /** Validate against the JSON Schema. Returns failures, sorted by position, deduplicated. */
 export function schemaFailures(data: unknown, file: string, pos: PositionIndex): Failure[] {
-  const validate = validator();
   if (validate(data)) return [];
   const errors = (validate.errors ?? []).filter(
     // oneOf branches report their own sub-errors; keep only the oneOf summary for artifacts.
