@@ -397,16 +397,26 @@ async function kernelConfigOnly(caps: EngineCaps, m: Manifest, plan: Plan, opts:
   };
 }
 
-export async function build(opts: BuildOptions): Promise<BuildResult> {
+/**
+ * `prepareWithEngine` for a command that builds a target (build, image): the kernel pre-flight wired in (a refusal
+ * of it is reported instead of any failure before the config stage), the cache specs checked, and the toolchain
+ * and the rootfs base taken from where they come (the engine's store or the build context; with a registry cache,
+ * the registry).
+ */
+export async function prepareTargetBuild(opts: EngineOptions) {
   const pre = preflightRunner(opts);
   const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
-  const { manifest: m, lock, trees, overrides, caps } = prepared;
-  // With a registry cache, the rootfs base goes through the registry instead of in the build context.
-  const { plan, base, toolchain } = await pre.first(async () => {
+  const { manifest: m, lock, caps } = prepared;
+  const sources = await pre.first(async () => {
     checkCacheSpecs(caps, opts);
     const tc = await registryToolchain(caps, m, lock, prepared.plan, opts);
     return { ...(await registryBase(caps, m, lock, tc.plan, opts)), ...(tc.toolchain ? { toolchain: tc.toolchain } : {}) };
   });
+  return { ...prepared, ...sources, pre };
+}
+
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const { manifest: m, lock, trees, overrides, caps, plan, base, toolchain, pre } = await prepareTargetBuild(opts);
   const outRoot = path.resolve(opts.cwd ?? process.cwd(), opts.out ?? path.join(m.dir, 'out'));
   const name = outName(m, plan.target);
   const final = path.join(outRoot, name);

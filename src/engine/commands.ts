@@ -12,17 +12,17 @@ import { buildPlatform } from '../manifest/types.js';
 import { buildArgv, type BuildRequest } from './argv.js';
 import { cacheBuilder, stageCache } from './cache.js';
 import { pushCacheImages, type CacheExport } from './cache-carrier.js';
-import { buildWith, checkCacheSpecs, installedPackages, type BuiltStage, type EngineOptions } from './build.js';
-import { checkToolchainRecord, imageLayers, registryToolchain, type ToolchainOrigin } from './toolchain-image.js';
+import { buildWith, installedPackages, prepareTargetBuild, type BuiltStage, type EngineOptions } from './build.js';
+import { checkToolchainRecord, imageLayers, type ToolchainOrigin } from './toolchain-image.js';
 import { humanSize, stageContext, stagingParent } from './context.js';
 import { toolchainTag } from './plan.js';
-import { prepare, prepareWithEngine, probeOptions } from './prepare.js';
-import { registryBase, type BaseOrigin } from './registry-base.js';
+import { prepare, probeOptions } from './prepare.js';
+import type { BaseOrigin } from './registry-base.js';
 import { probeEngine, type EngineCaps } from './probe.js';
 import { checkPushRef, pushImage, type PushResult } from './push.js';
 import { runBuild, type RunOptions } from './run.js';
 import type { StepCounts } from './step-tally.js';
-import { kernelConfigPhase, preflightRunner } from './kernel-phase.js';
+import { kernelConfigPhase } from './kernel-phase.js';
 import { scanExport } from './artifacts.js';
 import { enginePlatform, loadImageArchive, parsePlatform, writeImageArchive } from './image-archive.js';
 
@@ -129,14 +129,7 @@ export interface ImageResult {
 export async function image(opts: EngineOptions & { tag?: string; push?: string }): Promise<ImageResult> {
   // A bad reference is refused before anything is built.
   if (opts.push !== undefined) checkPushRef(opts.push);
-  const pre = preflightRunner(opts);
-  const prepared = await pre.first(() => prepareWithEngine({ ...opts, beforeEngine: pre.hook }));
-  const { manifest: m, lock, caps } = prepared;
-  const { plan, base, toolchain } = await pre.first(async () => {
-    checkCacheSpecs(caps, opts);
-    const tc = await registryToolchain(caps, m, lock, prepared.plan, opts);
-    return { ...(await registryBase(caps, m, lock, tc.plan, opts)), ...(tc.toolchain ? { toolchain: tc.toolchain } : {}) };
-  });
+  const { manifest: m, caps, plan, base, toolchain, pre } = await prepareTargetBuild(opts);
   const tag = opts.tag ?? `${m.name.toLowerCase()}:${plan.target.name.toLowerCase()}`;
   // The kernel config is checked before compiling, as for `build`.
   const cacheExports: CacheExport[] = [];

@@ -77,11 +77,17 @@ export async function loadImageArchive(client: readonly string[], a: ImageArchiv
   if (r.code !== 0) {
     fail({ code: 'engine.image-load', message: `docker load refused the image archive: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, value: tag, exit: ExitCode.engine, hint: 'check that the engine runs (`docker info`) and has room for the image; run again with -v for the command' });
   }
-  const inspect = await exec([...client, 'image', 'inspect', '--format', '{{.Id}}', tag]);
-  const got = inspect.stdout.trim();
-  if (inspect.code !== 0 || got !== a.imageId) {
-    fail({ code: 'engine.image-mismatch', message: `after docker load, ${tag} is ${got || 'absent'}, not the image ${a.imageId} tarsmith wrote`, value: tag, exit: ExitCode.engine, hint: 'another process may have re-tagged the image meanwhile; run `tarsmith image` again' });
+  const got = await engineImageId(client, tag);
+  if (got !== a.imageId) {
+    fail({ code: 'engine.image-mismatch', message: `after docker load, ${tag} is ${got ?? 'absent'}, not the image ${a.imageId} tarsmith wrote`, value: tag, exit: ExitCode.engine, hint: 'another process may have re-tagged the image meanwhile; run `tarsmith image` again' });
   }
+}
+
+/** The ID of the image `ref` names in the engine's store, or undefined when it has none. */
+export async function engineImageId(client: readonly string[], ref: string): Promise<string | undefined> {
+  const r = await exec([...client, 'image', 'inspect', '--format', '{{.Id}}', ref]);
+  const id = r.stdout.trim();
+  return r.code === 0 && id !== '' ? id : undefined;
 }
 
 /** The engine's own platform (`linux/amd64`), for a manifest that names none. */

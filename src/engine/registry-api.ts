@@ -101,18 +101,16 @@ async function registryGet(host: string, repository: string, what: string, pathP
 export async function lookupManifest(host: string, repository: string, tag: string): Promise<ManifestLookup> {
   const got = await registryGet(host, repository, `the manifest of ${repository}:${tag}`, `manifests/${tag}`, MANIFEST_TYPES.join(', '));
   if ('missing' in got) return { found: false, url: got.url };
-  {
-    const { url, response: r, body } = got;
-    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    let j: { mediaType?: string; config?: { digest?: string }; manifests?: unknown[] };
-    try {
-      j = JSON.parse(body.toString('utf8')) as typeof j;
-    } catch {
-      return fail({ code: 'registry.refused', message: `the registry ${host} answered the manifest request for ${repository}:${tag} with no JSON manifest`, value: url, exit: ExitCode.engine, hint: `check that ${host} is an OCI registry (distribution's /v2/ API)` });
-    }
-    const mediaType = j.mediaType ?? r.headers.get('content-type') ?? '';
-    return { found: true, url, digest, mediaType, ...(typeof j.config?.digest === 'string' ? { config: j.config.digest } : {}) };
+  const { url, response: r, body } = got;
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  let j: { mediaType?: string; config?: { digest?: string }; manifests?: unknown[] };
+  try {
+    j = JSON.parse(body.toString('utf8')) as typeof j;
+  } catch {
+    return fail({ code: 'registry.refused', message: `the registry ${host} answered the manifest request for ${repository}:${tag} with no JSON manifest`, value: url, exit: ExitCode.engine, hint: `check that ${host} is an OCI registry (distribution's /v2/ API)` });
   }
+  const mediaType = j.mediaType ?? r.headers.get('content-type') ?? '';
+  return { found: true, url, digest, mediaType, ...(typeof j.config?.digest === 'string' ? { config: j.config.digest } : {}) };
 }
 
 /**

@@ -15,14 +15,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ExitCode, fail, renderDiagnostic } from '../core/errors.js';
-import { exec } from '../core/exec.js';
 import { log } from '../core/log.js';
 import type { Lock } from '../lock/lock.js';
 import { buildPlatform, type Manifest } from '../manifest/types.js';
 import { baseImageId, baseImageTag, writeBaseImageArchive, type BaseImageInputs } from './base-image.js';
 import { parseCacheSpec } from './cache.js';
 import { stagingParent } from './context.js';
-import { enginePlatform, loadImageArchive, parsePlatform } from './image-archive.js';
+import { engineImageId, enginePlatform, loadImageArchive, parsePlatform } from './image-archive.js';
 import { withRootfsImage, type Plan } from './plan.js';
 import { describeEndpoint, type EngineCaps } from './probe.js';
 import { parseImageRef, pushImage, type ImageRef } from './push.js';
@@ -72,11 +71,6 @@ export function registryCacheRef(cacheFrom: readonly string[], cacheTo: readonly
 export function apiName(r: ImageRef): { host: string; repository: string; name: string } {
   if (r.registry !== undefined) return { host: r.registry, repository: r.repository, name: `${r.registry}/${r.repository}` };
   return { host: 'registry-1.docker.io', repository: r.repository.includes('/') ? r.repository : `library/${r.repository}`, name: r.repository };
-}
-
-async function imageInEngine(client: readonly string[], id: string): Promise<boolean> {
-  const r = await exec([...client, 'image', 'inspect', '--format', '{{.Id}}', id]);
-  return r.code === 0 && r.stdout.trim() === id;
 }
 
 /** Load the base image into the engine from its archive (written beside the project's staging folder, then removed). */
@@ -137,7 +131,7 @@ export async function registryBase(
     return { plan, base: { from: 'context', rootfs, imageId, ref, reason } };
   } else {
     const rootfsFile = path.resolve(m.dir, lock.rootfs.file);
-    if (!(await imageInEngine(caps.client, imageId))) await loadBase(caps, m, rootfsFile, inputs, ref);
+    if ((await engineImageId(caps.client, imageId)) !== imageId) await loadBase(caps, m, rootfsFile, inputs, ref);
     const p = await pushImage(caps, imageId, ref);
     pinned = p.pinned;
     pushed = true;
