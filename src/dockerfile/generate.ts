@@ -138,28 +138,15 @@ function baseStages(spec: BuildSpec): Stage[] {
         { name: 'toolchain', from: b.ref, doc: ['The toolchain image made by `tarsmith toolchain`.'], instructions: [] },
       ];
     case 'image':
+      return [{ name: 'base', from: b.ref, doc: ['The builder image, pinned by digest.'], instructions: mountPointsAdd(spec) }, toolchainStage(spec)];
     case 'rootfs-image':
     case 'rootfs': {
+      // The locked rootfs, from the context or as an image of its own: the same PATH for the steps either way.
+      const path: Instruction = { kind: 'env', vars: [{ name: 'PATH', value: [DEFAULT_PATH] }] };
       const base: Stage =
-        b.kind === 'image'
-          ? { name: 'base', from: b.ref, doc: ['The builder image, pinned by digest.'], instructions: mountPointsAdd(spec) }
-          : b.kind === 'rootfs-image'
-          ? {
-              name: 'base',
-              from: b.ref,
-              doc: ['The builder root filesystem: the locked tarball as an image layer, pinned by digest.'],
-              instructions: [...mountPointsAdd(spec), { kind: 'env', vars: [{ name: 'PATH', value: [DEFAULT_PATH] }] }],
-            }
-          : {
-              name: 'base',
-              from: 'scratch',
-              doc: ['The builder root filesystem from the locked tarball.'],
-              instructions: [
-                { kind: 'add', sources: [b.contextPath], dest: '/' },
-                ...mountPointsAdd(spec),
-                { kind: 'env', vars: [{ name: 'PATH', value: [DEFAULT_PATH] }] },
-              ],
-            };
+        b.kind === 'rootfs-image'
+          ? { name: 'base', from: b.ref, doc: ['The builder root filesystem: the locked tarball as an image layer, pinned by digest.'], instructions: [...mountPointsAdd(spec), path] }
+          : { name: 'base', from: 'scratch', doc: ['The builder root filesystem from the locked tarball.'], instructions: [{ kind: 'add', sources: [b.contextPath], dest: '/' }, ...mountPointsAdd(spec), path] };
       return [base, toolchainStage(spec)];
     }
     default:
