@@ -2,8 +2,9 @@
  * The kernel stages of a build, as Dockerfile model stages, and what the build stage of a kernel-using target
  * needs (KDIR and the toolchain variables, the configured tree mounted from its stage, the module builds).
  *
- *   kernel-source      FROM toolchain: only the kernel source's checked tree, unpacked, patched; base config + fragments
- *   kernel-config      base config, merge_config.sh -m with the fragments, olddefconfig   (cached by BuildKit)
+ *   kernel-source      FROM toolchain: only the kernel source's checked tree, unpacked, patched
+ *   kernel-base        the base config: make <defconfig>, or the config file (and the kernel's conf tool built)
+ *   kernel-config      merge_config.sh -m with the fragments, olddefconfig (a fragment change re-runs only this)
  *   kernel-config-out  FROM scratch: the resolved .config, exported to the host and checked before compiling
  *   kernel             modules_prepare or the full build, the kernel artifacts, the kernel's vermagic
  *
@@ -82,10 +83,12 @@ export interface KernelPlanInput {
 
 const BIN = '/tarsmith/bin';
 const TREES_DIR = '/tarsmith/kernel-trees';
+const BASE_CONTEXT = 'kernel/inputs/base.config';
+const FRAGMENTS_CONTEXT = 'kernel/inputs/fragments';
 
 const step = (label: string, words: string[]): StepSpec => ({ label, command: words.map(shellWord).join(' ') });
-/** The label of a kernel stage step, as failures name it: `kernel.config`, `kernel.build`, `kernel.install`. */
-const kernelStep = (phase: 'config' | 'build' | 'install', words: string[]): StepSpec => step(`kernel.${phase}`, words);
+/** The label of a kernel stage step, as failures name it: `kernel.base`, `kernel.config`, `kernel.build`, `kernel.install`. */
+const kernelStep = (phase: 'base' | 'config' | 'build' | 'install', words: string[]): StepSpec => step(`kernel.${phase}`, words);
 const run = (s: StepSpec, mounts: Mount[] = []): Instruction => ({ kind: 'run', argv: ['/bin/sh', `${BIN}/step.sh`, s.label, s.command], mounts });
 
 function lockedFile(lock: Lock, p: string): string {
@@ -118,14 +121,14 @@ function configInputs(i: KernelPlanInput): Inputs {
   let baseFile: string | undefined;
   if (k.base.kind === 'file') {
     baseFile = path.resolve(i.manifestDir, lockedFile(i.lock, k.base.path));
-    context.push({ contextPath: 'kernel/inputs/base.config', src: baseFile });
+    context.push({ contextPath: BASE_CONTEXT, src: baseFile });
     base = { kind: 'file', arg: `${KERNEL_OUT.inputs}/base.config` };
     hashParts.push(`base ${i.lock.kernelConfigs?.[k.base.path]?.sha256 ?? k.base.path}`);
   } else hashParts.push(`defconfig ${k.base.target}`);
   const fragments = k.fragments.map((f, n): KernelFragmentInput => {
     const name = `${String(n + 1).padStart(3, '0')}.config`;
     const file = path.resolve(i.manifestDir, lockedFile(i.lock, f));
-    context.push({ contextPath: `kernel/inputs/fragments/${name}`, src: file });
+    context.push({ contextPath: `${FRAGMENTS_CONTEXT}/${name}`, src: file });
     hashParts.push(`fragment ${i.lock.kernelConfigs?.[f]?.sha256 ?? f}`);
     return { path: f, file, inContainer: `${KERNEL_OUT.inputs}/fragments/${name}` };
   });
@@ -170,22 +173,31 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
   const inputsHash = createHash('sha256')
     .update([`kernel ${i.locked.sha256}`, `tree ${i.tree.sha256}`, ...patchShas.map((p) => `patch ${p}`), ...inputs.hashParts, `arch ${k.arch}`, `cross ${k.crossCompile ?? ''}`, `build ${k.build}`, `epoch ${i.sourceDateEpoch}`].join('\n'))
     .digest('hex');
-  const configStep = kernelStep('config', ['/bin/sh', `${BIN}/kernel.sh`, 'config', KERNEL_OUT.config, inputs.base.kind, inputs.base.arg, ...inputs.fragments.map((f) => f.inContainer)]);
+  const baseStep = kernelStep('base', ['/bin/sh', `${BIN}/kernel.sh`, 'base', KERNEL_OUT.config, inputs.base.kind, inputs.base.arg]);
+  const configStep = kernelStep('config', ['/bin/sh', `${BIN}/kernel.sh`, 'config', KERNEL_OUT.config, ...inputs.fragments.map((f) => f.inContainer)]);
   const buildStep = kernelStep('build', ['/bin/sh', `${BIN}/kernel.sh`, 'build', KERNEL_OUT.build, k.build, inputsHash]);
   const installStep = k.artifacts.length > 0 ? [kernelStep('install', ['/bin/sh', `${BIN}/kernel.sh`, 'install', KERNEL_OUT.build, ...k.artifacts])] : [];
   const env = kernelEnv(k, i.sourceDateEpoch, i.kdir);
+  // The base config file and the fragments are mounted each for its own step alone: no layer of their own over
+  // the extracted tree (a COPY there costs a snapshot of the whole tree, longer than the copy itself), and the
+  // base stage's cache key does not hold the fragments, so a fragment change re-runs only the config step.
+  const bind = (source: string, target: string): Mount[] => [{ type: 'bind', source, target }];
   const stages: Stage[] = [
     src.stage,
     {
-      name: 'kernel-config',
+      name: 'kernel-base',
       from: 'kernel-source',
-      doc: ['The kernel config: base, fragments merged with merge_config.sh -m, then olddefconfig.'],
-      // The base config and fragments are mounted for the config step alone (no layer of their own over the
-      // extracted tree: a COPY there costs a snapshot of the whole tree, longer than the copy itself).
+      doc: [`The base config: ${inputs.base.kind === 'file' ? 'the config file (and the kernel\'s conf tool built)' : `make ${inputs.base.arg}`}.`],
       instructions: [
         { kind: 'env', vars: env }, { kind: 'workdir', path: i.kdir },
-        run(configStep, inputs.context.length > 0 ? [{ type: 'bind', source: 'kernel/inputs', target: KERNEL_OUT.inputs }] : []),
+        run(baseStep, inputs.base.kind === 'file' ? bind(BASE_CONTEXT, inputs.base.arg) : []),
       ],
+    },
+    {
+      name: 'kernel-config',
+      from: 'kernel-base',
+      doc: ['The kernel config: the fragments merged with merge_config.sh -m, then olddefconfig.'],
+      instructions: [run(configStep, inputs.fragments.length > 0 ? bind(FRAGMENTS_CONTEXT, `${KERNEL_OUT.inputs}/fragments`) : [])],
     },
     {
       name: 'kernel-config-out',
@@ -205,7 +217,7 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
     kdir: i.kdir,
     stages,
     context: [...src.context, ...inputs.context],
-    steps: [configStep, buildStep, ...installStep],
+    steps: [baseStep, configStep, buildStep, ...installStep],
     configStage: 'kernel-config-out',
     ...targetSide(i),
     artifactImports: [{ from: 'kernel', source: `${KERNEL_OUT.build}/`, dest: 'kernel/' }],

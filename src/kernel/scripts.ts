@@ -21,7 +21,8 @@ export const KERNEL_OUT = {
 
 export const KERNEL_SH = `#!/bin/sh
 # tarsmith kernel stages, run in the kernel tree:
-#   kernel.sh config OUT defconfig|file BASE [FRAGMENT]...   base, merge_config.sh -m, olddefconfig
+#   kernel.sh base OUT defconfig|file BASE                  make <defconfig>, or the config file (conf built)
+#   kernel.sh config OUT [FRAGMENT]...                       merge_config.sh -m, olddefconfig
 #   kernel.sh build OUT modules_prepare|full SEED           compile; fixed randstruct seed; release + vermagic
 #   kernel.sh install OUT [image|vmlinux|dtbs|modules|headers|symvers]...
 set -eu
@@ -30,14 +31,21 @@ cmd="$1"; out="$2"; shift 2
 mkdir -p "$out"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-config() {
-  kind="$1"; base="$2"; shift 2
+base() {
+  kind="$1"; base="$2"
   case "$kind" in
     defconfig) make -s "$base" ;;
-    file) cp "$base" .config ;;
+    file)
+      # Build the kernel's config tool here (on a scratch config), as a defconfig base does: the config stage
+      # after a fragment change then only merges and runs olddefconfig.
+      KCONFIG_CONFIG=/tmp/tarsmith-prime.config make -s allnoconfig >/dev/null; rm -f /tmp/tarsmith-prime.config*
+      cp "$base" .config ;;
     *) echo "kernel.sh: unknown base kind $kind" >&2; exit 2 ;;
   esac
   cp .config "$out/base.config"
+}
+
+config() {
   if [ "$#" -gt 0 ]; then
     scripts/kconfig/merge_config.sh -m .config "$@" >"$out/merge.log" 2>&1 || { cat "$out/merge.log" >&2; exit 1; }
     cat "$out/merge.log"
@@ -92,6 +100,7 @@ install_one() {
 }
 
 case "$cmd" in
+  base) base "$@" ;;
   config) config "$@" ;;
   build) build "$@" ;;
   install) for a in "$@"; do install_one "$a"; done ;;

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { run } from './build-rig.js';
-import { kernelProject } from './kernel-rig.js';
+import { kernelProject, vertices } from './kernel-rig.js';
 
 const KERNEL = `  source: linux
   arch: x86_64
@@ -32,20 +32,6 @@ const TARGETS = `    gateway:
       steps: ['make KDIR="$KDIR"']
       artifacts: [cdx/cdx.ko, fci/fci.ko, bin/cmm]
 `;
-
-/** BuildKit vertices of the log (plain progress), by name: cached or run. */
-function vertices(log: string): Map<string, 'cached' | 'done'> {
-  const names = new Map<string, string>();
-  const out = new Map<string, 'cached' | 'done'>();
-  for (const line of log.split('\n')) {
-    const m = /^#(\d+) (\[.*|CACHED|DONE .*)$/.exec(line);
-    if (!m) continue;
-    const [, id, rest] = m as unknown as [string, string, string];
-    if (rest.startsWith('[')) names.set(id, rest);
-    else if (names.has(id)) out.set(names.get(id) as string, rest === 'CACHED' ? 'cached' : 'done');
-  }
-  return out;
-}
 
 test('kernel: config checked before compiling, then a full kernel, modules with the kernel vermagic, reproducible, cached', async () => {
   const p = await kernelProject({
@@ -111,7 +97,7 @@ test('kernel: config checked before compiling, then a full kernel, modules with 
     const warm = await p.tarsmith(['build', '--progress', 'plain']);
     assert.equal(warm.code, 0, warm.stderr);
     const v = vertices(await fs.readFile(path.join(p.dir, 'out', 'gw.log'), 'utf8'));
-    const kernelSteps = [...v].filter(([n]) => n.startsWith('[kernel ') || n.startsWith('[kernel-config '));
+    const kernelSteps = [...v].filter(([n]) => n.startsWith('[kernel ') || n.startsWith('[kernel-config ') || n.startsWith('[kernel-base '));
     assert.ok(kernelSteps.length >= 3, [...v.keys()].join('\n'));
     for (const [n, s] of kernelSteps) assert.equal(s, 'cached', `${n} ran again`);
     const moduleStep = [...v].find(([n]) => n.includes('build.targets.gateway.modules[0]'));

@@ -85,3 +85,17 @@ ${opts.kernel}`;
     cleanup: () => fs.rm(dir, { recursive: true, force: true }),
   };
 }
+
+/** BuildKit vertices of the log (plain progress), by name: cached or run. */
+export function vertices(log: string): Map<string, 'cached' | 'done'> {
+  const names = new Map<string, string>();
+  const out = new Map<string, 'cached' | 'done'>();
+  for (const line of log.split('\n')) {
+    const m = /^#(\d+) (\[.*|CACHED|DONE .*)$/.exec(line);
+    if (!m) continue;
+    const [, id, rest] = m as unknown as [string, string, string];
+    if (rest.startsWith('[')) names.set(id, rest);
+    else if (names.has(id)) out.set(names.get(id) as string, rest === 'CACHED' ? 'cached' : 'done');
+  }
+  return out;
+}

@@ -77,8 +77,12 @@ test('a kernel-using target: kernel stages from the checked tree of the kernel s
   assert.ok(!ctx.some((c) => c.startsWith('packages/linux') || c.startsWith('trees/linux')), 'the kernel tarball is not in the sources stage');
   assert.ok(ctx.includes('kernel/inputs/base.config') && ctx.includes('kernel/inputs/fragments/001.config'));
   assert.equal(p.context.find((c) => c.contextPath === 'kernel/inputs/fragments/001.config')?.src, '/p/packages/kernel/gateway.config');
-  assert.deepEqual(p.steps.map((s) => s.label), ['kernel.config', 'kernel.build', 'kernel.install', 'build.targets.modules.steps[0]', 'build.targets.modules.modules[0]', 'build.targets.modules.modules[1]']);
-  assert.equal(p.steps[5]?.command, "make -C /src/linux M=/src/gateway/fci KBUILD_EXTRA_SYMBOLS=/src/gateway/cdx/Module.symvers modules");
+  assert.deepEqual(p.steps.map((s) => s.label), ['kernel.base', 'kernel.config', 'kernel.build', 'kernel.install', 'build.targets.modules.steps[0]', 'build.targets.modules.modules[0]', 'build.targets.modules.modules[1]']);
+  assert.equal(p.steps[6]?.command, "make -C /src/linux M=/src/gateway/fci KBUILD_EXTRA_SYMBOLS=/src/gateway/cdx/Module.symvers modules");
+  // the base stage's cache key holds the base config alone: a fragment change re-runs only the config step
+  const mountsOf = (stage: string) => p.kernel?.stages.find((st) => st.name === stage)?.instructions.flatMap((ins) => (ins.kind === 'run' ? ins.mounts.map((m) => (m.type === 'bind' ? m.source : m.type)) : []));
+  assert.deepEqual(mountsOf('kernel-base'), ['kernel/inputs/base.config']);
+  assert.deepEqual(mountsOf('kernel-config'), ['kernel/inputs/fragments']);
   // every RUN of the build stage sees the configured tree; every RUN argv decodes to what the plan says
   const df = DockerfileParser.parse(p.dockerfile);
   const build = df.getFROMs().findIndex((f) => f.getBuildStage() === 'build');

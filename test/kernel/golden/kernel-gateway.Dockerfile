@@ -25,8 +25,8 @@ RUN --mount=type=bind,source=kernel/trees/linux.tar,target=/tarsmith/kernel-tree
 COPY ["kernel/patches/001.patch", "/tarsmith/kernel-patches/"]
 RUN ["patch", "-p1", "-d", "/src/linux", "-i", "/tarsmith/kernel-patches/001.patch"]
 
-# The kernel config: base, fragments merged with merge_config.sh -m, then olddefconfig.
-FROM kernel-source AS kernel-config
+# The base config: the config file (and the kernel's conf tool built).
+FROM kernel-source AS kernel-base
 ENV SOURCE_DATE_EPOCH="1700000000"
 ENV KBUILD_BUILD_TIMESTAMP="@1700000000"
 ENV KBUILD_BUILD_USER="tarsmith"
@@ -38,7 +38,11 @@ ENV ARCH="arm64"
 ENV CROSS_COMPILE="aarch64-linux-gnu-"
 ENV KCFLAGS="-ffile-prefix-map=/src/linux/="
 WORKDIR /src/linux
-RUN --mount=type=bind,source=kernel/inputs,target=/tarsmith/kernel ["/bin/sh", "/tarsmith/bin/step.sh", "kernel.config", "/bin/sh /tarsmith/bin/kernel.sh config /tarsmith/kernel-config file /tarsmith/kernel/base.config /tarsmith/kernel/fragments/001.config"]
+RUN --mount=type=bind,source=kernel/inputs/base.config,target=/tarsmith/kernel/base.config ["/bin/sh", "/tarsmith/bin/step.sh", "kernel.base", "/bin/sh /tarsmith/bin/kernel.sh base /tarsmith/kernel-config file /tarsmith/kernel/base.config"]
+
+# The kernel config: the fragments merged with merge_config.sh -m, then olddefconfig.
+FROM kernel-base AS kernel-config
+RUN --mount=type=bind,source=kernel/inputs/fragments,target=/tarsmith/kernel/fragments ["/bin/sh", "/tarsmith/bin/step.sh", "kernel.config", "/bin/sh /tarsmith/bin/kernel.sh config /tarsmith/kernel-config /tarsmith/kernel/fragments/001.config"]
 
 # The resolved config, checked against the fragments on the host before anything is compiled.
 FROM scratch AS kernel-config-out
