@@ -3,7 +3,7 @@
 # Usage: npm run bench [-- NAME ...]   (NAME: a file under bench/ without .ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx tsc -p tsconfig.build.json
+npm run --silent build
 # bench/lib.ts is what they share, not a benchmark.
 mapfile -t all < <(find bench -maxdepth 1 -name '*.ts' ! -name lib.ts | LC_ALL=C sort)
 for f in "${all[@]}"; do

@@ -4,7 +4,7 @@
 # Usage: npm run example   (after npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/cli/main.js ] || npx tsc -p tsconfig.build.json
+[ -f dist/bundle/main.js ] || npm run --silent build
 bash scripts/setup-engine.sh >/dev/null
 cd examples/hello
 ../../bin/tarsmith vendor

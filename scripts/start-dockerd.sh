@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Starts dockerd in the background when no engine answers, and waits until it does.
+# Starts dockerd in the background when no engine answers, and waits until it does. A dockerd started here keeps
+# BuildKit's cache to 30 GB (scripts/dockerd.json): the test suite's kernel stages would otherwise fill the disk
+# over repeated runs. An engine already running, or started by systemd, keeps its own settings.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 DOCKER=/usr/bin/docker
 [ -x "$DOCKER" ] || DOCKER=docker
 if "$DOCKER" info >/dev/null 2>&1; then exit 0; fi
@@ -11,7 +14,7 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/nul
 fi
 if ! "$DOCKER" info >/dev/null 2>&1; then
   echo "setup: starting dockerd (log: /var/log/tarsmith-dockerd.log)" >&2
-  "${SUDO[@]}" bash -c 'nohup dockerd >/var/log/tarsmith-dockerd.log 2>&1 </dev/null & disown' || true
+  "${SUDO[@]}" bash -c "nohup dockerd --config-file $(printf %q "$here/dockerd.json") >/var/log/tarsmith-dockerd.log 2>&1 </dev/null & disown" || true
 fi
 for _ in $(seq 1 60); do
   if "$DOCKER" info >/dev/null 2>&1; then exit 0; fi

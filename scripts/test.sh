@@ -35,6 +35,8 @@ fi
 # lives in dist/, so removing dist/ forces a full build.
 npx tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tarsmith/typecheck.tsbuildinfo
 npx tsc -p tsconfig.build.json --incremental --tsBuildInfoFile dist/.tsbuildinfo
+# The command-line program as bin/tarsmith runs it (scripts/bundle.ts).
+node --import tsx scripts/bundle.ts
 # The layering (.dependency-cruiser.cjs): no import up a layer or across features, no import cycle.
 npm run --silent deps
 

@@ -94,7 +94,7 @@ export async function toolchain(opts: EngineOptions): Promise<ToolchainResult> {
   } finally {
     await ctx.cleanup();
   }
-  const layers = await imageLayers(caps.client, tag);
+  const layers = await imageLayers(caps, tag);
   if (!layers) return fail({ code: 'engine.image-missing', message: `the engine built ${tag} but does not show it`, exit: ExitCode.engine, value: tag, hint: 'check `docker image ls`; run again' });
   // The packages installed in it, recorded once here: a build lists them from the lock, without running the image.
   const installed = m.builder ? await installedPackages(caps.client, tag, m.builder.family) : undefined;

@@ -9,6 +9,7 @@
 import { realpath } from 'node:fs/promises';
 import { ExitCode, fail, type Failure } from '../core/errors.js';
 import { exec, which } from '../core/exec.js';
+import { probeKey, recallProbe, rememberProbe, withDaemon } from './probe-memo.js';
 
 export type BuildMode = 'buildx' | 'buildkit';
 
@@ -309,6 +310,18 @@ async function probeUncached(explicit: string | undefined, choice: EndpointChoic
   // The fallback is observed alongside the primary (it is only used when the primary cannot build).
   const fallbackPath =
     !explicit && (!primaryPath || !(await same(primaryPath, FALLBACK_DOCKER))) && (await which(FALLBACK_DOCKER)) ? FALLBACK_DOCKER : undefined;
+  // What the clients said last time, with the daemon asked afresh (src/engine/probe-memo.ts).
+  const key = await probeKey([primaryPath ?? '', fallbackPath ?? ''], {
+    ...(explicit !== undefined ? { explicit } : {}),
+    ...(choice.context !== undefined ? { context: choice.context } : {}),
+    ...(choice.builder !== undefined ? { builder: choice.builder } : {}),
+  }).catch(() => undefined);
+  const remembered = key !== undefined ? await recallProbe<ClientObservation>(key) : undefined;
+  const now = remembered ? await withDaemon(remembered) : undefined;
+  if (now) {
+    const r = chooseClient(now.primary, now.fallback, explicit !== undefined, choice);
+    if (!('code' in r)) return r;
+  }
   const global = globalArgs(choice);
   const [primary, fallback] = await Promise.all([
     primaryPath ? observeClient(primaryPath, global, choice.builder) : Promise.resolve(undefined),
@@ -316,5 +329,6 @@ async function probeUncached(explicit: string | undefined, choice: EndpointChoic
   ]);
   const r = chooseClient(primary, fallback, explicit !== undefined, choice);
   if ('code' in r) return fail(r);
+  if (key !== undefined) await rememberProbe(key, primary, fallback).catch(() => undefined);
   return r;
 }

@@ -14,6 +14,7 @@ import { exec } from '../core/exec.js';
 import { log } from '../core/log.js';
 import type { Lock, LockedToolchain } from '../lock/lock.js';
 import type { Manifest } from '../manifest/types.js';
+import { inspectImage } from './engine-socket.js';
 import { withToolchainImage, type Plan } from './plan.js';
 import { describeEndpoint, type EngineCaps } from './probe.js';
 import { pushImage } from './push.js';
@@ -38,8 +39,12 @@ export interface ToolchainOrigin {
 }
 
 /** The layer diff IDs of a local image (content identity, unlike the image ID), or undefined when it is absent. */
-export async function imageLayers(client: readonly string[], ref: string): Promise<string[] | undefined> {
-  const r = await exec([...client, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
+export async function imageLayers(caps: Pick<EngineCaps, 'client' | 'endpoint'>, ref: string): Promise<string[] | undefined> {
+  const asked = await inspectImage(caps.endpoint.host, ref);
+  if (asked === null) return undefined;
+  const layers = (asked?.RootFS as { Layers?: unknown } | undefined)?.Layers;
+  if (Array.isArray(layers)) return layers.map(String);
+  const r = await exec([...caps.client, 'image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]);
   if (r.code !== 0) return undefined;
   try {
     const v: unknown = JSON.parse(r.stdout);
@@ -79,7 +84,7 @@ export async function ensureToolchain(caps: EngineCaps, m: Manifest, lock: Lock,
   checkToolchainRecord(m, lock, plan, true);
   const t = lock.toolchain;
   if (!plan.needsToolchainImage || !t) return;
-  const layers = await imageLayers(caps.client, t.tag);
+  const layers = await imageLayers(caps, t.tag);
   if (!layers || layers.join(' ') !== t.layers.join(' ')) {
     fail({
       code: 'build.toolchain-missing',
