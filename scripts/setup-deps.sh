@@ -16,6 +16,7 @@ PKGS=(
   git gcc make libc6-dev flex bison bc libelf-dev libssl-dev
   xz-utils zstd bzip2 gzip tar coreutils curl
   patch              # convert apk: its unified diff must apply with patch(1)
+  openssl            # the kernel signing test makes a key and verifies the module signatures with it
   time               # /usr/bin/time: peak RSS in bench/normalize.ts
   debian-archive-keyring binutils  # components e2e: deb-src of trixie signed by the archive key; readelf, nm
   diffoscope-minimal # tarsmith repro writes its report beside when it is installed (test/e2e/repro.test.ts)

@@ -59,6 +59,8 @@ export interface StepSpec {
   /** A stable label naming the step in the manifest, e.g. `targets.hello.steps[1]`. */
   label: string;
   command: string;
+  /** Mounts of this step alone, besides the build stage's (a secret only it reads). */
+  mounts?: Mount[];
 }
 
 /** The locked toolchain packages, installed from files with the network off. */
@@ -273,7 +275,7 @@ function buildStage(spec: BuildSpec): Stage {
   const mounts = spec.stepMounts ?? [];
   for (const argv of spec.stepSetup ?? []) ins.push({ kind: 'run', argv, mounts });
   for (const s of spec.steps) {
-    ins.push({ kind: 'run', argv: [...(spec.stepWrapper ?? []), '/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts });
+    ins.push({ kind: 'run', argv: [...(spec.stepWrapper ?? []), '/bin/sh', `${IN.bin}/step.sh`, s.label, s.command], mounts: [...mounts, ...(s.mounts ?? [])] });
   }
   const pairs = spec.artifacts.flatMap((a) => [a.glob, a.rename ?? '']);
   ins.push({ kind: 'run', argv: ['/bin/sh', `${IN.bin}/collect.sh`, IN.out, ...pairs], mounts });

@@ -441,7 +441,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       await failIfOutFull(e, outRoot, tmp);
       throw e;
     }
-    if (kernel) kernel = await finishKernel(tmp, kernel);
+    if (kernel) kernel = await finishKernel(tmp, kernel, { signed: plan.kernel?.spec.signingKey !== undefined });
     const out = await scanExport(tmp);
     const installed = plan.needsToolchainImage && lock.toolchain && m.builder ? await toolchainPackages(caps, lock, m.builder.family, toolchain) : undefined;
     for (const reserved of RESERVED_NAMES) {

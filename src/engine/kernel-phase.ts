@@ -240,14 +240,17 @@ export async function kernelConfigPhase(
   }
 }
 
-/** After the export: vermagic of every `.ko`, the release, and kernel/config-check.json beside kernel/config. */
-export async function finishKernel(tmp: string, outcome: KernelOutcome): Promise<KernelOutcome> {
+/**
+ * After the export: vermagic of every `.ko` (and its signature, with a declared signing key), the release, and
+ * kernel/config-check.json beside kernel/config.
+ */
+export async function finishKernel(tmp: string, outcome: KernelOutcome, opts: { signed?: boolean } = {}): Promise<KernelOutcome> {
   const read = (f: string) => fs.readFile(path.join(tmp, 'kernel', f), 'utf8').then((t) => t.replace(/\n$/, ''), () => undefined);
   const [release, expected] = await Promise.all([read(KERNEL_FILES.release), read(KERNEL_FILES.vermagic)]);
-  const { report, failures } = await checkModules(tmp, expected || undefined);
+  const { report, failures } = await checkModules(tmp, expected || undefined, opts);
   if (failures.length > 0) fail(failures);
   const { errors: _e, ...check } = outcome.report;
   await writeFileAtomic(path.join(tmp, 'kernel', 'config-check.json'), canonicalJson({ ...check, release, vermagic: report, ...(outcome.prediction ? { prediction: outcome.prediction } : {}) }));
-  if (report.modules.length > 0) log.info(`kernel: ${report.modules.length} module(s) match the kernel's vermagic "${expected}"`);
+  if (report.modules.length > 0) log.info(`kernel: ${report.modules.length} module(s) match the kernel's vermagic "${expected}"${opts.signed ? ', each with a module signature' : ''}`);
   return { ...outcome, ...(release ? { release } : {}), vermagic: report };
 }

@@ -215,10 +215,13 @@ function treeOf(m: Manifest, s: Source, trees: PlanOptions['trees']): { file: st
   });
 }
 
-/** The sources a target extracts: its `sources:` list, else every source but the kernel's (built in its own stage). */
+/**
+ * The sources a target extracts: its `sources:` list, else every source but the kernel's (built in its own stage)
+ * and the module signing key (mounted only for the steps that sign).
+ */
 export function targetSources(m: Manifest, t: Target): Source[] {
   if (t.sources) return m.sources.filter((s) => t.sources?.includes(s.name));
-  return m.sources.filter((s) => s.name !== m.kernel?.source);
+  return m.sources.filter((s) => s.name !== m.kernel?.source && s.name !== m.kernel?.signingKey);
 }
 
 function sourcesOf(m: Manifest, lock: Lock, selected: readonly Source[], trees: PlanOptions['trees']): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
@@ -440,10 +443,13 @@ function kernelOf(m: Manifest, lock: Lock, target: Target, workdir: string, tree
   const k = m.kernel;
   if (!k || (!target.kernel && !componentsNeedKernel(m, target))) return undefined;
   const source = m.sources.find((s) => s.name === k.source) as Source;
+  const keySource = k.signingKey !== undefined ? m.sources.find((s) => s.name === k.signingKey) : undefined;
+  const key = keySource ? lockedSource(m, lock, keySource) : undefined;
   return planKernel({
     spec: k,
     source,
     locked: lockedSource(m, lock, source),
+    ...(keySource && key ? { signingKey: { name: keySource.name, file: path.resolve(m.dir, key.file), sha256: key.sha256 } } : {}),
     tree: treeOf(m, source, trees),
     lock,
     manifestDir: m.dir,

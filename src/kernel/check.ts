@@ -9,7 +9,7 @@ import { ExitCode, type Diagnostic, type Failure } from '../core/errors.js';
 import { checkFragment, type Explanation, type TreeKnowledge } from '../kconfig/check.js';
 import type { DotConfig } from '../kconfig/dotconfig.js';
 import type { ParsedConfig } from '../kconfig/fragment.js';
-import type { KernelSpec } from '../manifest/types.js';
+import { SIGNING_KEY_PATH, type KernelSpec } from '../manifest/types.js';
 
 export type EntryReason = 'unknown-symbol' | 'not-applied';
 
@@ -175,12 +175,27 @@ export function configPreflight(k: KernelSpec, config: DotConfig, needsModules: 
   }
   const key = config.fact('MODULE_SIG_KEY');
   const keyText = key.state === 'set' && key.value.kind === 'string' ? key.value.value : 'certs/signing_key.pem';
-  if (isY('MODULE_SIG') && keyText === 'certs/signing_key.pem') {
+  if (k.signingKey !== undefined) {
+    if (!isY('MODULE_SIG')) {
+      out.push({
+        code: 'kernel.signing-key-unused', exit: ExitCode.checkFailed, ...at,
+        message: `kernel.signingKey names the key "${k.signingKey}", but the resolved kernel config has module signing off (CONFIG_MODULE_SIG is not set)`,
+        hint: 'add CONFIG_MODULE_SIG=y (and CONFIG_MODULE_SIG_ALL=y to sign the kernel\'s own modules) to a kernel fragment, or drop kernel.signingKey',
+      });
+    } else if (keyText !== SIGNING_KEY_PATH) {
+      out.push({
+        code: 'kernel.signing-key-path', exit: ExitCode.checkFailed, ...at,
+        message: `the resolved kernel config signs modules with CONFIG_MODULE_SIG_KEY="${keyText}", not with the declared key "${k.signingKey}" (mounted at ${SIGNING_KEY_PATH})`,
+        value: `CONFIG_MODULE_SIG_KEY="${keyText}"`,
+        hint: `add CONFIG_MODULE_SIG_KEY="${SIGNING_KEY_PATH}" to a kernel fragment: the declared key (kernel.signingKey) is mounted there for the steps that sign`,
+      });
+    }
+  } else if (isY('MODULE_SIG') && keyText === 'certs/signing_key.pem') {
     out.push({
       code: 'kernel.ephemeral-signing-key', exit: ExitCode.checkFailed, ...at,
       message: 'module signing is on with the kernel\'s default key, which the build generates afresh every time: no two builds would give the same .ko bytes',
       value: `CONFIG_MODULE_SIG_KEY="${keyText}"`,
-      hint: `add "# CONFIG_MODULE_SIG is not set" to a kernel fragment (sign the modules later with your persistent key, scripts/sign-file), or set CONFIG_MODULE_SIG_KEY to a key file that is part of the kernel source`,
+      hint: 'declare your persistent key as a private plain-file source and name it in kernel.signingKey (with CONFIG_MODULE_SIG_KEY="' + SIGNING_KEY_PATH + '" in a fragment), or add "# CONFIG_MODULE_SIG is not set" to a kernel fragment',
     });
   }
   return out;

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Instruction, Mount, Stage } from '../dockerfile/model.js';
 import { stampEnv, type StepSpec } from '../dockerfile/generate.js';
-import type { KernelSpec, Source, Target } from '../manifest/types.js';
+import { SIGNING_KEY_PATH, type KernelSpec, type Source, type Target } from '../manifest/types.js';
 import type { Lock, LockedFile } from '../lock/lock.js';
 import { KERNEL_OUT, KERNEL_SH, shellWord } from './scripts.js';
 
@@ -79,9 +79,12 @@ export interface KernelPlanInput {
   kdir: string;
   workdir: string;
   target: Target;
+  /** kernel.signingKey's locked file (a private plain-file source), mounted as a secret where it is used. */
+  signingKey?: { name: string; file: string; sha256: string };
 }
 
 const BIN = '/tarsmith/bin';
+const SIGNING_SECRET = 'kernel-signing-key';
 const TREES_DIR = '/tarsmith/kernel-trees';
 const BASE_CONTEXT = 'kernel/inputs/base.config';
 const FRAGMENTS_CONTEXT = 'kernel/inputs/fragments';
@@ -170,9 +173,12 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
   const inputs = configInputs(i);
   const src = sourceStage(i, inputs);
   const patchShas = i.source.patches.map((p) => i.lock.patches[p]?.sha256 ?? p);
+  // The signing key's hash is an input too: BuildKit's cache keys do not cover a secret's content, and the kernel
+  // built with it holds its certificate.
   const inputsHash = createHash('sha256')
-    .update([`kernel ${i.locked.sha256}`, `tree ${i.tree.sha256}`, ...patchShas.map((p) => `patch ${p}`), ...inputs.hashParts, `arch ${k.arch}`, `cross ${k.crossCompile ?? ''}`, `build ${k.build}`, `epoch ${i.sourceDateEpoch}`].join('\n'))
+    .update([`kernel ${i.locked.sha256}`, `tree ${i.tree.sha256}`, ...patchShas.map((p) => `patch ${p}`), ...inputs.hashParts, `arch ${k.arch}`, `cross ${k.crossCompile ?? ''}`, `build ${k.build}`, `epoch ${i.sourceDateEpoch}`, ...(i.signingKey ? [`signing-key ${i.signingKey.sha256}`] : [])].join('\n'))
     .digest('hex');
+  const keyMount: Mount[] = i.signingKey ? [{ type: 'secret', id: SIGNING_SECRET, target: SIGNING_KEY_PATH }] : [];
   const baseStep = kernelStep('base', ['/bin/sh', `${BIN}/kernel.sh`, 'base', KERNEL_OUT.config, inputs.base.kind, inputs.base.arg]);
   const configStep = kernelStep('config', ['/bin/sh', `${BIN}/kernel.sh`, 'config', KERNEL_OUT.config, ...inputs.fragments.map((f) => f.inContainer)]);
   const buildStep = kernelStep('build', ['/bin/sh', `${BIN}/kernel.sh`, 'build', KERNEL_OUT.build, k.build, inputsHash]);
@@ -209,7 +215,9 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
       name: 'kernel',
       from: 'kernel-config',
       doc: [`The kernel: ${k.build === 'full' ? 'the full build' : 'modules_prepare'}${k.artifacts.length ? `, then ${k.artifacts.join(', ')}` : ''}.`],
-      instructions: [run(buildStep), ...installStep.map((s) => run(s))],
+      // The declared signing key, for the kernel's own signing: certs/ (the certificate built into the kernel) and
+      // modules_install (CONFIG_MODULE_SIG_ALL).
+      instructions: [run(buildStep, keyMount), ...installStep.map((s) => run(s, keyMount))],
     },
   ];
   return {
@@ -227,7 +235,7 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
     ...(inputs.baseFile !== undefined ? { baseFile: inputs.baseFile } : {}),
     patchFiles: i.source.patches.map((p) => path.resolve(i.manifestDir, i.lock.patches[p]?.file ?? p)),
     inputsHash,
-    secrets: src.secrets,
+    secrets: [...src.secrets, ...(i.signingKey ? [{ id: SIGNING_SECRET, src: i.signingKey.file }] : [])],
   };
 }
 
@@ -249,5 +257,22 @@ function targetSide(i: KernelPlanInput): Pick<KernelPlan, 'env' | 'mounts' | 'mo
     return step(`build.targets.${i.target.name}.modules[${n}]`, ['make', '-C', i.kdir, `M=${dir}`, ...(extra ? [`KBUILD_EXTRA_SYMBOLS=${extra}`] : []), 'modules']);
   });
   const moduleArtifacts = i.target.modules.map((mod) => ({ glob: `${mod.path}/*.ko`, rename: `modules/${mod.path}/` }));
+  if (i.signingKey && built.length > 0) moduleSteps.push(signStep(i, built, i.signingKey.sha256));
   return { env, mounts, moduleSteps, moduleArtifacts };
+}
+
+/**
+ * Sign the target's modules with the declared key, with the kernel's own scripts/sign-file and the hash the config
+ * names (CONFIG_MODULE_SIG_HASH). The key is mounted for this step alone; its sha256 in the command (a comment)
+ * makes a new key a new step for BuildKit's cache, which does not look at a secret's content. An RSA key signs
+ * deterministically (PKCS#1 v1.5, no signing time): the same .ko bytes on every build.
+ */
+function signStep(i: KernelPlanInput, dirs: string[], keySha: string): StepSpec {
+  const key = shellWord(SIGNING_KEY_PATH);
+  const command = [
+    `hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\\(.*\\)"$/\\1/p' ${shellWord(`${i.kdir}/.config`)})`,
+    `&& for ko in ${dirs.map((d) => `${shellWord(d)}/*.ko`).join(' ')}; do ${shellWord(`${i.kdir}/scripts/sign-file`)} "$hash" ${key} ${key} "$ko" || exit 1; done`,
+    `# signing key sha256:${keySha}`,
+  ].join(' ');
+  return { label: `build.targets.${i.target.name}.modules.sign`, command, mounts: [{ type: 'secret', id: SIGNING_SECRET, target: SIGNING_KEY_PATH }] };
 }

@@ -73,15 +73,26 @@ async function findKo(dir: string, prefix = ''): Promise<string[]> {
 
 export interface VermagicCheck {
   expected?: string;
-  modules: { path: string; vermagic?: string; machine?: string; ok: boolean; problem?: string }[];
+  modules: { path: string; vermagic?: string; machine?: string; signed?: boolean; ok: boolean; problem?: string }[];
 }
 
-/** Check every `.ko` under `dir` against the kernel's vermagic (undefined: the kernel has modules disabled). */
-export async function checkModules(dir: string, expected: string | undefined): Promise<{ report: VermagicCheck; failures: Failure[] }> {
+/** The trailer the kernel's sign-file appends to a signed module (include/linux/module_signature.h). */
+const SIGNATURE_MAGIC = Buffer.from('~Module signature appended~\n', 'latin1');
+
+export function isSigned(ko: Buffer): boolean {
+  return ko.length > SIGNATURE_MAGIC.length && ko.subarray(ko.length - SIGNATURE_MAGIC.length).equals(SIGNATURE_MAGIC);
+}
+
+/**
+ * Check every `.ko` under `dir` against the kernel's vermagic (undefined: the kernel has modules disabled); with
+ * `signed`, each must also carry a module signature (a declared signing key).
+ */
+export async function checkModules(dir: string, expected: string | undefined, opts: { signed?: boolean } = {}): Promise<{ report: VermagicCheck; failures: Failure[] }> {
   const report: VermagicCheck = { ...(expected !== undefined ? { expected } : {}), modules: [] };
   const failures: Failure[] = [];
   for (const rel of await findKo(dir)) {
-    const r = readModinfo(await fs.readFile(path.join(dir, ...rel.split('/'))));
+    const bytes = await fs.readFile(path.join(dir, ...rel.split('/')));
+    const r = readModinfo(bytes);
     const vermagic = r.ok ? r.module.info.get('vermagic')?.[0] : undefined;
     const machine = r.ok ? (ELF_MACHINES[r.module.machine] ?? `machine ${r.module.machine}`) : undefined;
     let problem: string | undefined;
@@ -89,7 +100,19 @@ export async function checkModules(dir: string, expected: string | undefined): P
     else if (vermagic === undefined) problem = 'it has no vermagic';
     else if (expected === undefined) problem = 'the kernel of this build has modules disabled (CONFIG_MODULES is not set)';
     else if (vermagic !== expected) problem = `its vermagic is "${vermagic}", the kernel's is "${expected}"`;
-    report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), ok: problem === undefined, ...(problem ? { problem } : {}) });
+    const signed = opts.signed ? isSigned(bytes) : undefined;
+    if (problem === undefined && signed === false) {
+      report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), signed, ok: false, problem: 'it is not signed' });
+      failures.push({
+        code: 'kernel.module-unsigned',
+        message: `the module ${rel} is not signed, and the build declares a module signing key (kernel.signingKey)`,
+        value: rel,
+        exit: ExitCode.engine,
+        hint: 'list its folder under build.targets.<t>.modules (tarsmith signs those with the declared key), sign it in the step with "$KDIR/scripts/sign-file", or set CONFIG_MODULE_SIG_ALL=y for the kernel\'s own modules',
+      });
+      continue;
+    }
+    report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), ...(signed !== undefined ? { signed } : {}), ok: problem === undefined, ...(problem ? { problem } : {}) });
     if (problem) {
       failures.push({
         code: 'kernel.vermagic-mismatch',

@@ -20,6 +20,7 @@ export interface RawKernel {
   allowMismatch?: string[];
   build?: 'modules_prepare' | 'full';
   artifacts?: KernelArtifact[];
+  signingKey?: string;
 }
 
 type Bad = (code: FailureCode, segs: (string | number)[], message: string, hint: string, value?: string) => void;
@@ -74,6 +75,7 @@ export function kernelFailures(k: RawKernel | undefined, targets: [string, RawKe
     });
     spec.sources?.forEach((s, i) => {
       if (!names.has(s)) bad('manifest.unknown-source', ['build', 'targets', t, 'sources', i], `build.targets.${t}.sources names no source: "${s}"`, `use one of: ${[...names].join(', ')}`, s);
+      else if (k?.signingKey !== undefined && s === k.signingKey) bad('manifest.signing-key-in-target', ['build', 'targets', t, 'sources', i], `the module signing key "${s}" is only mounted for the steps that sign`, 'drop it from sources: the kernel\'s steps and the modules: of a target are signed with it', s);
       else if (k && s === k.source) bad('manifest.kernel-source-in-target', ['build', 'targets', t, 'sources', i], `the kernel source "${s}" is built in its own stage`, 'drop it from sources and set `kernel: true` on the target: $KDIR points at the configured kernel tree', s);
     });
   }

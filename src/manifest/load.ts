@@ -268,6 +268,12 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     else if (m.sources.some((s) => s.name === m.kernel?.source && s.extract === false)) {
       bad('manifest.kernel-source-plain', ['kernel', 'source'], `the kernel source "${m.kernel.source}" is a plain file (extract: false), not a kernel tree`, 'point kernel.source at the kernel tarball, and drop "extract: false" from that source', m.kernel.source);
     }
+    const key = m.kernel.signingKey;
+    const keySource = key !== undefined ? m.sources.find((s) => s.name === key) : undefined;
+    if (key !== undefined && !keySource) bad('manifest.unknown-source', ['kernel', 'signingKey'], `kernel.signingKey names no source: "${key}"`, `add the key as a source (file: ..., private: true, extract: false), or use one of: ${[...names].join(', ')}`, key);
+    else if (keySource && (keySource.private !== true || keySource.extract !== false)) {
+      bad('manifest.signing-key-not-private', ['kernel', 'signingKey'], `the module signing key "${key}" is not a private plain file: it would enter the build context or a layer`, `set \`private: true\` and \`extract: false\` on the source ${key}`, key);
+    }
     if (m.kernel.fragment !== undefined) checkRelPath(m.kernel.fragment, ['kernel', 'fragment'], bad);
     m.kernel.fragments?.forEach((f, i) => checkRelPath(f, ['kernel', 'fragments', i], bad));
     if (m.kernel.config !== undefined) checkRelPath(m.kernel.config, ['kernel', 'config'], bad);
@@ -277,6 +283,7 @@ function semanticFailures(m: RawManifest, file: string, pos: PositionIndex): Fai
     componentFailures(m.components, {
       sources: m.sources,
       ...(m.kernel ? { kernelSource: m.kernel.source } : {}),
+      ...(m.kernel?.signingKey !== undefined ? { signingKey: m.kernel.signingKey } : {}),
       hasKernel: m.kernel !== undefined,
       targets: Object.entries(build?.targets ?? {}),
     }, bad);
@@ -388,7 +395,7 @@ function normaliseBuild(b: NonNullable<RawManifest['build']>, m: RawManifest): B
     artifacts: (t.artifacts ?? []).map((a): Artifact => (typeof a === 'string' ? { path: a } : { ...a })),
     kernel: Boolean(t.kernel) || (t.modules ?? []).length > 0,
     modules: (t.modules ?? []).map((p) => ({ path: p.replace(/\/+$/, '') })),
-    ...(t.sources ? { sources: [...t.sources] } : owned.size > 0 ? { sources: m.sources.map((s) => s.name).filter((s) => !owned.has(s) && s !== m.kernel?.source) } : {}),
+    ...(t.sources ? { sources: [...t.sources] } : owned.size > 0 ? { sources: m.sources.map((s) => s.name).filter((s) => !owned.has(s) && s !== m.kernel?.source && s !== m.kernel?.signingKey) } : {}),
     ...(t.depends ? { depends: [...t.depends] } : {}),
   }));
   return {
@@ -456,5 +463,6 @@ function normaliseKernel(k: RawKernel): KernelSpec {
     allowMismatch: (k.allowMismatch ?? []).map(withoutPrefix),
     build: k.build ?? 'modules_prepare',
     artifacts: [...new Set(k.artifacts ?? [])],
+    ...(k.signingKey !== undefined ? { signingKey: k.signingKey } : {}),
   };
 }

@@ -185,6 +185,7 @@ export const manifestJsonSchema = {
         unknownSymbols: { enum: ['error', 'warn'], default: 'error', description: 'A fragment line naming a symbol the tree lacks: fail the build (error) or drop it with a warning (warn).' },
         allowUnknown: { ...SYMBOL_LIST, description: 'Symbols the tree may lack: their lines are dropped (and recorded) instead of failing.' },
         allowMismatch: { ...SYMBOL_LIST, description: 'Symbols whose requested value may not stick (capped by a dependency, ...): recorded instead of failing.' },
+        signingKey: { type: 'string', pattern: NAME_PATTERN, description: 'Module signing with a persistent key: a private plain-file source (private: true, extract: false) holding a PEM with the private key and its X.509 certificate. Mounted as a secret at /run/tarsmith/module-signing-key.pem for the kernel\'s build and install steps and for signing the modules: of a target; the resolved config must set CONFIG_MODULE_SIG=y and CONFIG_MODULE_SIG_KEY to that path.' },
         build: { enum: ['modules_prepare', 'full'], default: 'modules_prepare', description: 'modules_prepare (fast, for out-of-tree modules) or the full kernel (vmlinux, image, dtbs, modules, Module.symvers).' },
         artifacts: {
           type: 'array',

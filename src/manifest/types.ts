@@ -141,7 +141,12 @@ export interface KernelSpec {
   /** `modules_prepare` (enough for out-of-tree modules without MODVERSIONS) or the full kernel. */
   build: 'modules_prepare' | 'full';
   artifacts: KernelArtifact[];
+  /** A private plain-file source holding the module signing key (PEM: private key and certificate). */
+  signingKey?: string;
 }
+
+/** Where the declared module signing key is mounted (a BuildKit secret) for the steps that use it. */
+export const SIGNING_KEY_PATH = '/run/tarsmith/module-signing-key.pem';
 
 /** The kernel's locked plain files (a base config file, the fragments), with the JSON pointer of each in the manifest. */
 export function kernelConfigFiles(k: KernelSpec, positions: Record<string, ManifestPos>): { path: string; pointer: string; role: 'base' | 'fragment' }[] {

@@ -32,8 +32,11 @@ async function packApp(tree: string, dest: string): Promise<void> {
   if (r.code !== 0) throw new Error(`tar failed: ${r.stderr}`);
 }
 
-/** A project: `kernel` is the kernel: section's body (indented two spaces), `targets` the build.targets body. */
-export async function kernelProject(opts: { kernel: string; targets: string; files?: Record<string, string> }): Promise<KernelProject> {
+/**
+ * A project: `kernel` is the kernel: section's body (indented two spaces), `targets` the build.targets body,
+ * `sources` more entries of the sources list (indented two spaces, `- name: ...`), `files` project files.
+ */
+export async function kernelProject(opts: { kernel: string; targets: string; sources?: string; files?: Record<string, string> }): Promise<KernelProject> {
   const rootfs = await exampleRootfs();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-kernel-'));
   const pk = path.join(dir, 'packages');
@@ -56,7 +59,7 @@ sources:
   - name: linux
     file: packages/linux-source-6.12.tar.xz
     strip: 1
-builder:
+${opts.sources ?? ''}builder:
   rootfs: packages/rootfs-bookworm-buildd.tar
   family: apt
   packages: [${TOOLCHAIN_PACKAGES.join(', ')}]

@@ -79,3 +79,14 @@ test('preflight: modules needed but disabled, and an ephemeral module signing ke
   assert.match(f[0]?.hint ?? '', /# CONFIG_MODULE_SIG is not set/);
   assert.deepEqual(configPreflight(spec(), dotConfigFromText('CONFIG_MODULES=y\n# CONFIG_MODULE_SIG is not set\n', 'config'), true, undefined), []);
 });
+
+test('preflight with a declared signing key: signing must be on, with CONFIG_MODULE_SIG_KEY at the key\'s mount path', () => {
+  const keyed = { ...spec(), signingKey: 'signing-key' };
+  const cfg = (t: string) => dotConfigFromText(`CONFIG_MODULES=y\n${t}`, 'config');
+  const off = configPreflight(keyed, cfg('# CONFIG_MODULE_SIG is not set\n'), true, undefined);
+  assert.deepEqual(off.map((f) => f.code), ['kernel.signing-key-unused']);
+  const other = configPreflight(keyed, cfg('CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_KEY="certs/signing_key.pem"\n'), true, undefined);
+  assert.deepEqual(other.map((f) => f.code), ['kernel.signing-key-path'], 'the default key path is this check, not the ephemeral-key one');
+  assert.match(other[0]?.hint ?? '', /add CONFIG_MODULE_SIG_KEY="\/run\/tarsmith\/module-signing-key\.pem" to a kernel fragment/);
+  assert.deepEqual(configPreflight(keyed, cfg('CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_KEY="/run/tarsmith/module-signing-key.pem"\n'), true, undefined), []);
+});

@@ -109,3 +109,28 @@ test('the kernel stages depend only on the kernel inputs: another application ta
   const fragmentChanged: Lock = { ...LOCK, kernelConfigs: { ...LOCK.kernelConfigs, 'kernel/gateway.config': { ...LOCK.kernelConfigs!['kernel/gateway.config']!, sha256: sha('3') } } };
   assert.notEqual(plan(manifest(), fragmentChanged, { target: 'modules' }).kernel?.inputsHash, a.kernel?.inputsHash);
 });
+
+test('kernel.signingKey: a secret for the kernel build and install steps and for a sign step after the modules, never in the context; a new key is a new kernel', () => {
+  const text = MANIFEST.replace('builder:\n', '  - name: key\n    file: keys/signing_key.pem\n    private: true\n    extract: false\nbuilder:\n') + '  signingKey: key\n';
+  const { manifest: m, failures } = parseManifest(text, '/p/tarsmith.yaml');
+  assert.deepEqual(failures, []);
+  const lock: Lock = { ...LOCK, sources: { ...LOCK.sources, key: { file: 'keys/signing_key.pem', origin: 'file', path: 'keys/signing_key.pem', sha256: sha('7'), size: 9, treeHash: sha('7') } } };
+  const p = plan(m!, lock, { target: 'modules' });
+  assert.ok(!p.context.some((c) => c.src?.includes('signing_key') || c.contextPath.includes('key')), 'the key is not in the build context');
+  assert.deepEqual(p.secrets.filter((s) => s.id === 'kernel-signing-key'), [{ id: 'kernel-signing-key', src: '/p/keys/signing_key.pem' }]);
+  const df = DockerfileParser.parse(p.dockerfile);
+  const runs = df.getInstructions().filter((i) => i.getKeyword() === 'RUN').map((i) => i.getTextContent());
+  const withKey = runs.filter((r) => r.includes('--mount=type=secret,id=kernel-signing-key,target=/run/tarsmith/module-signing-key.pem'));
+  assert.deepEqual(withKey.map((r) => /"(kernel\.build|kernel\.install|build\.targets\.modules\.modules\.sign)"/.exec(r)?.[1]), ['kernel.build', 'kernel.install', 'build.targets.modules.modules.sign']);
+  const sign = p.kernel?.moduleSteps.at(-1);
+  assert.equal(sign?.label, 'build.targets.modules.modules.sign');
+  assert.match(sign?.command ?? '', /for ko in \/src\/gateway\/cdx\/\*\.ko \/src\/gateway\/fci\/\*\.ko; do \/src\/linux\/scripts\/sign-file "\$hash" \/run\/tarsmith\/module-signing-key\.pem \/run\/tarsmith\/module-signing-key\.pem "\$ko"/);
+  assert.match(sign?.command ?? '', new RegExp(`# signing key sha256:${sha('7')}$`));
+  // the userspace target (no kernel) never sees the key, and never extracts it
+  const u = plan(m!, lock, { target: 'userspace' });
+  assert.ok(!u.dockerfile.includes('signing'), u.dockerfile);
+  // another key: another kernel (BuildKit's cache does not look at a secret's content)
+  const other: Lock = { ...lock, sources: { ...lock.sources, key: { ...lock.sources.key!, sha256: sha('8') } } };
+  assert.notEqual(plan(m!, other, { target: 'modules' }).kernel?.inputsHash, p.kernel?.inputsHash);
+  assert.notEqual(p.kernel?.inputsHash, plan(manifest(), LOCK, { target: 'modules' }).kernel?.inputsHash);
+});

@@ -53,3 +53,22 @@ test('checkModules: a .ko built for another kernel is refused by name, with both
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('checkModules with a declared signing key: a module without the signature trailer is refused by name', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tarsmith-vermagic-'));
+  try {
+    const signed = await fakeKo(dir, 'modules/cdx/cdx.ko', '6.12.118 mod_unload ');
+    await fakeKo(dir, 'modules/fci/fci.ko', '6.12.118 mod_unload ');
+    // what sign-file appends: the signature, struct module_signature (sig_len last, big endian), the magic
+    const sig = Buffer.alloc(16, 7);
+    const info = Buffer.alloc(12);
+    info.writeUInt32BE(sig.length, 8);
+    await fs.appendFile(signed, Buffer.concat([sig, info, Buffer.from('~Module signature appended~\n', 'latin1')]));
+    const { report, failures } = await checkModules(dir, '6.12.118 mod_unload ', { signed: true });
+    assert.deepEqual(report.modules.map((m) => [m.path, m.signed, m.ok]), [['modules/cdx/cdx.ko', true, true], ['modules/fci/fci.ko', false, false]]);
+    assert.deepEqual(failures.map((f) => [f.code, f.message]), [['kernel.module-unsigned', 'the module modules/fci/fci.ko is not signed, and the build declares a module signing key (kernel.signingKey)']]);
+    assert.deepEqual((await checkModules(dir, '6.12.118 mod_unload ')).failures, [], 'without a declared key, no signature is required');
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -108,3 +108,22 @@ test('the kernel source must be an archive: a plain file (extract: false) is ref
   const text = parse(plain).failures.map((f) => renderDiagnostic(f));
   assert.ok(text.some((t) => /^tarsmith.yaml:\d+:\d+: error\[manifest\.kernel-source-plain\]: the kernel source "linux" is a plain file/.test(t)), text.join('\n'));
 });
+
+test('kernel.signingKey: a private plain-file source, never extracted into a target or a component', () => {
+  const withKey = (source: string, extra = '') =>
+    BASE.replace('builder:\n', `  - name: key\n    file: keys/signing_key.pem\n${source}builder:\n`) + KERNEL + '  signingKey: key\n' + extra;
+  const ok = parse(withKey('    private: true\n    extract: false\n'));
+  assert.deepEqual(ok.failures, []);
+  assert.equal(ok.manifest?.kernel?.signingKey, 'key');
+  const render = (text: string) => parse(text).failures.map((f) => renderDiagnostic(f));
+  for (const source of ['', '    private: true\n', '    extract: false\n']) {
+    const t = render(withKey(source));
+    assert.ok(t.some((l) => /^tarsmith.yaml:\d+:\d+: error\[manifest\.signing-key-not-private\]: the module signing key "key" is not a private plain file/.test(l)), t.join('\n'));
+  }
+  const none = render(BASE + KERNEL + '  signingKey: nokey\n');
+  assert.ok(none.some((l) => /error\[manifest\.unknown-source\]: kernel\.signingKey names no source: "nokey"/.test(l)), none.join('\n'));
+  const inTarget = render(withKey('    private: true\n    extract: false\n').replace('      artifacts: [bin/tool]\n    userspace:', '      artifacts: [bin/tool]\n      sources: [app, key]\n    userspace:'));
+  assert.ok(inTarget.some((l) => /error\[manifest\.signing-key-in-target\]: the module signing key "key" is only mounted for the steps that sign/.test(l)), inTarget.join('\n'));
+  const inComponent = render(withKey('    private: true\n    extract: false\n', 'components:\n  lib:\n    sources: [app, key]\n    build: make\n    installs: [usr/lib/libx.so]\n'));
+  assert.ok(inComponent.some((l) => /error\[manifest\.signing-key-in-target\]/.test(l)), inComponent.join('\n'));
+});

@@ -48,6 +48,8 @@ export const manifest = defineArea('manifest', 'loading and validating tarsmith.
   'manifest.invalid-symbol': { exit: 'usage', severity: 'error', hint: 'write a Kconfig symbol as CONFIG_NAME or NAME' },
   'manifest.no-kernel': { exit: 'usage', severity: 'error', hint: 'add a kernel: section (source, arch, defconfig, fragments), or drop kernel/modules from the target' },
   'manifest.kernel-source-plain': { exit: 'usage', severity: 'error', hint: 'kernel.source must name an archive source (the kernel tarball): drop `extract: false` from it' },
+  'manifest.signing-key-not-private': { exit: 'usage', severity: 'error', hint: 'set `private: true` and `extract: false` on the key\'s source: it is then mounted as a secret for the steps that sign, never in the build context or a layer' },
+  'manifest.signing-key-in-target': { exit: 'usage', severity: 'error', hint: 'drop the signing key from the sources: the kernel\'s steps and the modules: of a target are signed with it' },
   'manifest.kernel-source-in-target': { exit: 'usage', severity: 'error', hint: 'drop the kernel source from the target\'s sources and set `kernel: true`: $KDIR is the configured kernel tree' },
   'manifest.component-cycle': { exit: 'usage', severity: 'error', hint: 'remove one of the dependencies of the cycle: components need an order' },
   'manifest.unknown-dependency': { exit: 'usage', severity: 'error', hint: 'name a component under `components:`, or `kernel`' },
