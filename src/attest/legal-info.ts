@@ -4,7 +4,8 @@
  *
  * - `manifest.csv`: PACKAGE, VERSION, LICENSE, LICENSE FILES, SOURCE ARCHIVE, SOURCE SITE, one row per source;
  * - `sources/<name>/`: the source archive as vendored (the locked file), and its patch series (`NNN-name.patch`
- *   and a `series` file in order);
+ *   and a `series` file in order); a private source is listed in manifest.csv but never copied (Buildroot's
+ *   `_REDISTRIBUTE = NO`), and the module signing key (kernel.signingKey) is not a package and is left out;
  * - `licenses/<name>/`: the license texts found in the source (COPYING*, LICENSE*, LICENCE*, COPYRIGHT*, NOTICE*
  *   at the top of the tree or one folder down, read through the archive reader, never extracted), and
  *   `license-id` holding the manifest's `license`;
@@ -78,6 +79,7 @@ export async function legalInfo(m: Manifest, lock: Lock, outDir: string): Promis
   await withTempDirBeside(outDir, async (tmp) => {
     let rows = csvRow(['PACKAGE', 'VERSION', 'LICENSE', 'LICENSE FILES', 'SOURCE ARCHIVE', 'SOURCE SITE']);
     for (const s of [...m.sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (s.name === m.kernel?.signingKey) continue;
       const l = lock.sources[s.name];
       if (!l) {
         fail({ code: 'verify.not-vendored', message: `source ${s.name} is not in tarsmith.lock`, value: s.name, exit: ExitCode.checkFailed, where: { file: m.file }, hint: 'run `tarsmith vendor` first' });
@@ -85,6 +87,13 @@ export async function legalInfo(m: Manifest, lock: Lock, outDir: string): Promis
       const input = inputs.find((i) => i.kind === 'source' && i.name === s.name);
       const version = input?.kind === 'source' ? (input.version ?? '') : '';
       const archive = path.posix.basename(l.file);
+      if (s.private) {
+        // Listed, never copied: a private source is not to be redistributed.
+        const license = s.license ?? 'unknown';
+        packages.push({ name: s.name, version, license, licenseFiles: [] });
+        rows += csvRow([s.name, version, license, '', archive, 'private: not copied']);
+        continue;
+      }
       let bytes: Buffer;
       try {
         bytes = await fs.readFile(path.resolve(m.dir, l.file));

@@ -15,7 +15,8 @@ export function register(program: Command): void {
       `
 Writes, after verifying every input against tarsmith.lock (no network, no engine):
   manifest.csv          PACKAGE,VERSION,LICENSE,LICENSE FILES,SOURCE ARCHIVE,SOURCE SITE (one row per source)
-  sources/<name>/       the archive as vendored, its patches as NNN-name.patch and their series
+  sources/<name>/       the archive as vendored, its patches as NNN-name.patch and their series (a private
+                        source is listed in manifest.csv, never copied; the module signing key is left out)
   licenses/<name>/      COPYING*, LICENSE*, LICENCE*, COPYRIGHT*, NOTICE* found in the source (top folder or
                         one below), and license-id (the manifest's license)
   builder-manifest.csv  the toolchain packages and the builder rootfs or image, with sha256 and origin

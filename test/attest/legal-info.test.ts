@@ -58,3 +58,36 @@ test('legal-info: manifest.csv, the sources with their patch series, the license
     await p.cleanup();
   }
 });
+
+test('legal-info: a private source is listed and never copied; the module signing key is left out', async () => {
+  const p = await project('legal-private');
+  try {
+    await fs.mkdir(path.join(p.dir, 'packages'));
+    const tgz = await makeTarball(p.root, 'vendor-2.0', { 'LICENSE': 'proprietary\n', 'src/a.c': 'int a;\n' });
+    await fs.writeFile(path.join(p.dir, 'packages', 'vendor-2.0.tar.gz'), tgz);
+    await fs.writeFile(path.join(p.dir, 'packages', 'linux.tar.gz'), await makeTarball(p.root, 'linux', { 'COPYING': 'GPL-2.0\n', 'Makefile': 'all:\n' }));
+    await fs.writeFile(path.join(p.dir, 'packages', 'signing_key.pem'), '-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n');
+    await writeManifest(p.dir, [
+      { name: 'vendor', file: 'packages/vendor-2.0.tar.gz', strip: 1, private: true, license: 'LicenseRef-Vendor' },
+      { name: 'linux', file: 'packages/linux.tar.gz', strip: 1, license: 'GPL-2.0-only' },
+      { name: 'key', file: 'packages/signing_key.pem', private: true, extract: false },
+    ], { kernel: { source: 'linux', arch: 'x86_64', signingKey: 'key' } });
+    const v = await cli(p, ['vendor']);
+    assert.equal(v.status, 0, v.stderr);
+    const r = await cli(p, ['legal-info']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = path.join(p.dir, 'out', 'legal-info');
+    assert.equal(await fs.readFile(path.join(out, 'manifest.csv'), 'utf8'), [
+      'PACKAGE,VERSION,LICENSE,LICENSE FILES,SOURCE ARCHIVE,SOURCE SITE',
+      'linux,,GPL-2.0-only,COPYING,linux.tar.gz,local file',
+      'vendor,2.0,LicenseRef-Vendor,,vendor-2.0.tar.gz,private: not copied',
+      '',
+    ].join('\r\n'));
+    await assert.rejects(fs.stat(path.join(out, 'sources', 'vendor')), 'the private source is not copied');
+    await assert.rejects(fs.stat(path.join(out, 'sources', 'key')), 'the signing key is not copied');
+    const files = (await fs.readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    for (const f of files) assert.ok(!(await fs.readFile(path.join(f.parentPath, f.name), 'utf8')).includes('PRIVATE KEY'), `${f.name} holds no key`);
+  } finally {
+    await p.cleanup();
+  }
+});
