@@ -127,6 +127,26 @@ export interface StepVertex {
   cached: boolean;
 }
 
+/**
+ * Where a stage's RUN vertices (its sources' extraction and its steps) start and end in a BuildKit plain-progress
+ * log, as line numbers: two stages whose spans overlap were built at the same time.
+ */
+export function stageSpan(log: string, stage: string): { first: number; end: number } | undefined {
+  const ids = new Set<string>();
+  let first = -1;
+  let end = -1;
+  log.split('\n').forEach((l, i) => {
+    const head = /^#(\d+) \[([^\] ]+) \d+\/\d+\] RUN /.exec(l);
+    if (head && head[2] === stage) {
+      ids.add(head[1]!);
+      if (first < 0) first = i;
+    }
+    const m = /^#(\d+) /.exec(l);
+    if (m && ids.has(m[1]!)) end = i;
+  });
+  return first < 0 ? undefined : { first, end };
+}
+
 /** The component steps of a BuildKit plain-progress log: where each vertex starts and ends, whether it was cached. */
 export function stepVertices(log: string): StepVertex[] {
   const lines = log.split('\n');
