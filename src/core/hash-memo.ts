@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readMemoFile, writeMemoFile } from './memo-file.js';
+import { readMemoFile, statIdentity, writeMemoFile } from './memo-file.js';
 import { cacheRoot } from './cache-dir.js';
 import { hashFile, type HashOutcome } from './hash-file.js';
 
@@ -43,7 +43,7 @@ async function identity(file: string): Promise<string | undefined> {
   try {
     const s = await fs.stat(file, { bigint: true });
     if (!s.isFile()) return undefined;
-    return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
+    return statIdentity(s);
   } catch {
     return undefined;
   }

@@ -3,8 +3,16 @@
  * and atomically, holding at most a given number of entries, the most recently used kept. A memo that cannot be
  * read is empty, one that cannot be written only costs time.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type BigIntStats } from 'node:fs';
 import { writeFileAtomic } from './fs-atomic.js';
+
+/**
+ * A file's identity as the memos key on it: device, inode, size, mtime and ctime in nanoseconds. Any rewrite,
+ * replacement or metadata change (a chmod, a new hard link) gives another one.
+ */
+export function statIdentity(s: BigIntStats): string {
+  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
+}
 
 export async function readMemoFile<T>(file: string): Promise<Record<string, T>> {
   try {

@@ -16,7 +16,7 @@ import {
   type StepSpec,
   type ToolSet,
 } from '../dockerfile/generate.js';
-import { buildPlatform, type Manifest, type Source, type Target } from '../manifest/types.js';
+import { buildPlatform, kernelOwnsSource, type Manifest, type Source, type Target } from '../manifest/types.js';
 import type { Finding } from '../packages/types.js';
 import { builderPackages } from '../packages/builder.js';
 import type { Lock } from '../lock/lock.js';
@@ -221,7 +221,7 @@ function treeOf(m: Manifest, s: Source, trees: PlanOptions['trees']): { file: st
  */
 export function targetSources(m: Manifest, t: Target): Source[] {
   if (t.sources) return m.sources.filter((s) => t.sources?.includes(s.name));
-  return m.sources.filter((s) => s.name !== m.kernel?.source && s.name !== m.kernel?.signingKey);
+  return m.sources.filter((s) => !kernelOwnsSource(m.kernel, s.name));
 }
 
 function sourcesOf(m: Manifest, lock: Lock, selected: readonly Source[], trees: PlanOptions['trees']): { specs: SourceSpec[]; context: ContextEntry[]; secrets: Secret[] } {
@@ -449,7 +449,7 @@ function kernelOf(m: Manifest, lock: Lock, target: Target, workdir: string, tree
     spec: k,
     source,
     locked: lockedSource(m, lock, source),
-    ...(keySource && key ? { signingKey: { name: keySource.name, file: path.resolve(m.dir, key.file), sha256: key.sha256 } } : {}),
+    ...(key ? { signingKey: { file: path.resolve(m.dir, key.file), sha256: key.sha256 } } : {}),
     tree: treeOf(m, source, trees),
     lock,
     manifestDir: m.dir,

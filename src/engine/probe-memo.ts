@@ -18,7 +18,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheRoot } from '../core/cache-dir.js';
-import { readMemoFile, writeMemoFile } from '../core/memo-file.js';
+import { readMemoFile, statIdentity, writeMemoFile } from '../core/memo-file.js';
 import { socketGet, unixSocket } from './engine-socket.js';
 
 const MAX_ENTRIES = 50;
@@ -55,8 +55,7 @@ export function probeMemoFile(): string {
 
 async function stamp(p: string): Promise<string> {
   try {
-    const s = await fs.stat(p, { bigint: true });
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    return statIdentity(await fs.stat(p, { bigint: true }));
   } catch {
     return '-';
   }

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { exec, which } from '../core/exec.js';
-import { readMemoFile, writeMemoFile } from '../core/memo-file.js';
+import { readMemoFile, statIdentity, writeMemoFile } from '../core/memo-file.js';
 
 const MAX_ENTRIES = 200;
 
@@ -24,7 +24,7 @@ async function identity(argv: readonly string[], PATH: string): Promise<string |
     const prog = await fs.realpath(found);
     const s = await fs.stat(prog, { bigint: true });
     if (!s.isFile()) return undefined;
-    return JSON.stringify([argv, PATH, prog, `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`]);
+    return JSON.stringify([argv, PATH, prog, statIdentity(s)]);
   } catch {
     return undefined;
   }

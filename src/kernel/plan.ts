@@ -80,11 +80,13 @@ export interface KernelPlanInput {
   workdir: string;
   target: Target;
   /** kernel.signingKey's locked file (a private plain-file source), mounted as a secret where it is used. */
-  signingKey?: { name: string; file: string; sha256: string };
+  signingKey?: { file: string; sha256: string };
 }
 
 const BIN = '/tarsmith/bin';
 const SIGNING_SECRET = 'kernel-signing-key';
+/** The declared signing key, for a step that signs. */
+const KEY_MOUNT: Mount = { type: 'secret', id: SIGNING_SECRET, target: SIGNING_KEY_PATH };
 const TREES_DIR = '/tarsmith/kernel-trees';
 const BASE_CONTEXT = 'kernel/inputs/base.config';
 const FRAGMENTS_CONTEXT = 'kernel/inputs/fragments';
@@ -178,7 +180,7 @@ export function planKernel(i: KernelPlanInput): KernelPlan {
   const inputsHash = createHash('sha256')
     .update([`kernel ${i.locked.sha256}`, `tree ${i.tree.sha256}`, ...patchShas.map((p) => `patch ${p}`), ...inputs.hashParts, `arch ${k.arch}`, `cross ${k.crossCompile ?? ''}`, `build ${k.build}`, `epoch ${i.sourceDateEpoch}`, ...(i.signingKey ? [`signing-key ${i.signingKey.sha256}`] : [])].join('\n'))
     .digest('hex');
-  const keyMount: Mount[] = i.signingKey ? [{ type: 'secret', id: SIGNING_SECRET, target: SIGNING_KEY_PATH }] : [];
+  const keyMount: Mount[] = i.signingKey ? [KEY_MOUNT] : [];
   const baseStep = kernelStep('base', ['/bin/sh', `${BIN}/kernel.sh`, 'base', KERNEL_OUT.config, inputs.base.kind, inputs.base.arg]);
   const configStep = kernelStep('config', ['/bin/sh', `${BIN}/kernel.sh`, 'config', KERNEL_OUT.config, ...inputs.fragments.map((f) => f.inContainer)]);
   const buildStep = kernelStep('build', ['/bin/sh', `${BIN}/kernel.sh`, 'build', KERNEL_OUT.build, k.build, inputsHash]);
@@ -274,5 +276,5 @@ function signStep(i: KernelPlanInput, dirs: string[], keySha: string): StepSpec 
     `&& for ko in ${dirs.map((d) => `${shellWord(d)}/*.ko`).join(' ')}; do ${shellWord(`${i.kdir}/scripts/sign-file`)} "$hash" ${key} ${key} "$ko" || exit 1; done`,
     `# signing key sha256:${keySha}`,
   ].join(' ');
-  return { label: `build.targets.${i.target.name}.modules.sign`, command, mounts: [{ type: 'secret', id: SIGNING_SECRET, target: SIGNING_KEY_PATH }] };
+  return { label: `build.targets.${i.target.name}.modules.sign`, command, mounts: [KEY_MOUNT] };
 }

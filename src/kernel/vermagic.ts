@@ -101,8 +101,10 @@ export async function checkModules(dir: string, expected: string | undefined, op
     else if (expected === undefined) problem = 'the kernel of this build has modules disabled (CONFIG_MODULES is not set)';
     else if (vermagic !== expected) problem = `its vermagic is "${vermagic}", the kernel's is "${expected}"`;
     const signed = opts.signed ? isSigned(bytes) : undefined;
-    if (problem === undefined && signed === false) {
-      report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), signed, ok: false, problem: 'it is not signed' });
+    const unsigned = problem === undefined && signed === false;
+    if (unsigned) problem = 'it is not signed';
+    report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), ...(signed !== undefined ? { signed } : {}), ok: problem === undefined, ...(problem ? { problem } : {}) });
+    if (unsigned) {
       failures.push({
         code: 'kernel.module-unsigned',
         message: `the module ${rel} is not signed, and the build declares a module signing key (kernel.signingKey)`,
@@ -110,10 +112,7 @@ export async function checkModules(dir: string, expected: string | undefined, op
         exit: ExitCode.engine,
         hint: 'list its folder under build.targets.<t>.modules (tarsmith signs those with the declared key), sign it in the step with "$KDIR/scripts/sign-file", or set CONFIG_MODULE_SIG_ALL=y for the kernel\'s own modules',
       });
-      continue;
-    }
-    report.modules.push({ path: rel, ...(vermagic !== undefined ? { vermagic } : {}), ...(machine ? { machine } : {}), ...(signed !== undefined ? { signed } : {}), ok: problem === undefined, ...(problem ? { problem } : {}) });
-    if (problem) {
+    } else if (problem) {
       failures.push({
         code: 'kernel.vermagic-mismatch',
         message: `the module ${rel} was not built against this build's kernel: ${problem}`,

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { FailureCode } from '../core/errors.js';
 import type { BuildSystem, Component } from './types.js';
+import { signingKeyAsSource } from './kernel-checks.js';
 import { globRegExp } from '../core/glob.js';
 
 /** The name a component lists in `depends` for the configured kernel tree. */
@@ -62,7 +63,7 @@ function checkOne(name: string, c: RawComponent, ctx: ComponentContext, names: S
   }
   c.sources?.forEach((s, i) => {
     if (!known.has(s)) bad('manifest.unknown-source', at('sources', i), `components.${name}.sources names no source: "${s}"`, `use one of: ${[...known].join(', ')}`, s);
-    else if (s === ctx.signingKey) bad('manifest.signing-key-in-target', at('sources', i), `the module signing key "${s}" is only mounted for the steps that sign`, 'drop it from sources: the kernel\'s steps and the modules: of a target are signed with it', s);
+    else if (s === ctx.signingKey) signingKeyAsSource(bad, at('sources', i), s);
     else if (s === ctx.kernelSource) bad('manifest.component-kernel-source', at('sources', i), `the kernel source "${s}" is built in its own stage`, `drop it from sources and add \`${KERNEL_DEPENDENCY}\` to depends: $KDIR is the configured kernel tree`, s);
   });
   c.depends?.forEach((d, i) => {

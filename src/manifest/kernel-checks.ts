@@ -62,6 +62,11 @@ function kernelSection(k: RawKernel, bad: Bad): void {
   }
 }
 
+/** The module signing key named as a source a target or component extracts (it is mounted only where it signs). */
+export function signingKeyAsSource(bad: Bad, segs: (string | number)[], s: string): void {
+  bad('manifest.signing-key-in-target', segs, `the module signing key "${s}" is only mounted for the steps that sign`, 'drop it from sources: the kernel\'s steps and the modules: of a target are signed with it', s);
+}
+
 /** Failures of the kernel section and of kernel-using targets. */
 export function kernelFailures(k: RawKernel | undefined, targets: [string, RawKernelTarget][], names: Set<string>, bad: Bad): void {
   if (k) kernelSection(k, bad);
@@ -75,7 +80,7 @@ export function kernelFailures(k: RawKernel | undefined, targets: [string, RawKe
     });
     spec.sources?.forEach((s, i) => {
       if (!names.has(s)) bad('manifest.unknown-source', ['build', 'targets', t, 'sources', i], `build.targets.${t}.sources names no source: "${s}"`, `use one of: ${[...names].join(', ')}`, s);
-      else if (k?.signingKey !== undefined && s === k.signingKey) bad('manifest.signing-key-in-target', ['build', 'targets', t, 'sources', i], `the module signing key "${s}" is only mounted for the steps that sign`, 'drop it from sources: the kernel\'s steps and the modules: of a target are signed with it', s);
+      else if (k?.signingKey !== undefined && s === k.signingKey) signingKeyAsSource(bad, ['build', 'targets', t, 'sources', i], s);
       else if (k && s === k.source) bad('manifest.kernel-source-in-target', ['build', 'targets', t, 'sources', i], `the kernel source "${s}" is built in its own stage`, 'drop it from sources and set `kernel: true` on the target: $KDIR points at the configured kernel tree', s);
     });
   }

@@ -8,7 +8,7 @@ import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { ExitCode, fail, ioFailure, type Failure, type FailureCode } from '../core/errors.js';
 import { indexPositions, pointerOf, positionFor, type PositionIndex } from './positions.js';
 import { schemaFailures } from './validate.js';
-import { BOOTSTRAP_VARIANTS, type Artifact, type Bootstrap, type BootstrapVariant, type Build, type Builder, type KernelArtifact, type KernelSpec, type Manifest, type Source, type SourceOrigin, type Target } from './types.js';
+import { BOOTSTRAP_VARIANTS, kernelOwnsSource, type Artifact, type Bootstrap, type BootstrapVariant, type Build, type Builder, type KernelArtifact, type KernelSpec, type Manifest, type Source, type SourceOrigin, type Target } from './types.js';
 import { kernelFailures, type RawKernel } from './kernel-checks.js';
 import { componentFailures, componentSources, normaliseComponents, type RawComponent } from './components.js';
 
@@ -395,7 +395,7 @@ function normaliseBuild(b: NonNullable<RawManifest['build']>, m: RawManifest): B
     artifacts: (t.artifacts ?? []).map((a): Artifact => (typeof a === 'string' ? { path: a } : { ...a })),
     kernel: Boolean(t.kernel) || (t.modules ?? []).length > 0,
     modules: (t.modules ?? []).map((p) => ({ path: p.replace(/\/+$/, '') })),
-    ...(t.sources ? { sources: [...t.sources] } : owned.size > 0 ? { sources: m.sources.map((s) => s.name).filter((s) => !owned.has(s) && s !== m.kernel?.source && s !== m.kernel?.signingKey) } : {}),
+    ...(t.sources ? { sources: [...t.sources] } : owned.size > 0 ? { sources: m.sources.map((s) => s.name).filter((s) => !owned.has(s) && !kernelOwnsSource(m.kernel, s)) } : {}),
     ...(t.depends ? { depends: [...t.depends] } : {}),
   }));
   return {

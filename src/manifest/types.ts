@@ -145,6 +145,14 @@ export interface KernelSpec {
   signingKey?: string;
 }
 
+/**
+ * A source the kernel section keeps to itself, never extracted into a target's tree by default: the kernel
+ * source (built in its own stage) and the module signing key (mounted only for the steps that sign).
+ */
+export function kernelOwnsSource(k: { source: string; signingKey?: string } | undefined, name: string): boolean {
+  return k !== undefined && (name === k.source || name === k.signingKey);
+}
+
 /** Where the declared module signing key is mounted (a BuildKit secret) for the steps that use it. */
 export const SIGNING_KEY_PATH = '/run/tarsmith/module-signing-key.pem';
 
